@@ -1,0 +1,232 @@
+"""Stage 4: cues, sources and contents, linked into attributions.
+
+The trained tagger (``tagger``) labels each token as part of a cue, a source or a content; this
+module turns the labels into spans and links them: each content to its cue (the parse first,
+then distance within the paragraph), contents sharing a cue merged into one attribution with
+several parts, and each cue to its source (its syntactic subject first, else the nearest source
+span in the sentence). Without a trained model, a rule-based finder (quotes + speech verbs + the
+parse) gives a weaker but working result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from spacy.tokens import Doc
+
+from . import quotes as quotes_mod
+from .lexicon import SPEECH_VERBS
+from .model import Attribution, Span
+
+WORD_CHARS = str.isalnum
+
+
+def attribution_type(text: str, parts: list[tuple[int, int]], mask: bytearray) -> str:
+    """direct / indirect / mixed, as PolNeAR derives it: the share of the content's letters
+    inside quotation marks."""
+    inside = outside = 0
+    for s, e in parts:
+        for i in range(s, e):
+            if text[i].isalnum():
+                if mask[i]:
+                    inside += 1
+                else:
+                    outside += 1
+    if inside and not outside:
+        return "direct"
+    if inside:
+        return "mixed"
+    return "indirect"
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and (text[s].isspace()):
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+@dataclass
+class RawSpan:
+    role: str  # "cue" | "source" | "content"
+    start: int  # token indices in the doc, end exclusive
+    end: int
+    score: float = 1.0
+
+
+def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]:
+    """Attributions of one parsed block ``doc`` whose text is ``text[offset:offset+len(doc.text)]``."""
+    from . import tagger
+    model = tagger.get_model()
+    block = doc.text
+    qs = quotes_mod.find_quotes(block)
+    mask = quotes_mod.quote_mask(block, qs)
+    if model is not None:
+        spans = model.predict_spans(doc, qs, mask)
+        linked = link(doc, spans)
+    else:
+        linked = rule_attributions(doc, qs)
+    out = []
+    for cue, source, contents, conf in linked:
+        parts = sorted(_strip(block, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])) for c in contents)
+        parts = [p for p in parts if p[1] > p[0]]
+        if not parts:
+            continue
+        a_type = attribution_type(block, parts, mask)
+        content = Span.of(text, parts[0][0] + offset, parts[-1][1] + offset)
+        out.append(Attribution(
+            type=a_type, content=content,
+            content_parts=[Span.of(text, s + offset, e + offset) for s, e in parts],
+            cue=_char_span(text, doc, cue, offset), source=_char_span(text, doc, source, offset),
+            confidence=conf))
+    return out
+
+
+def _char_span(text: str, doc: Doc, rs: Optional[RawSpan], offset: int) -> Optional[Span]:
+    if rs is None:
+        return None
+    s = doc[rs.start].idx
+    e = doc[rs.end - 1].idx + len(doc[rs.end - 1])
+    return Span.of(text, s + offset, e + offset)
+
+
+# ---------------------------------------------------------------------------------------------
+# linking tagged spans
+
+
+def _paragraph_ids(doc: Doc) -> list[int]:
+    pid, out = 0, []
+    for t in doc:
+        out.append(pid)
+        if "\n" in t.text or "\n" in t.whitespace_:
+            pid += 1
+    return out
+
+
+def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Optional[RawSpan], list[RawSpan], float]]:
+    """Group tagged spans into (cue, source, contents, confidence) attributions."""
+    cues = [s for s in spans if s.role == "cue"]
+    sources = [s for s in spans if s.role == "source"]
+    contents = [s for s in spans if s.role == "content"]
+    para = _paragraph_ids(doc)
+    sent_of = [0] * len(doc)
+    for si, sent in enumerate(doc.sents):
+        for t in sent:
+            sent_of[t.i] = si
+
+    def dist(a: RawSpan, b: RawSpan) -> int:
+        if a.end <= b.start:
+            return b.start - a.end
+        if b.end <= a.start:
+            return a.start - b.end
+        return 0
+
+    groups: dict[int, list[RawSpan]] = {}
+    orphans: list[RawSpan] = []
+    for c in contents:
+        best, best_key = None, None
+        c_paras = {para[c.start], para[c.end - 1]}
+        c_sents = set(range(sent_of[c.start], sent_of[c.end - 1] + 1))
+        for ci, q in enumerate(cues):
+            qp = para[q.start]
+            if qp not in c_paras and abs(qp - para[c.start]) > 1:
+                continue
+            syn = 0
+            for t in doc[c.start:c.end]:
+                h = t.head
+                if h.i < c.start or h.i >= c.end:
+                    if q.start <= h.i < q.end:
+                        syn = 1
+                    break
+            same_sent = sent_of[q.start] in c_sents or sent_of[q.start] - 1 in c_sents and q.start == c.end
+            key = (-syn, qp not in c_paras, not same_sent, dist(c, q))
+            if best_key is None or key < best_key:
+                best, best_key = ci, key
+        if best is None:
+            orphans.append(c)
+        else:
+            groups.setdefault(best, []).append(c)
+
+    used_sources: set[int] = set()
+    out = []
+    for ci in sorted(groups):
+        q = cues[ci]
+        group = sorted(groups[ci], key=lambda s: s.start)
+        src = None
+        best_key = None
+        for si, s in enumerate(sources):
+            if para[s.start] != para[q.start]:
+                continue
+            syn = 0
+            for t in doc[s.start:s.end]:
+                if not (s.start <= t.head.i < s.end):
+                    anc = t.head
+                    for _ in range(3):
+                        if q.start <= anc.i < q.end:
+                            syn = 1
+                            break
+                        if anc.head.i == anc.i:
+                            break
+                        anc = anc.head
+                    break
+            same = sent_of[s.start] == sent_of[q.start]
+            inside = any(c.start <= s.start and s.end <= c.end for c in group)
+            if inside:
+                continue
+            key = (-syn, not same, si in used_sources, dist(s, q))
+            if best_key is None or key < best_key:
+                src, best_key = si, key
+        if src is not None and best_key is not None and best_key[0] == 0 and best_key[1]:
+            # no syntactic link and not in the cue's sentence: accept only an adjacent sentence
+            s = sources[src]
+            if abs(sent_of[s.start] - sent_of[q.start]) > 1:
+                src = None
+        if src is not None:
+            used_sources.add(src)
+        conf = min([q.score] + [c.score for c in group])
+        out.append((q, sources[src] if src is not None else None, group, conf))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# rule-based fallback (no trained model)
+
+
+def rule_attributions(doc: Doc, qs: list) -> list[tuple[Optional[RawSpan], Optional[RawSpan], list[RawSpan], float]]:
+    out = []
+    used: set[int] = set()
+
+    def tok_span(start_char: int, end_char: int) -> Optional[RawSpan]:
+        sp = doc.char_span(start_char, end_char, alignment_mode="expand")
+        return RawSpan("content", sp.start, sp.end) if sp is not None and len(sp) else None
+
+    def subject(verb) -> Optional[RawSpan]:
+        for ch in verb.children:
+            if ch.dep_ in ("nsubj", "nsubjpass"):
+                sub = list(ch.subtree)
+                return RawSpan("source", sub[0].i, sub[-1].i + 1)
+        return None
+
+    for q in qs:
+        c = tok_span(q.start, q.end)
+        if c is None:
+            continue
+        sent = doc[c.start].sent
+        cands = [t for t in doc[max(0, sent.start - 0):min(len(doc), doc[c.end - 1].sent.end + 1)]
+                 if t.lemma_ in SPEECH_VERBS and t.pos_ == "VERB" and not (c.start <= t.i < c.end)]
+        if not cands:
+            continue
+        v = min(cands, key=lambda t: min(abs(t.i - c.start), abs(t.i - c.end)))
+        used.add(v.i)
+        out.append((RawSpan("cue", v.i, v.i + 1), subject(v), [c], 0.6 if q.balanced else 0.3))
+    for t in doc:
+        if t.i in used or t.lemma_ not in SPEECH_VERBS or t.pos_ != "VERB":
+            continue
+        comp = [ch for ch in t.children if ch.dep_ == "ccomp"]
+        if not comp:
+            continue
+        sub = list(comp[0].subtree)
+        out.append((RawSpan("cue", t.i, t.i + 1), subject(t),
+                    [RawSpan("content", sub[0].i, sub[-1].i + 1)], 0.5))
+    return out

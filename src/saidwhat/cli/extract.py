@@ -1,0 +1,136 @@
+"""``saidwhat extract``, ``saidwhat evaluate`` and ``saidwhat train``."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import app
+
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[found]} attributions"), TimeElapsedColumn(),
+                    console=console, transient=False, disable=not console.is_terminal)
+
+
+def render_table(article, console: Console) -> None:
+    """Who said what in one article, as a readable table."""
+    title = article.title or article.id
+    table = Table(title=f"{title}  ({len(article.attributions)} attributions)", show_lines=True,
+                  expand=True, title_justify="left")
+    table.add_column("speaker", style="bold cyan", ratio=2)
+    table.add_column("cue", style="magenta", ratio=1)
+    table.add_column("type", ratio=1)
+    table.add_column("what", ratio=7)
+    for a in article.attributions:
+        speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "—")
+        if a.source and a.speaker and a.source.text != a.speaker.name:
+            speaker = f"{speaker}\n[dim]({a.source.text})[/dim]"
+        content = " … ".join(p.text for p in a.content_parts)
+        table.add_row(speaker, a.cue.text if a.cue else "—", a.type, content)
+    console.print(table)
+
+
+@app.command()
+def extract(
+    files: list[str] = typer.Argument(..., help="Text, HTML or .jsonl files; '-' reads standard input."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or jsonl."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
+    batch_size: int = typer.Option(32, help="Articles per spaCy batch."),
+    processes: int = typer.Option(1, "--processes", "-p", help="Parser processes."),
+) -> None:
+    """Find who said what in articles and print it (a table, JSON, or JSON Lines for score.py)."""
+    from ..read import read_paths
+    from ..pipeline import extract_many
+    from ..errors import InputError
+
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    console = Console(file=out) if output else Console()
+    failures: list[str] = []
+
+    def articles():
+        for item in read_paths(files):
+            if isinstance(item, InputError):
+                failures.append(str(item))
+                err.print(f"[yellow]skipped[/yellow] {item}")
+                continue
+            yield item
+
+    def on_error(item_id: str, exc: BaseException) -> None:
+        failures.append(f"{item_id}: {exc}")
+        err.print(f"[red]failed[/red] {item_id}: {type(exc).__name__}: {exc}")
+
+    results = []
+    found = 0
+    try:
+        with _progress(err) as progress:
+            task = progress.add_task("extracting", total=None, found=0)
+            for article in extract_many(articles(), batch_size=batch_size, n_process=processes,
+                                        on_error=on_error):
+                found += len(article.attributions)
+                progress.update(task, advance=1, found=found)
+                if format is Format.jsonl:
+                    out.write(json.dumps(article.scorer_record(), ensure_ascii=False) + "\n")
+                elif format is Format.json:
+                    results.append(article.to_dict())
+                else:
+                    render_table(article, console)
+        if format is Format.json:
+            out.write(json.dumps(results if len(results) != 1 else results[0], ensure_ascii=False, indent=1) + "\n")
+    finally:
+        if output:
+            out.close()
+    if failures:
+        err.print(f"[yellow]{len(failures)} input(s) skipped[/yellow]")
+        if not found and not results:
+            raise typer.Exit(1)
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Argument(..., exists=True, dir_okay=False, help="Gold JSONL (PolNeAR format)."),
+    predictions: Optional[Path] = typer.Option(None, "--predictions", help="Also write the predictions here."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    processes: int = typer.Option(1, "--processes", "-p"),
+) -> None:
+    """Extract from a gold file's texts and print the same figures as shared/eval/score.py."""
+    from ..evaluate import evaluate as run_eval, format_table
+
+    n = sum(1 for line in open(gold, encoding="utf-8") if line.strip())
+    with _progress(err) as progress:
+        task = progress.add_task("evaluating", total=n, found=0)
+        result = run_eval(gold, predictions, n_process=processes,
+                          progress=lambda k: progress.update(task, advance=k))
+    print(json.dumps(result, indent=1) if as_json else format_table(result))
+
+
+@app.command()
+def train(
+    train_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Training JSONL (PolNeAR format)."),
+    dev_file: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False, help="Dev JSONL for model selection."),
+    output: Path = typer.Option(Path("src/saidwhat/models/tagger.pt"), "--output", "-o"),
+    epochs: int = typer.Option(12, help="Training epochs."),
+    seed: int = typer.Option(13),
+    threads: int = typer.Option(2, help="Torch threads."),
+) -> None:
+    """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
+    from ..tagger import train as run_train
+
+    run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads,
+              log=lambda msg: err.print(msg))

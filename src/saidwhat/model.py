@@ -1,0 +1,170 @@
+"""The typed data model every stage of saidwhat shares.
+
+``Span`` (a slice of the article text), ``Speaker`` (a canonical person or organisation of an
+article, with the mentions that refer to it), ``Attribution`` (who said what: content, cue,
+source, speaker) and ``Article`` (a text with its attributions and speakers).
+
+Every object converts to plain JSON-able dicts with ``to_dict()`` and back with
+``from_dict()``; ``Article.from_dict(a.to_dict()) == a`` holds for every article.
+Offsets are Python ``str`` indices into ``Article.text``, end exclusive.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional
+
+AttributionType = Literal["direct", "indirect", "mixed"]
+SpeakerKind = Literal["person", "organisation", "other"]
+ATTRIBUTION_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
+SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "other")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A slice ``text[start:end]`` of an article; ``text`` is that slice, kept for reading."""
+
+    start: int
+    end: int
+    text: str = field(default="", compare=False)
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> "Span":
+        return cls(start, end, text[start:end])
+
+    def to_list(self) -> list[int]:
+        return [self.start, self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _span_or_none(text: str, value: Any) -> Optional[Span]:
+    if value is None:
+        return None
+    start, end = int(value[0]), int(value[1])
+    return Span.of(text, start, end)
+
+
+@dataclass
+class Speaker:
+    """A person or organisation that speaks in an article.
+
+    ``name`` is the fullest form the article gives ("Kaja Kallas"), ``mentions`` the spans that
+    refer to it ("Kallas", "she", "the prime minister"), ``roles`` the role nouns seen with it.
+    """
+
+    id: str
+    name: str
+    kind: SpeakerKind = "person"
+    mentions: list[Span] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind,
+                "mentions": [m.to_list() for m in self.mentions], "roles": list(self.roles)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], text: str = "") -> "Speaker":
+        return cls(id=str(d.get("id", "")), name=d["name"], kind=d.get("kind", "person"),
+                   mentions=[Span.of(text, s, e) for s, e in d.get("mentions", [])],
+                   roles=list(d.get("roles", [])))
+
+
+@dataclass
+class Attribution:
+    """One attribution: ``source`` said (``cue``) ``content``.
+
+    ``content`` runs from the first part's start to the last part's end; ``content_parts`` are
+    the fragments (a quote split around its cue has two). ``cue`` and ``source`` may be absent
+    ("Asked whether ..."). ``speaker`` is the canonical speaker the source refers to, when resolved.
+    """
+
+    type: AttributionType
+    content: Span
+    content_parts: list[Span] = field(default_factory=list)
+    cue: Optional[Span] = None
+    source: Optional[Span] = None
+    speaker: Optional[Speaker] = None
+    confidence: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not self.content_parts:
+            self.content_parts = [self.content]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "content": self.content.to_list(),
+            "content_text": self.content.text,
+            "content_parts": [p.to_list() for p in self.content_parts],
+            "cue": self.cue.to_list() if self.cue else None,
+            "cue_text": self.cue.text if self.cue else None,
+            "source": self.source.to_list() if self.source else None,
+            "source_text": self.source.text if self.source else None,
+            "speaker": ({"id": self.speaker.id, "name": self.speaker.name, "kind": self.speaker.kind}
+                        if self.speaker else None),
+            "confidence": round(float(self.confidence), 4),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], text: str = "",
+                  speakers: Optional[dict[str, Speaker]] = None) -> "Attribution":
+        sp = d.get("speaker")
+        speaker = None
+        if sp:
+            speaker = (speakers or {}).get(str(sp.get("id", ""))) or Speaker(
+                id=str(sp.get("id", "")), name=sp["name"], kind=sp.get("kind", "person"))
+        content = _span_or_none(text, d["content"])
+        assert content is not None
+        return cls(type=d.get("type", "indirect"), content=content,
+                   content_parts=[Span.of(text, s, e) for s, e in d.get("content_parts") or []],
+                   cue=_span_or_none(text, d.get("cue")), source=_span_or_none(text, d.get("source")),
+                   speaker=speaker, confidence=float(d.get("confidence", 1.0)))
+
+
+@dataclass
+class Article:
+    """An article's text with the attributions and speakers found in it, and optional metadata."""
+
+    id: str
+    text: str
+    attributions: list[Attribution] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    title: Optional[str] = None
+    url: Optional[str] = None
+    outlet: Optional[str] = None
+    published: Optional[str] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "text": self.text}
+        for key in ("title", "url", "outlet", "published"):
+            if getattr(self, key) is not None:
+                d[key] = getattr(self, key)
+        d["speakers"] = [s.to_dict() for s in self.speakers]
+        d["attributions"] = [a.to_dict() for a in self.attributions]
+        return d
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Article":
+        text = d.get("text", "")
+        speakers = [Speaker.from_dict(s, text) for s in d.get("speakers", [])]
+        by_id = {s.id: s for s in speakers}
+        return cls(id=str(d.get("id", "")), text=text,
+                   attributions=[Attribution.from_dict(a, text, by_id) for a in d.get("attributions", [])],
+                   speakers=speakers, title=d.get("title"), url=d.get("url"),
+                   outlet=d.get("outlet"), published=d.get("published"))
+
+    @classmethod
+    def from_json(cls, s: str) -> "Article":
+        return cls.from_dict(json.loads(s))
+
+    def scorer_record(self) -> dict[str, Any]:
+        """The line ``../shared/eval/score.py`` reads: ``{"id", "attributions": [...]}``."""
+        return {"id": self.id, "attributions": [a.to_dict() for a in self.attributions]}

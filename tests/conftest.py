@@ -1,0 +1,15 @@
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+POLNEAR_DEV = SHARED / "data" / "polnear" / "dev.jsonl"
+SCORER = SHARED / "eval" / "score.py"
+SAMPLES = ROOT / "src" / "saidwhat" / "samples" / "news.jsonl"
+
+
+@pytest.fixture(scope="session")
+def samples():
+    return [json.loads(line) for line in SAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
