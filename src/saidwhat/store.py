@@ -1,0 +1,555 @@
+"""The embedded store: one SQLite file (stdlib ``sqlite3``, WAL mode) that plain SQL can query.
+
+Python API (stable; every result is the data model's own shape plus ids)::
+
+    from saidwhat.store import Store
+    with Store("saidwhat.db") as db:                     # Store(path, readonly=True) to only read
+        db.search(text=None, speaker=None, outlet=None, since=None, until=None, type=None,
+                  limit=50, offset=0) -> list[dict]      # attributions, newest article first
+        db.count_search(... the same filters ...) -> int
+        db.speakers(limit=50, offset=0, kind=None, name=None) -> list[dict]   # top speakers first
+        db.speaker(id) -> dict | None                    # with aliases, roles, counts, first/last seen
+        db.speaker_timeline(id) -> list[dict]            # [{"week": "2020-01-06", "count": 3}, ...]
+        db.article(id) -> Article | None                 # id: the store's int id, content hash or input id
+        db.article_info(id) -> dict | None               # metadata only, no text
+        db.articles(limit=50, offset=0, outlet=None) -> list[dict]
+        db.cluster(id) -> dict | None                    # a quote's provenance: first seen, variants
+        db.clusters(limit=50, offset=0, min_articles=2) -> list[dict]
+        db.failures(limit=50, offset=0) -> list[dict]
+        db.count_articles() / count_attributions() / count_speakers() / count_clusters()
+        db.count_failures() -> int
+        db.stats() -> dict                               # all the counts at once
+        db.iter_attributions() -> Iterator[dict]         # every attribution, for export
+
+An attribution ``dict`` is ``Attribution.to_dict()`` (``type``, ``content``, ``content_text``,
+``content_parts``, ``cue``/``cue_text``, ``source``/``source_text``, ``speaker`` (the article's own
+speaker: ``{"id", "name", "kind"}``), ``confidence``) plus ``id`` (int), ``article`` (``{"id",
+"hash", "title", "url", "outlet", "published"}``), ``speaker_id``/``speaker_name``/``speaker_kind``
+(the collection-wide speaker, see ``crossdoc``; ``None`` for pronouns and unnamed sources) and
+``cluster_id`` (the quote's provenance cluster, direct quotes only, see ``clusters``).
+A speaker ``dict`` is ``{"id", "name", "kind", "aliases": [{"alias", "count"}], "roles": [...],
+"n_attributions", "n_articles", "first_seen", "last_seen"}``.
+
+Tables (``sqlite3 saidwhat.db .schema``): ``articles`` (one row per distinct text, keyed by the
+sha256 ``hash`` of its whitespace-normalised text), ``attributions`` (one per attribution, with
+spans as start/end columns), ``article_speakers`` (each article's own speakers), ``speakers``,
+``speaker_aliases``, ``speaker_roles`` (collection-wide), ``clusters`` and ``cluster_keys``
+(quote provenance), ``failures`` (inputs that could not be read or extracted, with the reason),
+``attributions_fts`` (FTS5 over quote text and source) and ``meta`` (schema version).
+
+Writes go through one connection; each batch of articles is one transaction, so an ingest killed
+at any moment leaves whole articles only, and ``INSERT OR IGNORE`` on the hash makes re-adding a
+no-op.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, Union
+
+from .errors import StoreError
+from .model import Article
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,          -- sha256 of the whitespace-normalised text
+    ext_id TEXT,                        -- the id the input gave (file stem, JSONL id, WARC URI)
+    location TEXT,                      -- where it was read from (path, path:line, path@offset)
+    title TEXT, url TEXT, outlet TEXT,
+    published TEXT,                     -- as given
+    published_date TEXT,                -- YYYY-MM-DD when it could be read, else NULL
+    text TEXT NOT NULL,
+    speakers TEXT NOT NULL DEFAULT '[]',  -- JSON: [Speaker.to_dict()], the article's own speakers
+    n_attributions INTEGER NOT NULL DEFAULT 0,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(published_date);
+CREATE INDEX IF NOT EXISTS articles_ext ON articles(ext_id);
+
+CREATE TABLE IF NOT EXISTS speakers (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,           -- normalised identity ("person:kaja kallas"), keeps ids stable
+    name TEXT NOT NULL, kind TEXT NOT NULL,
+    n_attributions INTEGER NOT NULL DEFAULT 0, n_articles INTEGER NOT NULL DEFAULT 0,
+    first_seen TEXT, last_seen TEXT
+);
+CREATE TABLE IF NOT EXISTS speaker_aliases (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id), alias TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (speaker_id, alias));
+CREATE INDEX IF NOT EXISTS speaker_aliases_alias ON speaker_aliases(alias COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS speaker_roles (
+    speaker_id INTEGER NOT NULL REFERENCES speakers(id), role TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (speaker_id, role));
+
+CREATE TABLE IF NOT EXISTS article_speakers (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    local_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    roles TEXT NOT NULL DEFAULT '[]',   -- JSON list
+    speaker_id INTEGER REFERENCES speakers(id),
+    PRIMARY KEY (article_id, local_id));
+CREATE INDEX IF NOT EXISTS article_speakers_speaker ON article_speakers(speaker_id);
+
+CREATE TABLE IF NOT EXISTS clusters (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL,                 -- the first-seen wording
+    norm TEXT NOT NULL,                 -- normalised wording (lower case, no punctuation)
+    created_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS clusters_norm ON clusters(norm);
+CREATE TABLE IF NOT EXISTS cluster_keys (
+    key INTEGER NOT NULL, cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+    PRIMARY KEY (key, cluster_id)) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS attributions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,               -- position in the article
+    type TEXT NOT NULL,                 -- direct | indirect | mixed
+    content_start INTEGER NOT NULL, content_end INTEGER NOT NULL, content_text TEXT NOT NULL,
+    cue_start INTEGER, cue_end INTEGER, cue_text TEXT,
+    source_start INTEGER, source_end INTEGER, source_text TEXT,
+    local_speaker TEXT,                 -- article_speakers.local_id
+    speaker_name TEXT, speaker_kind TEXT,  -- the article's own speaker
+    speaker_id INTEGER REFERENCES speakers(id),  -- collection-wide speaker (crossdoc)
+    cluster_id INTEGER REFERENCES clusters(id),  -- quote provenance (clusters), direct quotes
+    confidence REAL,
+    data TEXT NOT NULL,                 -- JSON: Attribution.to_dict(), exactly
+    UNIQUE (article_id, seq));
+CREATE INDEX IF NOT EXISTS attributions_speaker ON attributions(speaker_id);
+CREATE INDEX IF NOT EXISTS attributions_cluster ON attributions(cluster_id);
+CREATE INDEX IF NOT EXISTS attributions_type ON attributions(type);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS attributions_fts USING fts5(
+    content_text, source_text, content='attributions', content_rowid='id', tokenize='unicode61');
+CREATE TRIGGER IF NOT EXISTS attributions_ai AFTER INSERT ON attributions BEGIN
+    INSERT INTO attributions_fts(rowid, content_text, source_text)
+    VALUES (new.id, new.content_text, new.source_text); END;
+CREATE TRIGGER IF NOT EXISTS attributions_ad AFTER DELETE ON attributions BEGIN
+    INSERT INTO attributions_fts(attributions_fts, rowid, content_text, source_text)
+    VALUES ('delete', old.id, old.content_text, old.source_text); END;
+
+CREATE TABLE IF NOT EXISTS failures (
+    id INTEGER PRIMARY KEY,
+    location TEXT NOT NULL,             -- file, file:line, file@offset or article id
+    stage TEXT NOT NULL,                -- read | extract | store
+    reason TEXT NOT NULL,
+    hash TEXT,
+    at TEXT NOT NULL,
+    UNIQUE (location, stage, reason));
+"""
+
+
+def text_hash(text: str) -> str:
+    """The content key of an article: sha256 of its NFC text with whitespace runs collapsed."""
+    norm = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def iso_date(value: Optional[str]) -> Optional[str]:
+    """``YYYY-MM-DD`` from the common date forms feeds and trafilatura give, else ``None``."""
+    if not value:
+        return None
+    value = str(value).strip()
+    m = _DATE.search(value)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except ValueError:
+            return None
+    from email.utils import parsedate_to_datetime
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    for fmt in ("%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y", "%Y/%m/%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def fts_query(text: str) -> str:
+    """A user's words as a safe FTS5 query: every word must occur (each quoted, so ``"``, ``-``,
+    ``AND`` or ``*`` are plain text); a trailing ``*`` on a word keeps its prefix meaning."""
+    terms = []
+    for word in re.findall(r"[\w'’*-]+", text):
+        prefix = word.endswith("*")
+        word = word.rstrip("*").strip("'’-")
+        if word:
+            terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms)
+
+
+_ATTR_COLUMNS = """a.id, a.data, a.speaker_id, a.cluster_id, s.name AS speaker_name, s.kind AS speaker_kind,
+    ar.id AS article_id, ar.hash, ar.ext_id, ar.title, ar.url, ar.outlet, ar.published, ar.published_date"""
+
+
+def _attr_row(row: sqlite3.Row) -> dict[str, Any]:
+    d = json.loads(row["data"])
+    d["id"] = row["id"]
+    d["article"] = {"id": row["article_id"], "hash": row["hash"], "ext_id": row["ext_id"],
+                    "title": row["title"], "url": row["url"], "outlet": row["outlet"],
+                    "published": row["published_date"] or row["published"]}
+    d["speaker_id"] = row["speaker_id"]
+    d["speaker_name"] = row["speaker_name"]
+    d["speaker_kind"] = row["speaker_kind"]
+    d["cluster_id"] = row["cluster_id"]
+    return d
+
+
+class Store:
+    """A saidwhat collection in one SQLite file. See the module docstring for the API."""
+
+    def __init__(self, path: Union[str, Path] = "saidwhat.db", readonly: bool = False) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                if self.path != ":memory:" and not Path(self.path).exists():
+                    raise StoreError(f"{self.path}: no such store (run `saidwhat ingest` first)")
+                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                            check_same_thread=False)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.conn.executescript(SCHEMA)
+                self.conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)",
+                                  (str(SCHEMA_VERSION),))
+            version = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: cannot open the store ({e})") from e
+        if version is None or int(version[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: not a saidwhat store of schema {SCHEMA_VERSION}")
+
+    # -- life cycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+        row = self.conn.execute(sql, tuple(params)).fetchone()
+        return row[0] if row is not None else None
+
+    # -- writing ----------------------------------------------------------------------------
+    def known(self, hashes: Iterable[str]) -> set[str]:
+        """The hashes among ``hashes`` already stored."""
+        hashes = list(hashes)
+        found: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            q = f"SELECT hash FROM articles WHERE hash IN ({','.join('?' * len(part))})"
+            found.update(r[0] for r in self.conn.execute(q, part))
+        return found
+
+    def add_articles(self, items: Iterable[tuple[Article, str, Optional[str]]],
+                     failures: Iterable[tuple[str, str, str, Optional[str]]] = ()) -> int:
+        """Store extracted articles ``(article, hash, location)`` and failures ``(location,
+        stage, reason, hash)`` in ONE transaction; return how many articles were new.
+
+        An article whose hash is already stored is skipped. Direct quotes are clustered (see
+        ``clusters``) in the same transaction; collection-wide speakers are assigned afterwards by
+        ``crossdoc.resolve(store)``.
+        """
+        from . import clusters
+
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only")
+        added = 0
+        now = _now()
+        c = self.conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            for article, h, location in items:
+                cur = c.execute(
+                    "INSERT OR IGNORE INTO articles (hash, ext_id, location, title, url, outlet, published,"
+                    " published_date, text, speakers, n_attributions, ingested_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (h, article.id, location, article.title, article.url, article.outlet, article.published,
+                     iso_date(article.published), article.text,
+                     json.dumps([s.to_dict() for s in article.speakers], ensure_ascii=False),
+                     len(article.attributions), now))
+                if cur.rowcount == 0:
+                    continue
+                added += 1
+                article_id = cur.lastrowid
+                c.executemany(
+                    "INSERT INTO article_speakers (article_id, local_id, name, kind, roles) VALUES (?,?,?,?,?)",
+                    [(article_id, s.id, s.name, s.kind, json.dumps(list(s.roles), ensure_ascii=False))
+                     for s in article.speakers])
+                for seq, a in enumerate(article.attributions):
+                    cur = c.execute(
+                        "INSERT INTO attributions (article_id, seq, type, content_start, content_end, content_text,"
+                        " cue_start, cue_end, cue_text, source_start, source_end, source_text, local_speaker,"
+                        " speaker_name, speaker_kind, confidence, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (article_id, seq, a.type, a.content.start, a.content.end, a.content.text,
+                         a.cue.start if a.cue else None, a.cue.end if a.cue else None,
+                         a.cue.text if a.cue else None,
+                         a.source.start if a.source else None, a.source.end if a.source else None,
+                         a.source.text if a.source else None,
+                         a.speaker.id if a.speaker else None, a.speaker.name if a.speaker else None,
+                         a.speaker.kind if a.speaker else None, float(a.confidence),
+                         json.dumps(a.to_dict(), ensure_ascii=False)))
+                    if a.type == "direct":
+                        clusters.assign(c, cur.lastrowid, a.content.text, now)
+            for location, stage, reason, h in failures:
+                c.execute("INSERT OR IGNORE INTO failures (location, stage, reason, hash, at) VALUES (?,?,?,?,?)",
+                          (location, stage, reason[:2000], h, now))
+            c.execute("COMMIT")
+        except BaseException:
+            if c.in_transaction:
+                c.execute("ROLLBACK")
+            raise
+        return added
+
+    def add_failure(self, location: str, stage: str, reason: str, hash: Optional[str] = None) -> None:
+        """Record one input that could not be read (``stage="read"``) or extracted."""
+        self.add_articles((), [(location, stage, reason, hash)])
+
+    # -- articles ---------------------------------------------------------------------------
+    def _article_row(self, id: Union[int, str]) -> Optional[sqlite3.Row]:
+        if isinstance(id, int) or (isinstance(id, str) and id.isdigit()):
+            row = self.conn.execute("SELECT * FROM articles WHERE id=?", (int(id),)).fetchone()
+            if row is not None:
+                return row
+        return self.conn.execute("SELECT * FROM articles WHERE hash=? OR ext_id=? ORDER BY id LIMIT 1",
+                                 (str(id), str(id))).fetchone()
+
+    def article(self, id: Union[int, str]) -> Optional[Article]:
+        """The stored ``Article`` (text, attributions, speakers, metadata); ``id`` is the store's
+        int id, the content hash, or the id the input gave. ``Article.id`` is the input's id."""
+        row = self._article_row(id)
+        if row is None:
+            return None
+        attrs = [json.loads(r[0]) for r in self.conn.execute(
+            "SELECT data FROM attributions WHERE article_id=? ORDER BY seq", (row["id"],))]
+        return Article.from_dict({"id": row["ext_id"] or row["hash"], "text": row["text"],
+                                  "title": row["title"], "url": row["url"], "outlet": row["outlet"],
+                                  "published": row["published"], "speakers": json.loads(row["speakers"]),
+                                  "attributions": attrs})
+
+    @staticmethod
+    def _info(row: sqlite3.Row) -> dict[str, Any]:
+        return {"id": row["id"], "hash": row["hash"], "ext_id": row["ext_id"], "location": row["location"],
+                "title": row["title"], "url": row["url"], "outlet": row["outlet"],
+                "published": row["published_date"] or row["published"],
+                "n_attributions": row["n_attributions"], "ingested_at": row["ingested_at"]}
+
+    def article_info(self, id: Union[int, str]) -> Optional[dict[str, Any]]:
+        row = self._article_row(id)
+        return self._info(row) if row is not None else None
+
+    def articles(self, limit: int = 50, offset: int = 0, outlet: Optional[str] = None) -> list[dict[str, Any]]:
+        """Article metadata, newest first."""
+        where, params = ("WHERE outlet = ? COLLATE NOCASE", [outlet]) if outlet else ("", [])
+        rows = self.conn.execute(
+            f"SELECT id, hash, ext_id, location, title, url, outlet, published, published_date, n_attributions,"
+            f" ingested_at FROM articles {where} ORDER BY published_date DESC, id LIMIT ? OFFSET ?",
+            (*params, int(limit), int(offset)))
+        return [self._info(r) for r in rows]
+
+    # -- search -----------------------------------------------------------------------------
+    def _filters(self, text: Optional[str], speaker: Union[None, int, str], outlet: Optional[str],
+                 since: Optional[str], until: Optional[str], type: Optional[str]) -> tuple[str, list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        if text and fts_query(text):
+            where.append("a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)")
+            params.append(fts_query(text))
+        if speaker is not None and str(speaker).strip():
+            if isinstance(speaker, int) or str(speaker).isdigit():
+                where.append("a.speaker_id = ?")
+                params.append(int(speaker))
+            else:
+                like = f"%{str(speaker).strip()}%"
+                where.append("(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?)"
+                             " OR a.source_text LIKE ? OR a.speaker_name LIKE ?)")
+                params += [like, like, like]
+        if outlet:
+            where.append("(ar.outlet LIKE ? OR ar.url LIKE ?)")
+            params += [f"%{outlet}%", f"%{outlet}%"]
+        if since:
+            where.append("ar.published_date >= ?")
+            params.append(iso_date(since) or since)
+        if until:
+            where.append("ar.published_date <= ?")
+            params.append(iso_date(until) or until)
+        if type:
+            where.append("a.type = ?")
+            params.append(type)
+        return ("WHERE " + " AND ".join(where)) if where else "", params
+
+    def search(self, text: Optional[str] = None, speaker: Union[None, int, str] = None,
+               outlet: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
+               type: Optional[str] = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Attributions matching every filter given: ``text`` (words of the quote or source, FTS5),
+        ``speaker`` (collection speaker id, or a name/alias substring), ``outlet`` (substring of
+        outlet or URL), ``since``/``until`` (publication dates, inclusive), ``type``
+        (direct|indirect|mixed). Newest articles first."""
+        where, params = self._filters(text, speaker, outlet, since, until, type)
+        rows = self.conn.execute(
+            f"SELECT {_ATTR_COLUMNS} FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+            f" LEFT JOIN speakers s ON s.id = a.speaker_id {where}"
+            f" ORDER BY ar.published_date DESC, a.article_id, a.seq LIMIT ? OFFSET ?",
+            (*params, int(limit), int(offset)))
+        return [_attr_row(r) for r in rows]
+
+    def count_search(self, text: Optional[str] = None, speaker: Union[None, int, str] = None,
+                     outlet: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
+                     type: Optional[str] = None) -> int:
+        where, params = self._filters(text, speaker, outlet, since, until, type)
+        return int(self._one(f"SELECT count(*) FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+                             f" {where}", params))
+
+    def iter_attributions(self, batch: int = 1000) -> Iterator[dict[str, Any]]:
+        """Every stored attribution (the ``search`` shape), in storage order."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {_ATTR_COLUMNS} FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+                f" LEFT JOIN speakers s ON s.id = a.speaker_id WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                (last, batch)).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield _attr_row(r)
+            last = rows[-1]["id"]
+
+    # -- speakers ---------------------------------------------------------------------------
+    def _speaker(self, row: sqlite3.Row) -> dict[str, Any]:
+        sid = row["id"]
+        return {"id": sid, "name": row["name"], "kind": row["kind"],
+                "aliases": [{"alias": r[0], "count": r[1]} for r in self.conn.execute(
+                    "SELECT alias, count FROM speaker_aliases WHERE speaker_id=? ORDER BY count DESC, alias",
+                    (sid,))],
+                "roles": [r[0] for r in self.conn.execute(
+                    "SELECT role FROM speaker_roles WHERE speaker_id=? ORDER BY count DESC, role", (sid,))],
+                "n_attributions": row["n_attributions"], "n_articles": row["n_articles"],
+                "first_seen": row["first_seen"], "last_seen": row["last_seen"]}
+
+    def speakers(self, limit: int = 50, offset: int = 0, kind: Optional[str] = None,
+                 name: Optional[str] = None) -> list[dict[str, Any]]:
+        """Collection speakers with at least one attribution, most attributions first; ``name``
+        filters on a substring of the name or an alias."""
+        where, params = ["n_attributions > 0"], []
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if name:
+            where.append("(name LIKE ? OR id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?))")
+            params += [f"%{name}%", f"%{name}%"]
+        rows = self.conn.execute(
+            f"SELECT * FROM speakers WHERE {' AND '.join(where)} ORDER BY n_attributions DESC, name"
+            f" LIMIT ? OFFSET ?", (*params, int(limit), int(offset))).fetchall()
+        return [self._speaker(r) for r in rows]
+
+    def speaker(self, id: int) -> Optional[dict[str, Any]]:
+        row = self.conn.execute("SELECT * FROM speakers WHERE id=?", (int(id),)).fetchone()
+        return self._speaker(row) if row is not None else None
+
+    def speaker_timeline(self, id: int) -> list[dict[str, Any]]:
+        """Attributions of a speaker per week (``week`` is the Monday, ISO date), dated articles
+        only, oldest first."""
+        rows = self.conn.execute(
+            "SELECT date(ar.published_date, 'weekday 0', '-6 days') AS week, count(*) AS n"
+            " FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+            " WHERE a.speaker_id = ? AND ar.published_date IS NOT NULL GROUP BY week ORDER BY week",
+            (int(id),))
+        return [{"week": r["week"], "count": r["n"]} for r in rows]
+
+    # -- quote clusters ---------------------------------------------------------------------
+    def cluster(self, id: int) -> Optional[dict[str, Any]]:
+        """A quote's provenance: ``{"id", "text", "first_seen": {attribution, article, outlet,
+        published}, "variants": [{"text", "count", "articles", "outlets", "first_published"}],
+        "attributions": [search-shaped dicts, earliest first], "n_articles", "n_outlets"}``."""
+        row = self.conn.execute("SELECT * FROM clusters WHERE id=?", (int(id),)).fetchone()
+        if row is None:
+            return None
+        rows = self.conn.execute(
+            f"SELECT {_ATTR_COLUMNS} FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+            f" LEFT JOIN speakers s ON s.id = a.speaker_id WHERE a.cluster_id = ?"
+            f" ORDER BY ar.published_date IS NULL, ar.published_date, a.id", (int(id),)).fetchall()
+        attrs = [_attr_row(r) for r in rows]
+        variants: dict[str, dict[str, Any]] = {}
+        for a in attrs:
+            v = variants.setdefault(a["content_text"], {"text": a["content_text"], "count": 0, "articles": [],
+                                                        "outlets": [], "first_published": a["article"]["published"]})
+            v["count"] += 1
+            if a["article"]["id"] not in v["articles"]:
+                v["articles"].append(a["article"]["id"])
+            if a["article"]["outlet"] and a["article"]["outlet"] not in v["outlets"]:
+                v["outlets"].append(a["article"]["outlet"])
+        first = attrs[0] if attrs else None
+        return {"id": row["id"], "text": first["content_text"] if first else row["text"],
+                "first_seen": ({"attribution_id": first["id"], "article": first["article"],
+                                "outlet": first["article"]["outlet"], "published": first["article"]["published"]}
+                               if first else None),
+                "variants": list(variants.values()), "attributions": attrs,
+                "n_articles": len({a["article"]["id"] for a in attrs}),
+                "n_outlets": len({a["article"]["outlet"] for a in attrs if a["article"]["outlet"]})}
+
+    def clusters(self, limit: int = 50, offset: int = 0, min_articles: int = 2) -> list[dict[str, Any]]:
+        """Quote clusters seen in at least ``min_articles`` articles, most widespread first:
+        ``{"id", "text", "n_attributions", "n_articles", "n_variants", "first_published"}``."""
+        rows = self.conn.execute(
+            "SELECT c.id, c.text, count(*) AS n_attributions, count(DISTINCT a.article_id) AS n_articles,"
+            " count(DISTINCT a.content_text) AS n_variants, min(ar.published_date) AS first_published"
+            " FROM clusters c JOIN attributions a ON a.cluster_id = c.id JOIN articles ar ON ar.id = a.article_id"
+            " GROUP BY c.id HAVING n_articles >= ? ORDER BY n_articles DESC, n_variants DESC, c.id"
+            " LIMIT ? OFFSET ?", (int(min_articles), int(limit), int(offset)))
+        return [dict(r) for r in rows]
+
+    # -- failures and counts ----------------------------------------------------------------
+    def failures(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT id, location, stage, reason, hash, at FROM failures ORDER BY id"
+                                 " LIMIT ? OFFSET ?", (int(limit), int(offset)))
+        return [dict(r) for r in rows]
+
+    def count_articles(self) -> int:
+        return int(self._one("SELECT count(*) FROM articles"))
+
+    def count_attributions(self) -> int:
+        return int(self._one("SELECT count(*) FROM attributions"))
+
+    def count_speakers(self) -> int:
+        return int(self._one("SELECT count(*) FROM speakers WHERE n_attributions > 0"))
+
+    def count_clusters(self, min_articles: int = 1) -> int:
+        return int(self._one("SELECT count(*) FROM (SELECT cluster_id FROM attributions WHERE cluster_id"
+                             " IS NOT NULL GROUP BY cluster_id HAVING count(DISTINCT article_id) >= ?)",
+                             (int(min_articles),)))
+
+    def count_failures(self) -> int:
+        return int(self._one("SELECT count(*) FROM failures"))
+
+    def stats(self) -> dict[str, int]:
+        return {"articles": self.count_articles(), "attributions": self.count_attributions(),
+                "speakers": self.count_speakers(), "clusters": self.count_clusters(),
+                "failures": self.count_failures()}
