@@ -6,21 +6,59 @@ Times' two apostrophes ''…''. A quotation running over several paragraphs, who
 repeated at the start of each paragraph and closed only at the end of the last, is one quote.
 Unbalanced or stray marks never raise: an unclosed quote ends at its paragraph's end and is flagged
 ``balanced=False`` so that later stages lower their confidence.
+
+How it works: every candidate mark gets the roles its neighbours allow (a mark followed by a word
+and preceded by a space or punctuation can open, one preceded by a word and followed by a space or
+punctuation can close, a single mark between two letters is an apostrophe: don't, Obama's), then
+marks are paired with a stack, so that quotes nest (“He said ‘no’ to me” is one outer quote) and a
+closing mark pairs with the nearest compatible opening one. Marks inside markup tags
+(``<tweet tweet-id="…">``) are ignored. Elisions ('90s, rock 'n' roll, 'em) do not open quotes, and
+a plural possessive (ministers') closes a single quote only when no better closing mark follows.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-# Mark families: opening marks, closing marks. Straight marks open and close.
-_DOUBLE_OPEN = "“„«‹"
-_DOUBLE_CLOSE = "”“»›"
-_SINGLE_OPEN = "‘‚"
-_SINGLE_CLOSE = "’‘"
 QUOTE_CHARS = set("\"“”„«»‹›‘’‚'")
 
-# A candidate mark: two apostrophes or two backticks (NYT, PTB), or one quotation character.
-_MARK = re.compile(r"''|``|[\"“”„«»‹›‘’‚']")
+# A candidate mark: three apostrophes (a single and the NYT double together), two apostrophes or
+# two backticks (NYT, PTB), or one quotation character.
+_MARK = re.compile(r"'''|''|``|[\"“”„«»‹›‘’‚'`]")
+# An HTML/XML-like tag, attribute values may hold quotes and newlines: <tweet tweet-id="…">.
+_TAG = re.compile(
+    r"</?[A-Za-z][\w:.-]{0,40}"
+    r"(?:\s+[\w:.-]{1,60}(?:\s*=\s*(?:\"[^\"]{0,4000}\"|'[^'\n]{0,4000}'|[^\s\"'<>]{1,2000}))?){0,60}"
+    r"\s*/?>")
+# After an apostrophe that follows a space: elisions, not quotations ('90s, 'n', 'em, in 't Veld).
+_ELISION = re.compile(
+    r"(?:\d\d(?!\d)|(?:n|t|em|tis|twas|til|cause|cos|bout|round|kay|nuff|ol|cept|gainst|neath|cuz)\b)",
+    re.IGNORECASE)
+_WORDCHAR = re.compile(r"[^\W_]")
+_NEXT_PARA = re.compile(r"\n\s*")
+
+_DOUBLE = frozenset(['"', "''", "``", "“", "”", "„", "«", "»"])
+_OPEN_DIR = frozenset(["“", "„", "«", "‘", "‚", "``", "`", "‹"])   # marks that look like openers
+_CLOSE_DIR = frozenset(["”", "»", "’", "›"])                      # marks that look like closers
+# For each closing mark, the opening marks it closes (first choice).
+_COMPAT = {
+    '"': frozenset(['"']),
+    "''": frozenset(["''", "``"]),
+    "'": frozenset(["'", "‘", "`", "‚"]),
+    "”": frozenset(["“", "„", "”"]),
+    "“": frozenset(["„", "“"]),
+    "»": frozenset(["«", "»"]),
+    "«": frozenset(["»", "«"]),
+    "’": frozenset(["‘", "‚", "’", "'", "`"]),
+    "‘": frozenset(["‚", "‘"]),
+    "›": frozenset(["‹", "›"]),
+    "‹": frozenset(["›", "‹"]),
+}
+_SLOPPY_CLOSE = _CLOSE_DIR | {'"', "''"}
+_SENT_END = ".,!?;…"
+# Unclosed quotes are reported for these opening marks only: an unclosed straight or right single
+# mark is much more often an apostrophe than a quote.
+_REPORT_UNCLOSED = _DOUBLE | {"‘", "‚", "‹"}
 
 
 @dataclass
@@ -46,108 +84,62 @@ class Quote:
         return self.end + (len(self.close_mark) if self.close_mark else 0)
 
 
-def _kind(mark: str) -> str:
-    if mark in ("''", "``", '"') or mark in _DOUBLE_OPEN or mark in "”»›":
-        return "double"
-    return "single"
+def _family(mark: str) -> str:
+    return "d" if mark in _DOUBLE else "s"
 
 
-def _is_word(c: str) -> bool:
-    return c.isalnum()
-
-
-def _opens(text: str, i: int, mark: str) -> bool:
-    """Whether the mark at ``i`` can open a quotation (judged by its neighbours)."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + len(mark)] if i + len(mark) < len(text) else " "
-    if after.isspace():
-        return False
-    if mark in ("“", "„", "«", "‹", "‘", "‚", "``"):
-        return True
-    # straight marks, '' and closing-looking marks used as openers (»…« in German print)
-    return before.isspace() or before in "([{—–-/:;,>" or i == 0 or (mark == '"' and not _is_word(before))
-
-
-def _closes(text: str, i: int, mark: str) -> bool:
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + len(mark)] if i + len(mark) < len(text) else " "
-    if mark in ("'", "’"):
-        # an apostrophe inside a word (don't, Obama's) or a plural possessive (ministers') is no mark
-        if _is_word(after):
-            return False
-        if before.isspace():
-            return False
-    return not before.isspace() or after.isspace() or not _is_word(after)
-
-
-def _paragraph_ends(text: str) -> list[int]:
-    return [m.start() for m in re.finditer(r"\n", text)] + [len(text)]
-
-
-def find_quotes(text: str) -> list[Quote]:
-    """Every direct quotation in ``text``, in order, outermost only (nested quotes are inside)."""
-    quotes: list[Quote] = []
-    marks = [(m.start(), m.group()) for m in _MARK.finditer(text)]
-    if not marks:
-        return quotes
-    n = len(marks)
-    k = 0
-    while k < n:
-        i, mark = marks[k]
-        if not _opens(text, i, mark) or mark in "”»›" and mark != "»":
-            k += 1
-            continue
-        if mark in ("'", "’") and i > 0 and _is_word(text[i - 1]):
-            k += 1
-            continue
-        family = _kind(mark)
-        start = i + len(mark)
-        parts_start = start
-        parts: list[tuple[int, int]] = []
-        found = None
-        j = k + 1
-        while j < n:
-            ci, cmark = marks[j]
-            if _kind(cmark) != family:
-                j += 1
+def _tokens(text: str) -> list[tuple[int, str, bool, bool]]:
+    """Candidate marks outside markup as ``(position, mark, can_open, can_close)``."""
+    n = len(text)
+    tags: list[tuple[int, int]] = []
+    if "<" in text:
+        tags = [m.span() for m in _TAG.finditer(text)]
+    out: list[tuple[int, str, bool, bool]] = []
+    t = 0
+    for m in _MARK.finditer(text):
+        i = m.start()
+        if tags:
+            while t < len(tags) and tags[t][1] <= i:
+                t += 1
+            if t < len(tags) and tags[t][0] <= i:
                 continue
-            # a paragraph break between: continue only if the next paragraph reopens the quote
-            nl = text.find("\n", parts_start, ci)
-            if nl != -1:
-                para_end = nl
-                # the next non-blank paragraph start
-                m = re.compile(r"\n\s*").match(text, nl)
-                nxt = m.end() if m else nl + 1
-                if ci == nxt and _opens(text, ci, cmark) and family == _kind(cmark):
-                    parts.append((parts_start, _rstrip(text, parts_start, para_end)))
-                    parts_start = ci + len(cmark)
-                    j += 1
-                    continue
-                break
-            if _closes(text, ci, cmark) and ci > start:
-                found = (ci, cmark)
-                break
-            j += 1
-        if found is not None:
-            ci, cmark = found
-            parts.append((parts_start, ci))
-            quotes.append(Quote(start, ci, mark, cmark, True, parts))
-            k = j + 1
+        mark = m.group()
+        if mark == "'''":
+            before = text[i - 1] if i > 0 else " "
+            if before.isspace() or not before.isalnum() and before not in _SENT_END:
+                pieces = [(i, "''"), (i + 2, "'")]      # ''' opening: double then single
+            else:
+                pieces = [(i, "'"), (i + 1, "''")]      # ''' closing: single then double
         else:
-            # unbalanced: the quote runs to the end of its (last) paragraph
-            nl = text.find("\n", parts_start)
-            end = len(text) if nl == -1 else nl
-            end = _rstrip(text, parts_start, end)
-            if end - start >= 1 and family == "double":
-                parts.append((parts_start, end))
-                quotes.append(Quote(start, end, mark, None, False, parts))
-            # skip the marks inside the unbalanced region
-            while k < n and marks[k][0] < end:
-                k += 1
-            if k < n and marks[k][0] <= i:
-                k += 1
-            continue
-    return [q for q in quotes if q.end > q.start and text[q.start:q.end].strip()]
+            pieces = [(i, mark)]
+        for p, mk in pieces:
+            j = p + len(mk)
+            before = text[p - 1] if p > 0 else "\n"
+            after = text[j] if j < n else "\n"
+            b_space, a_space = before.isspace(), after.isspace()
+            b_word, a_word = before.isalnum(), after.isalnum()
+            if mk in _DOUBLE:
+                pass
+            elif b_word and a_word:
+                continue                                # an apostrophe: don't, Obama's, rock'n'roll
+            if mk in _OPEN_DIR:
+                can_open = not b_word and after not in "\n\r" and (not a_space or b_space)
+                can_close = not b_space and not a_word and before not in "([{"
+            elif mk in _CLOSE_DIR:
+                can_open = not b_word and not a_space
+                can_close = (not b_space and not a_word) or (b_space and not a_word and p > 0)
+            else:                                       # straight ", ', ''
+                can_open = not b_word and not a_space
+                can_close = not b_space and not a_word
+                if b_word and before.isdigit() and not can_close:
+                    can_open = False                    # 5'10", 12" pipe
+                if a_word and before in _SENT_END:
+                    can_close = True                    # ."Next (a missing space)
+            if can_open and mk not in _DOUBLE and (b_space or p == 0) and _ELISION.match(text, j):
+                can_open = False                        # '90s, rock 'n' roll, 'em
+            if can_open or can_close:
+                out.append((p, mk, can_open, can_close))
+    return out
 
 
 def _rstrip(text: str, start: int, end: int) -> int:
@@ -156,12 +148,111 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
+def _possessive(text: str, p: int, mk: str) -> bool:
+    """Whether the single closing mark at ``p`` looks like a plural possessive (ministers' pay)."""
+    if mk not in ("'", "’") or p == 0 or text[p - 1] not in "sSzZ":
+        return False
+    j = p + len(mk)
+    return j + 1 < len(text) and text[j] == " " and text[j + 1].isalnum()
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Every direct quotation in ``text``, in order, outermost only (nested quotes are inside)."""
+    if not isinstance(text, str) or not text:
+        return []
+    toks = _tokens(text)
+    if not toks:
+        return []
+    n = len(text)
+    quotes: list[Quote] = []
+    # the open marks, outermost first: [mark, content start]
+    stack: list[tuple[str, int]] = []
+    parts: list[tuple[int, int]] = []    # finished paragraph pieces of the outermost quote
+    piece_start = 0                      # where the outermost quote's current piece starts
+    para_end = text.find("\n")
+    para_end = n if para_end == -1 else para_end
+    k, nt = 0, len(toks)
+
+    def emit(end: int, close_mark: str | None) -> None:
+        mark, start = stack[0]
+        pieces = parts + [(piece_start, end)]
+        pieces = [(s, e) for s, e in pieces if e > s]
+        if pieces and any(_WORDCHAR.search(text, s, e) for s, e in pieces):
+            quotes.append(Quote(pieces[0][0], pieces[-1][1], mark, close_mark, close_mark is not None,
+                                pieces))
+
+    while k < nt:
+        p, mk, can_open, can_close = toks[k]
+        if p > para_end:
+            # the paragraph ended: continue a quote whose next paragraph re-opens it, else close it
+            if stack:
+                nxt = _NEXT_PARA.match(text, para_end)
+                q = nxt.end() if nxt else para_end + 1
+                if (p == q and can_open and _family(mk) == _family(stack[0][0])
+                        and (mk != "'" or not _possessive(text, p, mk))):
+                    parts.append((piece_start, _rstrip(text, piece_start, para_end)))
+                    piece_start = p + len(mk)
+                    stack[1:] = []
+                    k += 1
+                    para_end = text.find("\n", p)
+                    para_end = n if para_end == -1 else para_end
+                    continue
+                if stack[0][0] in _REPORT_UNCLOSED:
+                    emit(_rstrip(text, piece_start, para_end), None)
+                stack.clear()
+                parts = []
+            para_end = text.find("\n", p)
+            para_end = n if para_end == -1 else para_end
+            continue
+        k += 1
+        if can_close and stack:
+            compat = _COMPAT.get(mk, ())
+            idx = -1
+            for s in range(len(stack) - 1, -1, -1):
+                if stack[s][0] in compat:
+                    idx = s
+                    break
+            if idx == -1 and not can_open and mk in _SLOPPY_CLOSE:
+                # sloppy pairs (“…" or "…”): close the nearest open mark of the same family
+                fam = _family(mk)
+                for s in range(len(stack) - 1, -1, -1):
+                    if _family(stack[s][0]) == fam:
+                        idx = s
+                        break
+            if idx != -1 and _possessive(text, p, mk):
+                # ministers' pay: an apostrophe if a better single closing mark follows
+                for p2, mk2, o2, c2 in toks[k:]:
+                    if p2 > para_end:
+                        break
+                    if c2 and not o2 and _family(mk2) == "s" and not _possessive(text, p2, mk2):
+                        idx = -1
+                        break
+            if idx != -1:
+                if idx == 0:
+                    emit(p, mk)
+                    stack.clear()
+                    parts = []
+                else:
+                    del stack[idx:]
+                continue
+        if can_open:
+            if not stack:
+                piece_start = p + len(mk)
+                parts = []
+            stack.append((mk, p + len(mk)))
+    if stack and stack[0][0] in _REPORT_UNCLOSED:
+        emit(_rstrip(text, piece_start, para_end), None)
+    return quotes
+
+
 def quote_mask(text: str, quotes: list[Quote] | None = None) -> bytearray:
     """One byte per character: 1 inside a quotation (marks included), else 0."""
     mask = bytearray(len(text))
     for q in quotes if quotes is not None else find_quotes(text):
-        for s, e in q.parts or [(q.start, q.end)]:
+        pieces = q.parts or [(q.start, q.end)]
+        for idx, (s, e) in enumerate(pieces):
+            # every piece opens with the open mark (re-opened paragraphs); the last one closes
             lo = max(0, s - len(q.open_mark))
-            hi = min(len(text), e + (len(q.close_mark) if q.close_mark else 0))
+            hi = min(len(text), e + (len(q.close_mark) if q.close_mark and idx == len(pieces) - 1 else 0))
             mask[lo:hi] = b"\x01" * (hi - lo)
     return mask
