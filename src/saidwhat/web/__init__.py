@@ -1,0 +1,35 @@
+"""saidwhat's web pages: server-rendered Jinja2 templates over the same dicts the REST API returns.
+
+Every asset (CSS, JS, icon) is served by saidwhat from ``web/static``; nothing loads from a CDN.
+The templates are autoescaped and the pages never mark article text as safe.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import Response
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.autoescape = True  # every template, whatever its name
+
+
+def render_error(scope: dict, status: int, message: str,
+                 headers: Optional[dict[str, str]] = None) -> Response:
+    request = Request(scope)
+    return templates.TemplateResponse(request, "error.html",
+                                      {"status": status, "message": message}, status_code=status,
+                                      headers=headers)
+
+
+def install_pages(app: FastAPI) -> None:
+    from .pages import router
+
+    app.state.render_error = render_error
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(router)

@@ -1,0 +1,183 @@
+"""The page routes: each one calls the code behind an API route and renders its dict."""
+from __future__ import annotations
+
+import hmac
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Optional
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from .. import api
+from ..errors import InputError
+from ..model import Article
+from . import render, templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@lru_cache(maxsize=1)
+def samples() -> dict[str, dict[str, Any]]:
+    """The bundled sample articles (``saidwhat/samples/news.jsonl``), by id."""
+    text = (resources.files("saidwhat") / "samples" / "news.jsonl").read_text(encoding="utf-8")
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
+    return {r["id"]: r for r in records}
+
+
+def page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    context.setdefault("has_store", request.app.state.store is not None)
+    context.setdefault("nav", name.split(".")[0])
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def article_page(request: Request, article: dict, origin: str, **extra: Any) -> Response:
+    return page(request, "article.html", origin=origin, samples=samples(),
+                **render.article_view(article), **extra)
+
+
+# ---------------------------------------------------------------- the article view
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return page(request, "article.html", article=None, samples=samples(), text="", origin="paste")
+
+
+@router.post("/")
+async def paste(request: Request) -> Response:
+    form = await request.form()
+    text = form.get("text")
+    text = text if isinstance(text, str) else ""
+    try:
+        article = api.article_from_text(text, None, "pasted")
+    except InputError as e:
+        return page(request, "article.html", status_code=400, article=None, samples=samples(),
+                    text=text, error=str(e), origin="paste")
+    result = await api.run_extraction(request, article)
+    return article_page(request, result.to_dict(), "paste", text=text)
+
+
+@router.get("/samples/{sample_id}")
+async def sample(request: Request, sample_id: str) -> Response:
+    record = samples().get(sample_id)
+    if record is None:
+        raise HTTPException(404, f"no sample article {sample_id[:80]!r}")
+    article = Article(id=record["id"], text=record["text"], title=record.get("title"),
+                      url=record.get("url"), outlet=record.get("outlet"),
+                      published=record.get("published"))
+    result = await api.run_extraction(request, article)
+    return article_page(request, result.to_dict(), "sample", text="", credit=record.get("attribution"))
+
+
+@router.get("/articles/{article_id}")
+def stored_article(request: Request, article_id: str) -> Response:
+    return article_page(request, api.article_endpoint(request, article_id), "store", text="")
+
+
+# ---------------------------------------------------------------- the collection
+
+@router.get("/search")
+def search(request: Request,
+           q: Optional[str] = Query(None, max_length=500), speaker: Optional[str] = Query(None, max_length=200),
+           outlet: Optional[str] = Query(None, max_length=200),
+           since: Optional[str] = Query(None, max_length=10), until: Optional[str] = Query(None, max_length=10),
+           type: Optional[str] = Query(None, max_length=10),
+           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
+    form = {"q": q or "", "speaker": speaker or "", "outlet": outlet or "", "since": since or "",
+            "until": until or "", "type": type or ""}
+    result = None
+    error = None
+    if request.app.state.store is None:
+        error = "This server has no collection: start it with 'saidwhat serve --db FILE'."
+    else:
+        for key in ("since", "until"):
+            if form[key] and not _is_date(form[key]):
+                error = f"{key}: give a date as YYYY-MM-DD"
+        if form["type"] and form["type"] not in ("direct", "indirect", "mixed"):
+            error = "type: direct, indirect or mixed"
+        if error is None:
+            result = api.attributions_endpoint(request, q=q or None, speaker=speaker or None,
+                                               outlet=outlet or None, since=since or None,
+                                               until=until or None, type=type or None,
+                                               limit=limit, offset=offset)
+    return page(request, "search.html", status_code=400 if error and request.app.state.store else 200,
+                form=form, result=result, error=error, limit=limit, offset=offset,
+                query=_query_string(form))
+
+
+def _is_date(value: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(value)
+        return len(value) == 10
+    except ValueError:
+        return False
+
+
+def _query_string(form: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in form.items() if v})
+
+
+@router.get("/speakers")
+def speakers(request: Request, q: Optional[str] = Query(None, max_length=200),
+             limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
+    result = api.speakers_endpoint(request, q=q or None, limit=limit, offset=offset)
+    return page(request, "speakers.html", result=result, q=q or "", limit=limit, offset=offset)
+
+
+@router.get("/speakers/{speaker_id}")
+def speaker(request: Request, speaker_id: str) -> Response:
+    found = api.speaker_endpoint(request, speaker_id)
+    plot = render.timeline_plot(render.weekly_counts(found.get("timeline", [])))
+    return page(request, "speaker.html", speaker=found, plot=plot)
+
+
+@router.get("/clusters/{cluster_id}")
+def cluster(request: Request, cluster_id: str) -> Response:
+    return page(request, "cluster.html", cluster=api.cluster_endpoint(request, cluster_id))
+
+
+# ---------------------------------------------------------------- API docs, login
+
+@router.get("/docs")
+def docs(request: Request) -> Response:
+    schema = request.app.openapi()
+    routes = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [{"name": p["name"], "in": p["in"], "required": p.get("required", False),
+                       "description": p.get("description", ""),
+                       "type": (p.get("schema") or {}).get("type")
+                       or "/".join(s.get("type", "") for s in (p.get("schema") or {}).get("anyOf", [])
+                                   if s.get("type") != "null")}
+                      for p in op.get("parameters", [])]
+            body = list((op.get("requestBody") or {}).get("content", {}))
+            routes.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                           "description": op.get("description", ""), "params": params, "body": body})
+    return page(request, "docs.html", routes=routes, title=schema.get("info", {}).get("title"))
+
+
+@router.get("/login")
+def login_form(request: Request) -> Response:
+    return page(request, "login.html", error=None)
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    token = request.app.state.token
+    form = await request.form()
+    given = form.get("token")
+    given = given if isinstance(given, str) else ""
+    if not token:
+        return RedirectResponse("/", status_code=303)
+    if not given or not hmac.compare_digest(given.encode(), token.encode()):
+        return page(request, "login.html", status_code=401, error="Wrong token.")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(api.TOKEN_COOKIE, given, httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+    return response

@@ -1,0 +1,212 @@
+"""What the pages show, computed from the API's JSON (``Article.to_dict()`` and the store's dicts).
+
+Nothing here builds HTML: it cuts the text into segments and computes plot geometry, and the
+Jinja2 templates (autoescaped) write every piece of text, so article text can never become markup.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any, Iterable, Optional
+
+N_COLOURS = 10  # .c0 ... .c9 in style.css; speakers beyond that share colours in turn
+NO_SPEAKER = "none"  # .cnone: attributions whose source is not resolved to a speaker
+
+
+def _span(text: str, value: Any) -> Optional[tuple[int, int]]:
+    if not value:
+        return None
+    try:
+        start, end = max(0, int(value[0])), min(len(text), int(value[1]))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (start, end) if start < end else None
+
+
+def _parts_text(text: str, att: dict) -> str:
+    parts = [_span(text, p) for p in att.get("content_parts") or [att.get("content")]]
+    found = [text[p[0]:p[1]] for p in parts if p]
+    return " … ".join(found) if found else (att.get("content_text") or "")
+
+
+def speaker_colours(article: dict) -> dict[str, str]:
+    """Speaker id -> colour class, in order of first attribution (the first speaker is c0)."""
+    colours: dict[str, str] = {}
+    for att in article.get("attributions", []):
+        sp = att.get("speaker") or {}
+        sid = str(sp.get("id", "")) if sp else ""
+        if sid and sid not in colours:
+            colours[sid] = f"c{len(colours) % N_COLOURS}"
+    return colours
+
+
+def describe(att: dict) -> dict[str, Any]:
+    """One attribution's details as shown on hover or click."""
+    sp = att.get("speaker") or {}
+    return {"speaker": sp.get("name") if sp else None, "source": att.get("source_text"),
+            "cue": att.get("cue_text"), "type": att.get("type"),
+            "confidence": att.get("confidence")}
+
+
+def tooltip(att: dict) -> str:
+    d = describe(att)
+    who = d["speaker"] or d["source"] or "unknown source"
+    conf = d["confidence"]
+    conf_s = f"{float(conf):.2f}" if isinstance(conf, (int, float)) else "?"
+    return f"{who} · cue: {d['cue'] or '—'} · {d['type']} · confidence {conf_s}"
+
+
+def segments(article: dict, colours: dict[str, str]) -> list[dict[str, Any]]:
+    """The article text cut at every span boundary; each piece knows which attribution's content,
+    cue or source covers it (the innermost content when quotes nest)."""
+    text = article.get("text", "")
+    atts = article.get("attributions", [])
+    marks: list[tuple[int, int, str, int]] = []
+    for i, att in enumerate(atts):
+        for part in att.get("content_parts") or [att.get("content")]:
+            span = _span(text, part)
+            if span:
+                marks.append((span[0], span[1], "q", i))
+        for kind, key in (("cue", "cue"), ("src", "source")):
+            span = _span(text, att.get(key))
+            if span:
+                marks.append((span[0], span[1], kind, i))
+    cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
+    marks.sort()
+    out: list[dict[str, Any]] = []
+    active: list[tuple[int, int, str, int]] = []
+    k = 0
+    for a, b in zip(cuts, cuts[1:]):
+        while k < len(marks) and marks[k][0] <= a:
+            active.append(marks[k])
+            k += 1
+        active = [m for m in active if m[1] > a]
+        piece = text[a:b]
+        if not active:
+            out.append({"text": piece})
+            continue
+        by_kind: dict[str, tuple[int, int, str, int]] = {}
+        for m in active:  # the shortest span of each kind wins
+            best = by_kind.get(m[2])
+            if best is None or (m[1] - m[0]) < (best[1] - best[0]):
+                by_kind[m[2]] = m
+        owner = (by_kind.get("src") or by_kind.get("cue") or by_kind["q"])[3]
+        classes = [k_ for k_ in ("q", "cue", "src") if k_ in by_kind]
+        sp = atts[owner].get("speaker") or {}
+        colour = colours.get(str(sp.get("id", "")), NO_SPEAKER) if sp else NO_SPEAKER
+        out.append({"text": piece, "a": owner, "cls": " ".join(classes + [colour]),
+                    "title": tooltip(atts[owner])})
+    return out
+
+
+def speaker_groups(article: dict, colours: dict[str, str]) -> list[dict[str, Any]]:
+    """The side list: each speaker (in colour order) with their quotes; unresolved sources last."""
+    text = article.get("text", "")
+    by_id = {str(s.get("id", "")): s for s in article.get("speakers", [])}
+    groups: dict[str, dict[str, Any]] = {}
+    for i, att in enumerate(article.get("attributions", [])):
+        sp = att.get("speaker") or {}
+        sid = str(sp.get("id", "")) if sp else ""
+        key = sid or f"?{(att.get('source_text') or '').strip().lower()}"
+        if key not in groups:
+            full = by_id.get(sid, {})
+            groups[key] = {"id": sid or None,
+                           "name": sp.get("name") if sp else (att.get("source_text") or "no source"),
+                           "kind": full.get("kind") or (sp.get("kind") if sp else None),
+                           "roles": full.get("roles", []), "mentions": len(full.get("mentions", [])),
+                           "colour": colours.get(sid, NO_SPEAKER), "resolved": bool(sid),
+                           "link": None, "quotes": []}
+        if att.get("speaker_id") is not None and groups[key]["link"] is None:
+            groups[key]["link"] = att["speaker_id"]  # the collection-wide speaker (stored articles)
+        groups[key]["quotes"].append({"a": i, "text": _parts_text(text, att), "type": att.get("type"),
+                                      "cue": att.get("cue_text")})
+    ordered = sorted(groups.values(), key=lambda g: (not g["resolved"], -len(g["quotes"])))
+    return ordered
+
+
+def article_view(article: dict) -> dict[str, Any]:
+    """Everything the article template needs from ``Article.to_dict()``."""
+    colours = speaker_colours(article)
+    atts = article.get("attributions", [])
+    details = []
+    for i, att in enumerate(atts):
+        sp = att.get("speaker") or {}
+        details.append({**describe(att), "a": i,
+                        "colour": colours.get(str(sp.get("id", "")), NO_SPEAKER) if sp else NO_SPEAKER,
+                        "content": _parts_text(article.get("text", ""), att)})
+    counts = Counter(a.get("type") for a in atts)
+    return {"article": article, "segments": segments(article, colours),
+            "groups": speaker_groups(article, colours), "details": details,
+            "counts": {t: counts.get(t, 0) for t in ("direct", "indirect", "mixed")}}
+
+
+# ---------------------------------------------------------------- the weekly timeline
+
+def _parse_date(value: Any) -> Optional[dt.date]:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def weekly_counts(rows: Iterable[dict[str, Any]]) -> list[tuple[dt.date, int]]:
+    """``[{"week": "YYYY-MM-DD", "count": n}, ...]`` (``Store.speaker_timeline``) as one entry per
+    week (weeks start on Monday) from the first week to the last, empty weeks included."""
+    counts: Counter = Counter()
+    for row in rows:
+        day = _parse_date(row.get("week"))
+        if day is not None:
+            counts[day - dt.timedelta(days=day.weekday())] += int(row.get("count") or 0)
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if (last - first).days > 7 * 52 * 30:  # a bogus date would make the plot useless
+        first = max(first, last - dt.timedelta(weeks=52 * 30))
+    out = []
+    week = first
+    while week <= last:
+        out.append((week, counts.get(week, 0)))
+        week += dt.timedelta(days=7)
+    return out
+
+
+def timeline_plot(weeks: list[tuple[dt.date, int]], width: int = 760, height: int = 180) -> dict[str, Any]:
+    """Bar geometry, axis ticks and labels for an inline SVG (the template draws it)."""
+    if not weeks:
+        return {"empty": True, "width": width, "height": height}
+    left, right, top, bottom = 36, 10, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(n for _, n in weeks) or 1
+    slot = plot_w / len(weeks)
+    bar_w = max(1.0, slot * 0.8) if slot >= 2 else max(slot, 0.5)
+    bars = []
+    for i, (week, n) in enumerate(weeks):
+        h = plot_h * n / peak
+        bars.append({"x": round(left + i * slot + (slot - bar_w) / 2, 2), "y": round(top + plot_h - h, 2),
+                     "w": round(bar_w, 2), "h": round(h, 2), "n": n,
+                     "label": f"week of {week.isoformat()}: {n} attribution{'s' if n != 1 else ''}"})
+    y_ticks = [{"y": round(top + plot_h - plot_h * v / peak, 2), "v": v}
+               for v in sorted({0, peak // 2, peak}) if v or peak]
+    # x labels: years when the range is long, else months, else the weeks themselves
+    span_days = (weeks[-1][0] - weeks[0][0]).days
+    x_ticks = []
+    last_label = None
+    for i, (week, _) in enumerate(weeks):
+        if span_days > 2 * 365:
+            label = str(week.year)
+        elif span_days > 10 * 7:
+            label = week.strftime("%b %Y")
+        else:
+            label = week.strftime("%d %b")
+        if label != last_label:
+            x_ticks.append({"x": round(left + i * slot + slot / 2, 2), "label": label})
+            last_label = label
+    # thin the labels so that they do not overlap (about 70 px each)
+    step = max(1, int(len(x_ticks) * 70 / plot_w) + 1) if x_ticks else 1
+    x_ticks = x_ticks[::step]
+    return {"empty": False, "width": width, "height": height, "bars": bars, "y_ticks": y_ticks,
+            "x_ticks": x_ticks, "left": left, "right": width - right, "base": top + plot_h,
+            "top": top, "total": sum(n for _, n in weeks), "n_weeks": len(weeks),
+            "first": weeks[0][0].isoformat(), "last": weeks[-1][0].isoformat()}
