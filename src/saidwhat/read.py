@@ -1,23 +1,43 @@
-"""Stage 1: read articles from plain text, HTML (trafilatura) and JSON Lines.
+"""Stage 1: read articles from plain text, HTML (trafilatura), JSON Lines, folders and WARC crawls.
 
 Every reader yields ``Article`` objects (text plus whatever metadata the input gives) or
 ``InputError`` instances for what cannot be read, so that one bad file or line never stops a batch.
+
+- ``read_path(path)`` / ``read_paths(paths)``: articles (or errors) from files, ``-`` (stdin),
+  folders (searched recursively, in name order, for ``.txt``, ``.html``/``.htm``/``.xhtml``,
+  ``.jsonl``/``.ndjson`` (also ``.gz``) and ``.warc``/``.warc.gz`` files) and WARC crawl files.
+- ``read_located(paths)``: the same as ``(location, item)`` pairs, where ``location`` says where
+  the item came from (``file``, ``file:line`` or ``file@offset`` for a WARC record), for ingest's
+  failure reports.
+- ``iter_warc(path)``: the HTML response records of a WARC file (fastwarc), through the same HTML
+  path as ``.html`` files; other records (requests, metadata, images, PDFs, redirects) are
+  skipped; a truncated record or an undecodable page is an ``InputError``.
 """
 from __future__ import annotations
 
+import codecs
+import gzip
 import json
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Union
+from typing import IO, Iterable, Iterator, Optional, Union
+from urllib.parse import urlsplit
 
 from .errors import InputError
 from .model import Article
 
 MAX_BYTES = 50_000_000  # a single input larger than this is refused, not loaded
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
+FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 Read = Union[Article, InputError]
+Located = tuple[str, Read]
 
 
 def decode(data: bytes, name: str) -> str:
@@ -40,18 +60,42 @@ def looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def from_html(html: str, name: str) -> Article:
-    """The main text and metadata of an HTML page (trafilatura)."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def decode_html(data: bytes, name: str, charset: Optional[str] = None) -> str:
+    """An HTML page's bytes to text: the HTTP header's charset, else the page's ``<meta
+    charset>``, else ``decode`` (UTF-8, UTF-16 with BOM, cp1252)."""
+    declared = [charset] if charset else []
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        declared.append(m.group(1).decode("ascii", "replace"))
+    for cs in declared:
+        try:
+            codecs.lookup(cs)
+        except LookupError:
+            continue
+        try:
+            return data.decode(cs)
+        except UnicodeDecodeError:
+            continue
+    return decode(data, name)
+
+
+def from_html(html: str, name: str, url: Optional[str] = None) -> Article:
+    """The main text and metadata of an HTML page (trafilatura); ``url`` when known (a crawl)."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                       include_tables=False, favor_recall=True)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise InputError(f"{name}: no article text found in the HTML")
     text = text.replace("\n", "\n\n") if "\n\n" not in text else text
-    return Article(id=name, text=text, title=getattr(doc, "title", None), url=getattr(doc, "url", None),
-                   outlet=getattr(doc, "sitename", None), published=getattr(doc, "date", None))
+    url = getattr(doc, "url", None) or url
+    outlet = getattr(doc, "sitename", None) or (urlsplit(url).hostname if url else None)
+    return Article(id=name, text=text, title=getattr(doc, "title", None), url=url,
+                   outlet=outlet, published=getattr(doc, "date", None))
 
 
 def from_text(text: str, name: str, html: bool | None = None) -> Article:
@@ -86,29 +130,127 @@ def iter_jsonl(lines: Iterable[str], name: str) -> Iterator[Read]:
             yield e
 
 
-def read_path(path: Union[str, Path]) -> Iterator[Read]:
-    """Articles from one file (``-`` is standard input): ``.jsonl`` one per line, HTML, or text."""
+def _warc_location(path: str, offset: int) -> str:
+    return f"{path}@{offset}"
+
+
+def iter_warc(path: Union[str, Path]) -> Iterator[Located]:
+    """``(location, Article | InputError)`` for each HTML response record of a WARC / WARC.gz
+    file; non-HTML records and non-2xx responses are skipped without a report."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    name = str(path)
+    offset = 0
+    try:
+        with open(path, "rb") as stream:
+            for record in ArchiveIterator(stream, record_types=WarcRecordType.response, parse_http=True):
+                offset = record.stream_pos
+                where = _warc_location(name, offset)
+                try:
+                    status = record.http_headers.status_code if record.http_headers is not None else None
+                    ctype = (record.http_content_type or "").lower()
+                    if status is None or not 200 <= int(status) < 300 or not ctype.startswith(HTML_TYPES):
+                        continue
+                    uri = record.headers.get("WARC-Target-URI") or where
+                    expected = record.content_length
+                    data = record.reader.read()
+                    if len(data) < expected:
+                        raise InputError(f"{where}: truncated WARC record ({len(data)} of {expected} bytes)")
+                    if len(data) > MAX_BYTES:
+                        raise InputError(f"{where}: larger than {MAX_BYTES // 1_000_000} MB")
+                    html = decode_html(data, where, record.http_charset)
+                    yield where, from_html(html, uri, url=uri)
+                except InputError as e:
+                    yield where, e
+                except Exception as e:  # a broken page never stops the crawl
+                    yield where, InputError(f"{where}: {type(e).__name__}: {e}")
+    except OSError as e:  # unreadable file or a corrupt stream: what came before is kept
+        yield (_warc_location(name, offset) if offset else name), InputError(
+            f"{name}: cannot read the WARC stream after offset {offset} ({e})")
+
+
+def _iter_jsonl_file(path: Path, name: str) -> Iterator[Located]:
+    """A JSON Lines file (optionally gzipped), streamed line by line: no size limit."""
+    opener = gzip.open if name.endswith(".gz") else open
+    seen = 0
+    with opener(path, "rb") as f:  # type: ignore[operator]
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
+                continue
+            seen += 1
+            where = f"{name}:{n}"
+            try:
+                yield where, from_record(json.loads(decode(raw, where)), where)
+            except json.JSONDecodeError as e:
+                yield where, InputError(f"{where}: not JSON ({e.msg})")
+            except InputError as e:
+                yield where, e
+    if not seen:
+        yield name, InputError(f"{name}: empty input")
+
+
+def _iter_folder(folder: Path) -> Iterator[Located]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                   and p.name.lower().endswith(FOLDER_SUFFIXES))
+    if not files:
+        yield str(folder), InputError(f"{folder}: no .txt, .html, .jsonl or .warc files in this folder")
+    for p in files:
+        yield from _located(p)
+
+
+def _located(path: Union[str, Path]) -> Iterator[Located]:
     name = str(path)
     try:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
+        if name != "-":
             p = Path(path)
+            if p.is_dir():
+                yield from _iter_folder(p)
+                return
+            lower = name.lower()
+            if p.is_file() and lower.endswith(WARC_SUFFIXES):
+                yield from iter_warc(p)
+                return
+            if p.is_file() and lower.endswith(JSONL_SUFFIXES):
+                yield from _iter_jsonl_file(p, name)
+                return
             if not p.is_file():
                 raise InputError(f"{name}: no such file")
             if p.stat().st_size > MAX_BYTES:
                 raise InputError(f"{name}: larger than {MAX_BYTES // 1_000_000} MB")
             data = p.read_bytes()
-        text = decode(data, name)
-        if name.endswith((".jsonl", ".ndjson")) or (name == "-" and text.lstrip().startswith("{")):
-            yield from iter_jsonl(text.splitlines(), name)
+        else:
+            data = sys.stdin.buffer.read()
+        if name.lower().endswith(HTML_SUFFIXES):
+            yield name, from_text(decode_html(data, name), _stem(name), html=True)
             return
-        stem = os.path.splitext(os.path.basename(name))[0] if name != "-" else "stdin"
-        yield from_text(text, stem, html=True if name.endswith(HTML_SUFFIXES) else None)
+        text = decode(data, name)
+        if name == "-" and text.lstrip().startswith("{"):
+            for n, item in enumerate(iter_jsonl(text.splitlines(), name), 1):
+                yield f"{name}:{n}", item
+            return
+        yield name, from_text(text, _stem(name), html=None)
     except InputError as e:
-        yield e
-    except Exception as e:  # malformed HTML and other surprises are reported, not raised
-        yield InputError(f"{name}: {type(e).__name__}: {e}")
+        yield name, e
+    except Exception as e:  # malformed HTML, unreadable files and other surprises are reported, not raised
+        yield name, InputError(f"{name}: {type(e).__name__}: {e}")
+
+
+def _stem(name: str) -> str:
+    return os.path.splitext(os.path.basename(name))[0] if name != "-" else "stdin"
+
+
+def read_located(paths: Iterable[Union[str, Path]]) -> Iterator[Located]:
+    """``(location, Article | InputError)`` for every article in ``paths`` (files, folders, WARC
+    files, ``-``), in order."""
+    for p in paths:
+        yield from _located(p)
+
+
+def read_path(path: Union[str, Path]) -> Iterator[Read]:
+    """Articles from one file (``-`` is standard input): ``.jsonl`` one per line, HTML, or text;
+    a folder (recursively) or a WARC file (its HTML responses)."""
+    for _, item in _located(path):
+        yield item
 
 
 def read_paths(paths: Iterable[Union[str, Path]]) -> Iterator[Read]:
