@@ -320,6 +320,9 @@ def resolve(store: "Store") -> int:
         aliases[key][loc.parsed.name] += loc.n
         for a, n in loc.aliases.items():
             a = a.strip(" ,;:\"'“”‘’")
+            if "," in a or len(a.split()) > 6:  # an appositive: keep the name it gives
+                parsed = parse_name(a)
+                a = parsed.name if parsed.kind != "other" else ""
             if a and fold(a) not in PRONOUNS:
                 aliases[key][a] += n
         for r in loc.parsed.roles:

@@ -388,10 +388,12 @@ class Store:
                 where.append("a.speaker_id = ?")
                 params.append(int(speaker))
             else:
-                like = f"%{str(speaker).strip()}%"
-                where.append("(a.speaker_id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?)"
-                             " OR a.source_text LIKE ? OR a.speaker_name LIKE ?)")
-                params += [like, like, like]
+                name = str(speaker).strip()
+                like = f"%{name}%"
+                where.append("(a.speaker_id IN (SELECT id FROM speakers WHERE name LIKE ?"
+                             " UNION SELECT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE)"
+                             " OR (a.speaker_id IS NULL AND (a.source_text LIKE ? OR a.speaker_name LIKE ?)))")
+                params += [like, name, like, like]
         if outlet:
             where.append("(ar.outlet LIKE ? OR ar.url LIKE ?)")
             params += [f"%{outlet}%", f"%{outlet}%"]
@@ -457,14 +459,14 @@ class Store:
     def speakers(self, limit: int = 50, offset: int = 0, kind: Optional[str] = None,
                  name: Optional[str] = None) -> list[dict[str, Any]]:
         """Collection speakers with at least one attribution, most attributions first; ``name``
-        filters on a substring of the name or an alias."""
+        filters on a substring of the name, or an alias given whole."""
         where, params = ["n_attributions > 0"], []
         if kind:
             where.append("kind = ?")
             params.append(kind)
         if name:
-            where.append("(name LIKE ? OR id IN (SELECT speaker_id FROM speaker_aliases WHERE alias LIKE ?))")
-            params += [f"%{name}%", f"%{name}%"]
+            where.append("(name LIKE ? OR id IN (SELECT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE))")
+            params += [f"%{name}%", name.strip()]
         rows = self.conn.execute(
             f"SELECT * FROM speakers WHERE {' AND '.join(where)} ORDER BY n_attributions DESC, name"
             f" LIMIT ? OFFSET ?", (*params, int(limit), int(offset))).fetchall()

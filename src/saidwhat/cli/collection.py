@@ -1,0 +1,264 @@
+"""``saidwhat ingest``, ``search``, ``speakers``, ``quote``, ``export`` and ``load``: shells over
+``ingest``, ``scale``, ``store`` and ``export`` (parse the options, call the library, render)."""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from . import app
+
+err = Console(stderr=True)
+DB_HELP = "The store (an SQLite file)."
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class Output(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Kind(str, Enum):
+    direct = "direct"
+    indirect = "indirect"
+    mixed = "mixed"
+
+
+class _Rate(ProgressColumn):
+    def render(self, task) -> Text:  # type: ignore[override]
+        elapsed = task.finished_time if task.finished else task.elapsed
+        rate = task.completed / elapsed if elapsed else 0.0
+        return Text(f"{rate:.1f} articles/s", style="cyan")
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"),
+                    TextColumn("{task.completed:.0f} articles"), _Rate(),
+                    TextColumn("[green]{task.fields[found]}[/green] attributions"),
+                    TextColumn("[yellow]{task.fields[failed]}[/yellow] failed"), TimeElapsedColumn(),
+                    console=err, transient=False, disable=not err.is_terminal)
+
+
+def _open(db: Path, readonly: bool = False):
+    from ..errors import StoreError
+    from ..store import Store
+
+    try:
+        return Store(db, readonly=readonly)
+    except StoreError as e:
+        err.print(f"[red]error[/red] {e}")
+        raise typer.Exit(2)
+
+
+def _summary(report, db: Path, what: str) -> None:
+    err.print(f"[bold]{what}[/bold]: {report.added} new articles, {report.known} already stored, "
+              f"{report.attributions} attributions, {report.failed} failed, "
+              f"{report.seconds:.1f} s ({report.rate:.1f} articles/s) -> {db}")
+    for location, stage, reason, _ in report.failures[:20]:
+        err.print(f"  [yellow]{stage} failed[/yellow] {location}: {reason}")
+    if len(report.failures) > 20:
+        err.print(f"  ... {len(report.failures) - 20} more: SELECT * FROM failures")
+
+
+def _run(what: str, fn) -> Any:
+    with _progress() as progress:
+        task = progress.add_task(what, total=None, found=0, failed=0)
+
+        def update(report) -> None:
+            progress.update(task, completed=report.added, found=report.attributions, failed=report.failed)
+
+        return fn(update)
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="Files, folders, .jsonl and .warc/.warc.gz crawl files."),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+    workers: int = typer.Option(1, "--workers", "-w", help="Extraction processes (or Dask LocalCluster workers)."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local, or dask (writes Parquet, then loads it)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); "
+                                            "without it a LocalCluster is started."),
+    parquet: Optional[str] = typer.Option(None, "--parquet", help="Dask: where the Parquet parts go "
+                                          "(default: DB.parquet/; on a cluster, storage every worker reaches)."),
+    batch_size: int = typer.Option(32, help="Articles per batch (and per transaction)."),
+) -> None:
+    """Read, extract and store a collection; rerun it to resume after a crash (nothing twice)."""
+    store = _open(db)
+    try:
+        if engine is Engine.dask:
+            from ..scale import load, run_dask
+
+            out = parquet or f"{db}.parquet"
+            report = _run("extracting (dask)", lambda up: run_dask(
+                paths, out, scheduler=scheduler, workers=workers, batch_size=batch_size, store=store,
+                progress=up))
+            _summary(report, Path(out), "extracted")
+            report = _run("loading", lambda up: load(out, store, progress=up))
+        else:
+            from ..ingest import ingest as run_ingest
+
+            report = _run("ingesting", lambda up: run_ingest(paths, store, workers=workers,
+                                                             batch_size=batch_size, progress=up))
+        _summary(report, db, "ingested")
+    finally:
+        store.close()
+    if report.failed and not report.added and not report.known:
+        raise typer.Exit(1)
+
+
+@app.command()
+def load(
+    parquet: str = typer.Argument(..., help="A folder (or URI) of Parquet parts from --engine dask."),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """Bring Parquet parts written by `ingest --engine dask` into the store."""
+    from ..scale import load as run_load
+
+    store = _open(db)
+    try:
+        report = _run("loading", lambda up: run_load(parquet, store, progress=up))
+        _summary(report, db, "loaded")
+    finally:
+        store.close()
+
+
+def _emit(rows: list[dict[str, Any]], format: Output, table: Table, row_fn) -> None:
+    if format is Output.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    elif format is Output.csv:
+        flat = [row_fn(r) for r in rows]
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(flat[0]) if flat else ["id"])
+        writer.writeheader()
+        writer.writerows(flat)
+    else:
+        Console().print(table)
+
+
+@app.command()
+def search(
+    text: Optional[str] = typer.Argument(None, help="Words of the quote or its source (all must occur)."),
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Speaker name, alias or id."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet name or URL part."),
+    since: Optional[str] = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
+    type: Optional[Kind] = typer.Option(None, "--type", help="direct, indirect or mixed."),
+    format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
+    limit: int = typer.Option(50, "--limit", "-n"),
+    offset: int = typer.Option(0, "--offset"),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """Find attributions by words, speaker, outlet, date and type."""
+    from ..export import flat
+
+    with _open(db, readonly=True) as store:
+        filters = dict(text=text, speaker=speaker, outlet=outlet, since=since, until=until,
+                       type=type.value if type else None)
+        rows = store.search(**filters, limit=limit, offset=offset)
+        total = store.count_search(**filters)
+    table = Table(title=f"{len(rows)} of {total} attributions", show_lines=True, expand=True, title_justify="left")
+    for col, style, ratio in (("id", "dim", 1), ("speaker", "bold cyan", 3), ("type", None, 1),
+                              ("what", None, 8), ("article", "dim", 3)):
+        table.add_column(col, style=style, ratio=ratio)
+    for r in rows:
+        art = r["article"]
+        table.add_row(str(r["id"]), r["speaker_name"] or r.get("source_text") or "—", r["type"], r["content_text"],
+                      " · ".join(x for x in (art.get("published"), art.get("outlet"), art.get("title") or art.get("ext_id")) if x))
+    _emit(rows, format, table, flat)
+
+
+@app.command()
+def speakers(
+    name: Optional[str] = typer.Argument(None, help="Only speakers whose name or alias contains this."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="person or organisation."),
+    format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
+    limit: int = typer.Option(30, "--limit", "-n"),
+    offset: int = typer.Option(0, "--offset"),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """Top speakers of the collection: attributions, articles, first and last seen, aliases."""
+    with _open(db, readonly=True) as store:
+        rows = store.speakers(limit=limit, offset=offset, kind=kind, name=name)
+        total = store.count_speakers()
+    table = Table(title=f"{len(rows)} of {total} speakers", expand=True, title_justify="left")
+    for col in ("id", "name", "kind", "attributions", "articles", "first seen", "last seen", "aliases / roles"):
+        table.add_column(col, style="bold cyan" if col == "name" else None)
+    for s in rows:
+        extra = ", ".join(a["alias"] for a in s["aliases"][:4] if a["alias"] != s["name"])
+        if s["roles"]:
+            extra += (" · " if extra else "") + ", ".join(s["roles"][:3])
+        table.add_row(str(s["id"]), s["name"], s["kind"], str(s["n_attributions"]), str(s["n_articles"]),
+                      s["first_seen"] or "—", s["last_seen"] or "—", extra)
+
+    def row_fn(s: dict) -> dict:
+        return {**{k: s[k] for k in ("id", "name", "kind", "n_attributions", "n_articles", "first_seen", "last_seen")},
+                "aliases": "|".join(a["alias"] for a in s["aliases"]), "roles": "|".join(s["roles"])}
+
+    _emit(rows, format, table, row_fn)
+
+
+@app.command()
+def quote(
+    id: int = typer.Argument(..., help="A quote cluster id (the cluster_id of a search result)."),
+    format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """A quote's provenance: first seen where and when, every variant and who carried it."""
+    from ..export import flat
+
+    with _open(db, readonly=True) as store:
+        cluster = store.cluster(id)
+    if cluster is None:
+        err.print(f"[red]error[/red] no quote cluster {id}")
+        raise typer.Exit(1)
+    if format is Output.json:
+        print(json.dumps(cluster, ensure_ascii=False, indent=1))
+        return
+    first = cluster["first_seen"] or {}
+    table = Table(title=f"quote {id}: {cluster['n_articles']} articles, {cluster['n_outlets']} outlets, "
+                  f"{len(cluster['variants'])} variants; first seen {first.get('published') or '?'} "
+                  f"in {first.get('outlet') or '?'}", show_lines=True, expand=True, title_justify="left")
+    for col, ratio in (("published", 1), ("outlet", 1), ("speaker", 2), ("wording", 7)):
+        table.add_column(col, ratio=ratio)
+    for a in cluster["attributions"]:
+        marker = "" if a["content_text"] == cluster["text"] else "[yellow]≠[/yellow] "
+        table.add_row(a["article"]["published"] or "—", a["article"]["outlet"] or "—",
+                      a["speaker_name"] or a.get("source_text") or "—", marker + a["content_text"])
+    _emit(cluster["attributions"], format, table, flat)
+
+
+@app.command()
+def export(
+    format: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", "-f", help="jsonl, csv or parquet."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File to write (needed for parquet)."),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """Export every attribution with its article and speaker."""
+    from ..export import export as run_export
+
+    with _open(db, readonly=True) as store:
+        try:
+            n = run_export(store, format.value, output if output else sys.stdout)
+        except ValueError as e:
+            err.print(f"[red]error[/red] {e}")
+            raise typer.Exit(2)
+    err.print(f"{n} attributions exported" + (f" to {output}" if output else ""))
