@@ -302,8 +302,7 @@ def _not_found(what: str, key: str) -> HTTPException:
     return HTTPException(404, f"no {what} {shown!r}")
 
 
-TypeParam = Query(None, description="direct, indirect or mixed", pattern="^(direct|indirect|mixed)$")
-DateParam = Query(None, description="YYYY-MM-DD", pattern=r"^\d{4}-\d{2}-\d{2}$")
+DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 @router.get("/attributions", summary="Search the collection's attributions")
@@ -311,8 +310,10 @@ def attributions_endpoint(request: Request,
                           q: Optional[str] = Query(None, max_length=500, description="words in the quote"),
                           speaker: Optional[str] = Query(None, max_length=200),
                           outlet: Optional[str] = Query(None, max_length=200),
-                          since: Optional[str] = DateParam, until: Optional[str] = DateParam,
-                          type: Optional[str] = TypeParam,
+                          since: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive", pattern=DATE),
+                          until: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive", pattern=DATE),
+                          type: Optional[str] = Query(None, description="direct, indirect or mixed",
+                                                      pattern="^(direct|indirect|mixed)$"),
                           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                           ) -> dict[str, Any]:
     """Attributions matching every filter given, newest first: ``{"total", "limit", "offset",

@@ -125,8 +125,8 @@ class Collection:
 
     # -- articles and clusters ---------------------------------------------------------------
     def article(self, id: str) -> Optional[dict[str, Any]]:
-        if len(str(id)) > 200:
-            return None
+        if len(str(id)) > 200 or (str(id).isdigit() and int(id) >= 2 ** 63):
+            return None  # Store._article_row would raise OverflowError on such an int
         with self.lock:
             info = self.store.article_info(id)
             article = self.store.article(id)

@@ -29,10 +29,14 @@ def _parts_text(text: str, att: dict) -> str:
     return " … ".join(found) if found else (att.get("content_text") or "")
 
 
+def in_text_order(atts: list[dict]) -> list[dict]:
+    return sorted(atts, key=lambda a: (a.get("content") or [0])[0])
+
+
 def speaker_colours(article: dict) -> dict[str, str]:
-    """Speaker id -> colour class, in order of first attribution (the first speaker is c0)."""
+    """Speaker id -> colour class, in order of first appearance in the text (the first is c0)."""
     colours: dict[str, str] = {}
-    for att in article.get("attributions", []):
+    for att in in_text_order(article.get("attributions", [])):
         sp = att.get("speaker") or {}
         sid = str(sp.get("id", "")) if sp else ""
         if sid and sid not in colours:
@@ -104,7 +108,9 @@ def speaker_groups(article: dict, colours: dict[str, str]) -> list[dict[str, Any
     text = article.get("text", "")
     by_id = {str(s.get("id", "")): s for s in article.get("speakers", [])}
     groups: dict[str, dict[str, Any]] = {}
-    for i, att in enumerate(article.get("attributions", [])):
+    atts = article.get("attributions", [])
+    for i in sorted(range(len(atts)), key=lambda i: (atts[i].get("content") or [0])[0]):
+        att = atts[i]
         sp = att.get("speaker") or {}
         sid = str(sp.get("id", "")) if sp else ""
         key = sid or f"?{(att.get('source_text') or '').strip().lower()}"
@@ -120,8 +126,8 @@ def speaker_groups(article: dict, colours: dict[str, str]) -> list[dict[str, Any
             groups[key]["link"] = att["speaker_id"]  # the collection-wide speaker (stored articles)
         groups[key]["quotes"].append({"a": i, "text": _parts_text(text, att), "type": att.get("type"),
                                       "cue": att.get("cue_text")})
-    ordered = sorted(groups.values(), key=lambda g: (not g["resolved"], -len(g["quotes"])))
-    return ordered
+    # speakers with the most quotes first (ties: first seen first), unresolved sources last
+    return sorted(groups.values(), key=lambda g: (not g["resolved"], -len(g["quotes"])))
 
 
 def article_view(article: dict) -> dict[str, Any]:
