@@ -1,0 +1,172 @@
+"""The store on the bundled sample articles: keys, search, filters, speakers, plain SQL, export."""
+import csv
+import io
+import json
+import sqlite3
+
+import pytest
+
+from saidwhat import extract_many
+from saidwhat.errors import StoreError
+from saidwhat.export import COLUMNS, export
+from saidwhat.ingest import ingest
+from saidwhat.model import Article
+from saidwhat.store import Store, fts_query, iso_date, text_hash
+
+SAMPLES = "src/saidwhat/samples/news.jsonl"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "samples.db"
+    with Store(path) as store:
+        report = ingest([SAMPLES], store, batch_size=5)
+        assert report.added == 12 and report.failed == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def extracted(samples):
+    return {a.id: a for a in extract_many(samples)}
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return [json.loads(line) for line in open(SAMPLES, encoding="utf-8") if line.strip()]
+
+
+def test_store_articles_round_trip(db, extracted):
+    with Store(db, readonly=True) as store:
+        assert store.count_articles() == 12
+        assert store.count_attributions() == sum(len(a.attributions) for a in extracted.values())
+        for ext_id, article in extracted.items():
+            stored = store.article(ext_id)
+            assert stored.to_dict() == article.to_dict()  # the data model, lossless
+            info = store.article_info(ext_id)
+            assert store.article(info["id"]).to_dict() == article.to_dict()
+            assert store.article(info["hash"]).id == ext_id and info["hash"] == text_hash(article.text)
+
+
+def test_store_same_input_twice_adds_nothing(db, samples):
+    with Store(db) as store:
+        before = store.stats()
+        report = ingest([SAMPLES], store)
+        assert report.added == 0 and report.known == 12
+        # whitespace changes keep the key: the same text
+        moved = [{**s, "id": s["id"] + "-copy", "text": "  " + s["text"].replace(" ", "  ") + "\n"} for s in samples[:2]]
+        arts = list(extract_many(moved))
+        assert store.add_articles([(a, text_hash(a.text), "x") for a in arts]) == 0
+        assert store.stats() == before
+
+
+def test_store_search_filters(db):
+    with Store(db, readonly=True) as store:
+        wall = store.search("wall")
+        assert wall and all("wall" in (r["content_text"] + (r["source_text"] or "")).lower() for r in wall)
+        assert store.count_search("wall") == len(wall)
+        r = wall[0]
+        # the data model's shape plus ids
+        assert {"type", "content", "content_text", "cue", "source", "speaker", "confidence"} <= set(r)
+        assert {"id", "article", "speaker_id", "speaker_name", "cluster_id"} <= set(r)
+        direct = store.search(type="direct", limit=500)
+        assert direct and {x["type"] for x in direct} == {"direct"}
+        gv = store.search(outlet="Global Voices", limit=500)
+        assert gv and {x["article"]["outlet"] for x in gv} == {"Global Voices"}
+        in_2019 = store.search(since="2019-01-01", until="2019-12-31", limit=500)
+        assert in_2019 and all("2019-01-01" <= x["article"]["published"] <= "2019-12-31" for x in in_2019)
+        assert [x["article"]["published"] for x in in_2019] == sorted((x["article"]["published"] for x in in_2019), reverse=True)
+        page1, page2 = store.search(limit=5), store.search(limit=5, offset=5)
+        assert len(page1) == 5 and not {x["id"] for x in page1} & {x["id"] for x in page2}
+        # words the FTS5 syntax would choke on are plain words
+        assert store.search('"wall" AND (-') == store.search("wall AND")
+        assert fts_query('he said "no" -') == '"he" "said" "no"'
+
+
+def test_store_speakers_and_timeline(db):
+    with Store(db, readonly=True) as store:
+        top = store.speakers(limit=5)
+        assert top and top[0]["n_attributions"] >= top[-1]["n_attributions"]
+        trump = store.speakers(name="Trump")
+        assert trump and trump[0]["name"] == "Donald Trump" and trump[0]["kind"] == "person"
+        t = store.speaker(trump[0]["id"])
+        assert t["n_articles"] >= 2  # two Wikinews articles quote him
+        assert "Trump" in {a["alias"] for a in t["aliases"]}
+        hits = store.search(speaker="Donald Trump", limit=500)
+        assert len(hits) == t["n_attributions"] and {h["speaker_id"] for h in hits} == {t["id"]}
+        assert store.search(speaker=t["id"], limit=500) == hits
+        timeline = store.speaker_timeline(t["id"])
+        assert sum(w["count"] for w in timeline) == t["n_attributions"]
+        assert "2019-01-07" in {w["week"] for w in timeline}  # a Monday: the week of 2019-01-07
+        assert t["first_seen"] == "2019-01-07" and t["last_seen"] == "2019-10-08"
+
+
+def test_store_plain_sql(db):
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"articles", "attributions", "speakers", "speaker_aliases", "speaker_roles", "clusters",
+            "failures", "attributions_fts"} <= tables
+    rows = conn.execute("""SELECT s.name, count(*) FROM attributions a JOIN speakers s ON s.id = a.speaker_id
+                           GROUP BY s.id ORDER BY count(*) DESC LIMIT 1""").fetchall()
+    assert rows[0][0] == "Donald Trump"
+    n = conn.execute("SELECT count(*) FROM attributions_fts WHERE attributions_fts MATCH 'wall'").fetchone()[0]
+    assert n >= 1
+
+
+def test_store_readonly_and_errors(db, tmp_path):
+    with Store(db, readonly=True) as store:
+        with pytest.raises(StoreError):
+            store.add_failure("x", "read", "nope")
+    with pytest.raises(StoreError):
+        Store(tmp_path / "missing.db", readonly=True)
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(StoreError):
+        Store(tmp_path / "junk.db")
+
+
+def test_store_failures_are_recorded_once(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "ok", "text": '"It works," the engineer said on Friday.'}) + "\n"
+                    + "{broken\n" + json.dumps({"id": "no-text", "title": "x"}) + "\n", encoding="utf-8")
+    with Store(tmp_path / "f.db") as store:
+        report = ingest([feed, tmp_path / "missing.txt"], store)
+        assert report.added == 1 and report.failed == 3
+        ingest([feed, tmp_path / "missing.txt"], store)
+        reasons = {f["location"].replace(str(tmp_path), ""): f["reason"] for f in store.failures()}
+        assert set(reasons) == {"/feed.jsonl:2", "/feed.jsonl:3", "/missing.txt"}
+        assert "not JSON" in reasons["/feed.jsonl:2"] and "no such file" in reasons["/missing.txt"]
+
+
+def test_store_export_formats(db, tmp_path):
+    with Store(db, readonly=True) as store:
+        total = store.count_attributions()
+        buf = io.StringIO()
+        assert export(store, "jsonl", buf) == total
+        lines = [json.loads(x) for x in buf.getvalue().splitlines()]
+        assert lines[0] == next(store.iter_attributions())
+        buf = io.StringIO()
+        export(store, "csv", buf)
+        rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+        assert len(rows) == total and tuple(rows[0]) == COLUMNS
+        import pyarrow.parquet as pq
+        assert export(store, "parquet", tmp_path / "a.parquet") == total
+        table = pq.read_table(tmp_path / "a.parquet")
+        assert table.num_rows == total and table.column_names == list(COLUMNS)
+        with pytest.raises(ValueError):
+            export(store, "xml", buf)
+
+
+def test_iso_date():
+    assert iso_date("2020-01-06") == "2020-01-06"
+    assert iso_date("2020-01-06T10:00:00Z") == "2020-01-06"
+    assert iso_date("Mon, 06 Jan 2020 10:00:00 GMT") == "2020-01-06"
+    assert iso_date("6 January 2020") == "2020-01-06"
+    assert iso_date("yesterday") is None and iso_date(None) is None
+
+
+def test_article_with_no_attributions_is_stored(tmp_path):
+    with Store(tmp_path / "e.db") as store:
+        a = Article(id="calm", text="The weather was calm all week.", outlet="Daily", published="2021-05-01")
+        assert store.add_articles([(a, text_hash(a.text), "calm.txt")]) == 1
+        assert store.article("calm").to_dict() == a.to_dict()
+        assert store.articles(outlet="daily")[0]["published"] == "2021-05-01"
