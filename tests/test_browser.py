@@ -1,0 +1,145 @@
+"""The web page in a real headless Chromium (Debian's ``chromium``; never a downloaded browser),
+driven by playwright against ``saidwhat``'s app served by uvicorn on 127.0.0.1."""
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)")]
+
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, samples):
+    import uvicorn
+
+    from saidwhat.api import create_app
+    from test_api import build_store
+
+    db = build_store(tmp_path_factory.mktemp("browser-store"), samples)
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def test_browser_paste_sample_article(server, page, samples):
+    sample = next(s for s in samples if s["id"].startswith("wn-2019-01-07"))
+    page.goto(server + "/")
+    page.fill("#paste-text", sample["text"])
+    page.click("#paste-submit")
+    page.wait_for_selector("#article-text .q")
+    assert page.locator("#article-text .q").count() >= 5
+    assert page.locator("#article-text .src").count() >= 3 and page.locator("#article-text .cue").count() >= 3
+    speakers = page.locator("#speaker-list .speaker h3").all_inner_texts()
+    assert len(speakers) >= 3 and any("Trump" in s for s in speakers)
+    # one colour per speaker: different speakers' quotes get different colour classes
+    colours = {c.split()[-1] for c in page.locator("#article-text .q").evaluate_all("els => els.map(e => e.className)")}
+    assert len(colours) >= 3
+    # clicking a quote shows who said it, the cue, the type and the confidence
+    page.locator("#article-text .q").first.click()
+    card = page.locator("#card")
+    card.wait_for(state="visible")
+    assert card.locator('[data-f="speaker"]').inner_text().strip() not in ("", "—") or \
+        card.locator('[data-f="source"]').inner_text().strip() not in ("", "—")
+    assert card.locator('[data-f="type"]').inner_text() in ("direct", "indirect", "mixed")
+    assert float(card.locator('[data-f="confidence"]').inner_text()) > 0
+    # a quote in the side list scrolls to it and opens its card
+    page.keyboard.press("Escape")
+    page.locator("#speaker-list .quote-link").nth(1).click()
+    card.wait_for(state="visible")
+    assert page.locator("#article-text .active").count() >= 1
+    assert not page.errors
+
+
+def test_browser_search(server, page):
+    page.goto(server + "/search")
+    page.fill("#search-q", "harbour")
+    page.select_option("select[name=type]", "direct")
+    page.click("#search-submit")
+    page.wait_for_selector("#results")
+    results = page.locator("#results .result")
+    assert results.count() >= 2
+    assert "harbour" in results.first.inner_text().lower()
+    results.first.locator("a[href^='/articles/']").click()
+    page.wait_for_selector("#article-text .q")
+    assert "harbour" in page.locator("#article-title").inner_text().lower()
+    assert not page.errors
+
+
+def test_browser_speaker_timeline(server, page):
+    page.goto(server + "/speakers")
+    page.locator("#speakers-table a", has_text="Maria Lindqvist").first.click()
+    page.wait_for_selector("#speaker-name")
+    assert page.locator("#speaker-name").inner_text() == "Maria Lindqvist"
+    bars = page.locator("svg.timeline rect.bar")
+    assert bars.count() >= 3
+    box = page.locator("svg.timeline").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 60  # drawn, not collapsed
+    assert "week of 2024-03-04" in bars.first.locator("title").text_content()
+    assert "Mayor Maria Lindqvist" in page.locator("#aliases").inner_text()
+    assert "Tomas Berg" in page.locator("#mentions").inner_text()
+    assert not page.errors
+
+
+def test_browser_script_in_article_runs_nothing(server, page):
+    from test_api import SCRIPT_TEXT
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server + "/")
+    page.fill("#paste-text", SCRIPT_TEXT + ' <script>alert("x")</script>')
+    page.click("#paste-submit")
+    page.wait_for_selector("#article-text")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert not dialogs
+    text = page.locator("#article-text").inner_text()
+    assert "<script>window.__pwned = 1</script>" in text and "<img src=x" in text  # shown as text
+    assert page.locator("#article-text script, #article-text img, #article-text b").count() == 0
+    # the details card shows text, not markup, too
+    page.locator("#article-text [data-a]").first.click()
+    assert page.locator("#card script, #card img").count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
