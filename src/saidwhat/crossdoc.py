@@ -215,9 +215,9 @@ def role_words(roles: list[str]) -> set[str]:
 
 def _given_fits(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     """Whether given names ``short`` (maybe initials) fit ``full``: "k" fits "kaja"."""
-    if short == full:
+    if short == full or not short:
         return True
-    if not short or len(short) > len(full):
+    if len(short) > len(full):
         return False
     return all(s == f or (len(s) == 1 and f.startswith(s)) for s, f in zip(short, full))
 
@@ -299,8 +299,11 @@ def resolve(store: "Store") -> int:
     for article_id, local_id, name, kind, roles in c.execute(
             "SELECT article_id, local_id, name, kind, roles FROM article_speakers"):
         aliases = counts.get((article_id, local_id), Counter())
-        locals_.append(_Local(article_id, local_id, parse_name(name, kind, json.loads(roles or "[]")),
-                              aliases, sum(aliases.values())))
+        parsed = parse_name(name, kind, json.loads(roles or "[]"))
+        for alias in aliases:  # "Prime Minister Kallas": the roles the sources give are evidence too
+            if alias and fold(alias) not in PRONOUNS:
+                parsed.roles += [r for r in parse_name(alias, kind).roles if r not in parsed.roles]
+        locals_.append(_Local(article_id, local_id, parsed, aliases, sum(aliases.values())))
     keys = assign(locals_)
 
     names: dict[str, Counter] = defaultdict(Counter)

@@ -1,0 +1,125 @@
+"""Speakers across articles, on articles written for the purpose: one Kallas, or two."""
+import pytest
+
+from saidwhat.crossdoc import _Local, assign, parse_name, resolve
+from saidwhat.model import Article, Attribution, Span, Speaker
+from saidwhat.store import Store, text_hash
+
+ARTICLES = [
+    {"id": "ee-1", "outlet": "Baltic Times", "published": "2024-03-04",
+     "text": '"We will not be rushed into a decision by anyone," Estonian Prime Minister Kaja Kallas said on '
+             "Monday in Tallinn. The cabinet met for six hours."},
+    {"id": "ee-2", "outlet": "Reuters", "published": "2024-03-05",
+     "text": "Defence spending will rise to three percent of output, Kaja Kallas told parliament on Tuesday. "
+             "The opposition objected to the plan."},
+    {"id": "ee-3", "outlet": "Postimees", "published": "2024-03-06",
+     "text": 'The budget is balanced, Prime Minister Kallas said on Wednesday. "Nobody will pay more tax," she added.'},
+    {"id": "ee-4", "outlet": "ERR", "published": "2024-03-07",
+     "text": '"The euro was the right choice for Estonia," former European Commissioner Siim Kallas said at a '
+             "conference in Tartu on Thursday."},
+    {"id": "ee-5", "outlet": "ERR", "published": "2024-03-08",
+     "text": "The commission made mistakes in 2010, Kallas said in an interview on Friday. He did not elaborate."},
+    {"id": "ee-6", "outlet": "Delfi", "published": "2024-03-09",
+     "text": "The single currency saved the economy, European Commissioner Kallas said on Saturday in Brussels."},
+    {"id": "ru-1", "outlet": "TASS", "published": "2024-03-08",
+     "text": "The Kremlin said the exercises were a provocation. Moscow warned that it would respond to any "
+             "deployment near its borders."},
+]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    s = Store(tmp_path_factory.mktemp("crossdoc") / "c.db")
+    from saidwhat import extract_many
+    arts = list(extract_many(ARTICLES))
+    s.add_articles([(a, text_hash(a.text), a.id) for a in arts])
+    resolve(s)
+    yield s
+    s.close()
+
+
+def _speaker_of(store, article_id):
+    """The collection speakers of an article's attributions."""
+    return {h["speaker_name"] for h in store.search(limit=100) if h["article"]["ext_id"] == article_id}
+
+
+def test_crossdoc_kaja_kallas_is_one_speaker_with_aliases_and_roles(store):
+    kaja = [s for s in store.speakers(name="Kallas") if s["name"] == "Kaja Kallas"]
+    assert len(kaja) == 1
+    kaja = kaja[0]
+    assert kaja["kind"] == "person"
+    aliases = {a["alias"] for a in kaja["aliases"]}
+    assert {"Kaja Kallas", "Estonian Prime Minister Kaja Kallas", "Prime Minister Kallas"} <= aliases
+    assert any("prime minister" in r.lower() for r in kaja["roles"])
+    # ee-1 (full name with a role), ee-2 (full name), ee-3 (surname + "Prime Minister": the role decides)
+    assert kaja["n_articles"] == 3
+    assert kaja["first_seen"] == "2024-03-04" and kaja["last_seen"] == "2024-03-06"
+    for art in ("ee-1", "ee-2", "ee-3"):
+        assert _speaker_of(store, art) == {"Kaja Kallas"}
+
+
+def test_crossdoc_same_surname_different_people_not_merged(store):
+    names = {s["name"]: s for s in store.speakers(name="Kallas")}
+    assert "Siim Kallas" in names and names["Siim Kallas"]["id"] != names["Kaja Kallas"]["id"]
+    # "European Commissioner Kallas" shares the role word with Siim Kallas only
+    assert _speaker_of(store, "ee-6") == {"Siim Kallas"}
+    assert names["Siim Kallas"]["n_articles"] == 2
+    # a bare "Kallas" with no first name, role or organisation stays apart: no guess
+    assert _speaker_of(store, "ee-5") == {"Kallas"}
+    assert names["Kallas"]["id"] not in {names["Kaja Kallas"]["id"], names["Siim Kallas"]["id"]}
+
+
+def test_crossdoc_organisations_and_places(store):
+    orgs = {s["name"]: s["kind"] for s in store.speakers(kind="organisation")}
+    assert orgs.get("Kremlin") == "organisation" and orgs.get("Moscow") == "organisation"
+    assert store.search(speaker="the Kremlin")[0]["speaker_name"] == "Kremlin"
+
+
+def test_crossdoc_ids_stable_when_the_collection_grows(store):
+    before = {s["name"]: s["id"] for s in store.speakers(limit=100)}
+    extra = Article(id="ee-7", text="Kaja Kallas said the talks went well.", outlet="ERR", published="2024-03-10")
+    src = Span.of(extra.text, 0, 11)
+    sp = Speaker(id="s1", name="Kaja Kallas", kind="person", mentions=[src])
+    extra.speakers = [sp]
+    extra.attributions = [Attribution(type="indirect", content=Span.of(extra.text, 17, 37),
+                                      cue=Span.of(extra.text, 12, 16), source=src, speaker=sp)]
+    store.add_articles([(extra, text_hash(extra.text), "ee-7")])
+    resolve(store)
+    after = {s["name"]: s["id"] for s in store.speakers(limit=100)}
+    assert after == before
+    assert store.speaker(after["Kaja Kallas"])["n_articles"] == 4
+
+
+@pytest.mark.parametrize("raw,kind,name,surname,role", [
+    ("Estonian Prime Minister Kaja Kallas", "person", "Kaja Kallas", "kallas", "Estonian Prime Minister"),
+    ("Kaja Kallas, the Estonian prime minister", "person", "Kaja Kallas", "kallas", "the Estonian prime minister"),
+    ("Ursula von der Leyen", "person", "Ursula von der Leyen", "von der leyen", None),
+    ("Kremlin spokesman Dmitry Peskov", "person", "Dmitry Peskov", "peskov", "Kremlin spokesman"),
+    ("the Kremlin", "organisation", "Kremlin", "", None),
+    ("Moscow", "organisation", "Moscow", "", None),
+    ("NATO", "organisation", "NATO", "", None),
+    ("the prime minister", "other", "the prime minister", "", "prime minister"),
+    ("Officials", "other", "Officials", "", None),
+    ("she", "other", "she", "", None),
+])
+def test_crossdoc_parse_name(raw, kind, name, surname, role):
+    p = parse_name(raw)
+    assert (p.kind, p.name, p.surname) == (kind, name, surname)
+    if role:
+        assert role in p.roles
+
+
+def _loc(article, local, name, roles=()):
+    return _Local(article, local, parse_name(name, "person", list(roles)), None, 1)
+
+
+def test_crossdoc_assign_evidence_rules():
+    locs = [_loc(1, "s1", "Donald Trump", ["president"]), _loc(2, "s1", "Melania Trump", ["first lady"]),
+            _loc(3, "s1", "President Trump"), _loc(4, "s1", "Trump"),
+            _loc(5, "s1", "Melania Trump"), _loc(5, "s2", "Trump"),       # same article: the full name there
+            _loc(6, "s1", "K. Kallas"), _loc(7, "s1", "Kaja Kallas")]     # an initial fits the only full name
+    keys = assign(locs)
+    assert keys[(3, "s1")] == keys[(1, "s1")] == "person:donald trump"   # the role decides
+    assert keys[(4, "s1")] == "person:trump"                             # no evidence: apart
+    assert keys[(5, "s2")] == keys[(2, "s1")] == "person:melania trump"
+    assert keys[(6, "s1")] == "person:kaja kallas"
