@@ -249,6 +249,8 @@ class _Index:
             self.blocks.append((off, doc))
         self.blocks.sort(key=lambda b: b[0])
         self.block_starts = [b[0] for b in self.blocks]
+        # Doc.text is rebuilt on every access: the length from the last token instead
+        self.block_lens = [(d[-1].idx + len(d[-1].text_with_ws)) if len(d) else 0 for _, d in self.blocks]
         self.sent_starts: list[int] = []
         for off, doc in self.blocks:
             try:
@@ -292,7 +294,7 @@ class _Index:
         if i < 0:
             return None
         off, doc = self.blocks[i]
-        if pos > off + len(doc.text):
+        if pos > off + self.block_lens[i]:
             return None
         return off, doc
 
@@ -302,7 +304,8 @@ class _Index:
         if b is None:
             return []
         off, doc = b
-        s, e = max(0, start - off), min(len(doc.text), end - off)
+        n = self.block_lens[bisect.bisect_right(self.block_starts, start) - 1]
+        s, e = max(0, start - off), min(n, end - off)
         if e <= s:
             return []
         sp = doc.char_span(s, e, alignment_mode="expand")
@@ -460,9 +463,50 @@ class _Resolver:
                         continue
                     break
                 raw.append((s, e, ent.label_, name, titles + [t for t in left], ent, off))
+        # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
+        for off, doc in self.ix.blocks:
+            for t in doc:
+                if t.dep_ not in ("nsubj", "nsubjpass") or t.ent_type_:
+                    continue
+                org = t.lower_ in ORG_NOUNS
+                if t.pos_ != "PROPN" and not org:
+                    continue
+                if t.pos_ == "PROPN" and (not t.is_title or t.lower_ in TITLES):
+                    continue
+                toks = [t]
+                j = t.i - 1
+                while j >= 0 and doc[j].head.i == t.i and doc[j].dep_ == "compound" and doc[j].pos_ == "PROPN":
+                    toks.insert(0, doc[j])
+                    j -= 1
+                if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
+                    if len(toks) > 1:
+                        ps, pe, name = _phrase(self.text, off, toks)
+                        raw.append((ps, pe, "ORG", name, [], doc[toks[0].i:t.i + 1], off))
+                    continue
+                if any(x.ent_type_ for x in toks):
+                    continue
+                titles = []
+                while len(toks) > 1 and toks[0].lower_ in TITLES:
+                    titles.append(toks.pop(0))
+                ps, pe, name = _phrase(self.text, off, toks)
+                if any(c.isalpha() for c in name):
+                    raw.append((ps, pe, "PERSON", name, titles, doc[toks[0].i:t.i + 1], off))
         raw.sort(key=lambda r: r[0])
-        self._cluster_persons([r for r in raw if r[2] == "PERSON"])
-        self._cluster_orgs([r for r in raw if r[2] != "PERSON"])
+        persons = [r for r in raw if r[2] == "PERSON"]
+        # ORG / GPE entities that are a person's name seen elsewhere ("Trump" tagged ORG)
+        full = {r[3].lower() for r in persons if len(r[3].split()) > 1}
+        lasts = {r[3].split()[-1].lower() for r in persons}
+        others = []
+        for r in raw:
+            if r[2] in ("ORG", "GPE", "NORP", "FAC"):
+                lw = r[3].lower()
+                if lw in full or (" " not in lw and lw in lasts and r[2] != "GPE"):
+                    persons.append(r)
+                    continue
+                others.append(r)
+        persons.sort(key=lambda r: r[0])
+        self._cluster_persons(persons)
+        self._cluster_orgs(others)
 
     def _add_mention(self, c: _Cluster, s: int, e: int, subject: bool) -> None:
         sp = Span.of(self.text, s, e)
