@@ -9,8 +9,10 @@ apostrophe) is the cluster's, or when it is a near-duplicate of it:
   word for word inside the longer one.
 
 Candidates come from an index of word pairs (``cluster_keys``: a 63-bit hash of two adjacent
-words, pairs of two stop words left out), so a quote is compared with the few clusters that share
-at least two pairs with it, not with the whole store. Quotes of fewer than 4 words cluster on
+words, pairs of two stop words left out), so a quote is compared with the wordings of the few clusters that
+share at least two pairs with it, not with the whole store. A quote that is the same as wordings
+of several clusters merges them (single linkage), so the clusters do not depend on the order in
+which articles arrive. Quotes of fewer than 4 words cluster on
 exact wording only. Clustering runs inside the store's write transaction (``Store.add_articles``),
 so it is as crash-safe as the articles themselves; the first-seen article, outlet and date of a
 cluster are read at query time (``Store.cluster``), earliest publication date first, so the order
@@ -78,43 +80,63 @@ def same_quote(a: list[str], b: list[str]) -> bool:
     return ratio >= RATIO or (min(len(a), len(b)) >= MIN_WORDS_TRIMMED and containment >= CONTAINMENT)
 
 
-def find(conn: sqlite3.Connection, ws: list[str]) -> Optional[int]:
-    """The cluster a quote (word list) belongs to, if any."""
+def find(conn: sqlite3.Connection, ws: list[str]) -> list[int]:
+    """The clusters a quote (word list) belongs to: those holding a wording that is the same
+    quote (usually one; several when this quote bridges them)."""
     norm = " ".join(ws)
-    row = conn.execute("SELECT id FROM clusters WHERE norm = ? ORDER BY id LIMIT 1", (norm,)).fetchone()
-    if row is not None:
-        return int(row[0])
+    exact = [int(r[0]) for r in conn.execute(
+        "SELECT cluster_id FROM cluster_variants WHERE norm = ? ORDER BY cluster_id", (norm,))]
     if len(ws) < MIN_WORDS_NEAR:
-        return None
+        return exact[:1]
     ks = keys(ws)
     if not ks:
-        return None
+        return exact
     need = 2 if len(ks) > 2 else 1
-    best, best_score = None, 0.0
-    q = (f"SELECT k.cluster_id, count(*) AS n, c.norm FROM cluster_keys k JOIN clusters c ON c.id = k.cluster_id"
-         f" WHERE k.key IN ({','.join('?' * len(ks))}) GROUP BY k.cluster_id HAVING n >= ?"
-         f" ORDER BY n DESC, k.cluster_id LIMIT {MAX_CANDIDATES}")
-    for cluster_id, _, cnorm in conn.execute(q, (*ks, need)):
-        other = cnorm.split()
-        if same_quote(ws, other):
-            score = max(similarity(ws, other))
-            if score > best_score:
-                best, best_score = int(cluster_id), score
-    return best
+    found = set(exact)
+    q = (f"SELECT cluster_id, count(*) AS n FROM cluster_keys WHERE key IN ({','.join('?' * len(ks))})"
+         f" GROUP BY cluster_id HAVING n >= ? ORDER BY n DESC, cluster_id LIMIT {MAX_CANDIDATES}")
+    for (cluster_id, _) in conn.execute(q, (*ks, need)).fetchall():
+        if cluster_id in found:
+            continue
+        for (other,) in conn.execute("SELECT norm FROM cluster_variants WHERE cluster_id = ? LIMIT 50",
+                                     (cluster_id,)):
+            if same_quote(ws, other.split()):
+                found.add(int(cluster_id))
+                break
+    return sorted(found)
+
+
+def _merge(conn: sqlite3.Connection, into: int, others: list[int]) -> None:
+    """Fold clusters ``others`` into ``into`` (a quote that matched them all bridges them)."""
+    for other in others:
+        conn.execute("UPDATE attributions SET cluster_id = ? WHERE cluster_id = ?", (into, other))
+        conn.execute("INSERT OR IGNORE INTO cluster_variants (norm, cluster_id)"
+                     " SELECT norm, ? FROM cluster_variants WHERE cluster_id = ?", (into, other))
+        conn.execute("INSERT OR IGNORE INTO cluster_keys (key, cluster_id)"
+                     " SELECT key, ? FROM cluster_keys WHERE cluster_id = ?", (into, other))
+        conn.execute("DELETE FROM cluster_variants WHERE cluster_id = ?", (other,))
+        conn.execute("DELETE FROM cluster_keys WHERE cluster_id = ?", (other,))
+        conn.execute("DELETE FROM clusters WHERE id = ?", (other,))
 
 
 def assign(conn: sqlite3.Connection, attribution_id: int, text: str, now: str) -> Optional[int]:
-    """Put one stored direct quote into its cluster (a new one if none fits) and return the
-    cluster id; quotes without words get none. Runs inside the caller's transaction."""
+    """Put one stored direct quote into its cluster (a new one if none fits; the clusters it
+    bridges are merged) and return the cluster id; quotes without words get none. Runs inside the
+    caller's transaction."""
     ws = words(text)
     if not ws:
         return None
-    cluster_id = find(conn, ws)
-    if cluster_id is None:
+    norm = " ".join(ws)
+    found = find(conn, ws)
+    if found:
+        cluster_id = found[0]
+        _merge(conn, cluster_id, found[1:])
+    else:
         cluster_id = conn.execute("INSERT INTO clusters (text, norm, created_at) VALUES (?,?,?)",
-                                  (text, " ".join(ws), now)).lastrowid
-        if len(ws) >= MIN_WORDS_NEAR:
-            conn.executemany("INSERT OR IGNORE INTO cluster_keys (key, cluster_id) VALUES (?,?)",
-                             [(k, cluster_id) for k in keys(ws)])
+                                  (text, norm, now)).lastrowid
+    conn.execute("INSERT OR IGNORE INTO cluster_variants (norm, cluster_id) VALUES (?,?)", (norm, cluster_id))
+    if len(ws) >= MIN_WORDS_NEAR:
+        conn.executemany("INSERT OR IGNORE INTO cluster_keys (key, cluster_id) VALUES (?,?)",
+                         [(k, cluster_id) for k in keys(ws)])
     conn.execute("UPDATE attributions SET cluster_id = ? WHERE id = ?", (cluster_id, attribution_id))
     return cluster_id

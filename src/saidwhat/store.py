@@ -33,8 +33,8 @@ A speaker ``dict`` is ``{"id", "name", "kind", "aliases": [{"alias", "count"}], 
 Tables (``sqlite3 saidwhat.db .schema``): ``articles`` (one row per distinct text, keyed by the
 sha256 ``hash`` of its whitespace-normalised text), ``attributions`` (one per attribution, with
 spans as start/end columns), ``article_speakers`` (each article's own speakers), ``speakers``,
-``speaker_aliases``, ``speaker_roles`` (collection-wide), ``clusters`` and ``cluster_keys``
-(quote provenance), ``failures`` (inputs that could not be read or extracted, with the reason),
+``speaker_aliases``, ``speaker_roles`` (collection-wide), ``clusters``, ``cluster_variants`` and
+``cluster_keys`` (quote provenance), ``failures`` (inputs that could not be read or extracted, with the reason),
 ``attributions_fts`` (FTS5 over quote text and source) and ``meta`` (schema version).
 
 Writes go through one connection; each batch of articles is one transaction, so an ingest killed
@@ -105,6 +105,10 @@ CREATE TABLE IF NOT EXISTS clusters (
     norm TEXT NOT NULL,                 -- normalised wording (lower case, no punctuation)
     created_at TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS clusters_norm ON clusters(norm);
+CREATE TABLE IF NOT EXISTS cluster_variants (
+    norm TEXT NOT NULL, cluster_id INTEGER NOT NULL REFERENCES clusters(id),
+    PRIMARY KEY (norm, cluster_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS cluster_variants_cluster ON cluster_variants(cluster_id);
 CREATE TABLE IF NOT EXISTS cluster_keys (
     key INTEGER NOT NULL, cluster_id INTEGER NOT NULL REFERENCES clusters(id),
     PRIMARY KEY (key, cluster_id)) WITHOUT ROWID;
