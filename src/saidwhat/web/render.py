@@ -186,7 +186,7 @@ def timeline_plot(weeks: list[tuple[dt.date, int]], width: int = 760, height: in
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max(n for _, n in weeks) or 1
     slot = plot_w / len(weeks)
-    bar_w = max(1.0, slot * 0.8) if slot >= 2 else max(slot, 0.5)
+    bar_w = min(36.0, max(1.0, slot * 0.8)) if slot >= 2 else max(slot, 0.5)
     bars = []
     for i, (week, n) in enumerate(weeks):
         h = plot_h * n / peak
