@@ -211,8 +211,12 @@ class _Cluster:
     def name(self) -> str:
         if not self.forms:
             return ""
-        best = max(self.forms, key=lambda f: (f[0], len(f[1])))
-        return best[1]
+        # the fullest form, but one that starts with a known first name beats an epithet
+        # ("Crooked Hillary Clinton") or a stray word the NER swept in
+        def key(f: tuple[int, str]) -> tuple:
+            first = f[1].split()[0].lower() if f[1].split() else ""
+            return (f[0] > 1 and (first in MALE_NAMES or first in FEMALE_NAMES), f[0], len(f[1]))
+        return max(self.forms, key=key)[1]
 
     def add_role(self, text: str, key: tuple[str, frozenset]) -> None:
         if text and text.lower() not in {r.lower() for r in self.roles}:
@@ -232,6 +236,7 @@ class _Mention:
     subject: bool
     sent: int
     in_quote: bool
+    ambiguous: bool = False  # a bare name that could be more than one person
 
 
 class _Index:
@@ -539,6 +544,14 @@ class _Resolver:
                 self._attach_person(c, r)
             else:
                 singles.append(r)
+        # "Lamont Scott" inside "Keith Lamont Scott": one person when only one name contains it
+        for key, c in list(full.items()):
+            words = c.name.lower().split()
+            hosts = [o for k2, o in full.items() if o is not c and len(o.name.split()) > len(words)
+                     and o.last_word == c.last_word and self._contains(o.name.lower().split(), words)]
+            if len(hosts) == 1:
+                self._merge(hosts[0], c)
+                full[key] = hosts[0]
         for r in singles:
             s, e, _, name, titles, ent, off = r
             w = name.lower()
@@ -558,12 +571,38 @@ class _Resolver:
                 cands.sort(key=recency)
             if cands:
                 self._attach_person(cands[0], r)
+                if len(cands) > 1:
+                    for m in self.mentions:
+                        if m.start == s and m.cluster is cands[0]:
+                            m.ambiguous = True
             else:
                 c = _Cluster("person")
                 c.last_word = w
                 self.clusters.append(c)
                 self.persons.append(c)
                 self._attach_person(c, r)
+
+    @staticmethod
+    def _contains(big: list[str], small: list[str]) -> bool:
+        it = iter(big)
+        return all(w in it for w in small)
+
+    def _merge(self, into: _Cluster, c: _Cluster) -> None:
+        into.forms.extend(c.forms)
+        into.mentions.extend(m for m in c.mentions if m not in into.mentions)
+        for r, k in zip(c.roles, c.role_keys):
+            into.add_role(r, k)
+        for g in ("male", "female"):
+            into.gender_votes[g] += c.gender_votes[g]
+        into.first_words |= c.first_words
+        for m in self.mentions:
+            if m.cluster is c:
+                m.cluster = into
+        for k, v in self.ent_at.items():
+            if v is c:
+                self.ent_at[k] = into
+        self.clusters = [x for x in self.clusters if x is not c]
+        self.persons = [x for x in self.persons if x is not c]
 
     @staticmethod
     def _title_gender(titles: list) -> Optional[str]:
@@ -671,7 +710,7 @@ class _Resolver:
                 by_sent.setdefault(m.sent, []).append(m)
         for si, ms in by_sent.items():
             cl = {id(m.cluster) for m in ms}
-            if len(cl) != 1 or not any(m.subject for m in ms):
+            if len(cl) != 1 or not any(m.subject for m in ms) or any(m.ambiguous for m in ms):
                 continue
             c = ms[0].cluster
             start = ms[0].end
@@ -800,6 +839,10 @@ class _Resolver:
             if not ms:
                 continue
             outside = [m for m in ms if not m.in_quote]
+            if p in ("he", "she", "him", "her"):  # gender known and matching beats unknown
+                known = [m for m in outside if (self._name_gender(m.cluster) or m.cluster.gender)]
+                if known:
+                    outside = known
             if outside:
                 subj = [m for m in outside if m.subject]
                 if back == 0:
