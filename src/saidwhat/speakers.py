@@ -924,6 +924,10 @@ class _Resolver:
             return None
         while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN":
             first = first[1:]
+        # the name stops before an apposition or relative clause ("X, which represents ...")
+        cut = next((k for k, t in enumerate(first) if k and t.text in (",", "(", "—", "–", ";")), None)
+        if cut:
+            first = _strip_tokens(first[:cut]) or first
         s, e, name = _phrase(self.text, off, first)
         name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
         lname = name.lower()
