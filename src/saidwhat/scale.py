@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
+from .errors import InputError
 from .ingest import Failure, IngestReport, Item, Progress, Stored, extract_batch, new_items, read_items
 from .model import Article
 from .store import Store
@@ -116,7 +117,10 @@ def run_dask(paths: Iterable[Union[str, Path]], out_dir: Union[str, Path], *, sc
     read_failures: list[Failure] = []
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as e:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from e
     else:
         cluster = LocalCluster(n_workers=max(1, int(workers)), threads_per_worker=1, processes=processes,
                                dashboard_address=None)
@@ -174,9 +178,12 @@ def load(out_dir: Union[str, Path], store: Store, *, progress: Optional[Progress
 
     out_dir = str(out_dir)
     filesystem, root = _filesystem(out_dir)
+    names = part_files(out_dir)
+    if not names:
+        raise InputError(f"{out_dir}: no Parquet parts ({PART_PREFIX}*.parquet) here")
     report = IngestReport()
     start = time.perf_counter()
-    for name in part_files(out_dir):
+    for name in names:
         table = pq.read_table(f"{root}/{name}", filesystem=filesystem)
         stored: list[Stored] = []
         failures: list[Failure] = []
@@ -186,10 +193,11 @@ def load(out_dir: Union[str, Path], store: Store, *, progress: Optional[Progress
                 stored.append((Article.from_dict(json.loads(row["article"])), row["hash"], row["location"]))
             else:
                 failures.append((row["location"], row["stage"] or "extract", row["error"] or "unknown", row["hash"]))
+        known = store.known(h for _, h, _ in stored)
         added = store.add_articles(stored, failures)
         report.added += added
         report.known += len(stored) - added
-        report.attributions += sum(len(a.attributions) for a, _, _ in stored)
+        report.attributions += sum(len(a.attributions) for a, h, _ in stored if h not in known)
         report.failed += len(failures)
         report.failures.extend(failures)
         report.seconds = time.perf_counter() - start

@@ -103,6 +103,8 @@ def ingest(
     batch_size: int = typer.Option(32, help="Articles per batch (and per transaction)."),
 ) -> None:
     """Read, extract and store a collection; rerun it to resume after a crash (nothing twice)."""
+    from ..errors import InputError
+
     store = _open(db)
     try:
         if engine is Engine.dask:
@@ -113,13 +115,17 @@ def ingest(
                 paths, out, scheduler=scheduler, workers=workers, batch_size=batch_size, store=store,
                 progress=up))
             _summary(report, Path(out), "extracted")
-            report = _run("loading", lambda up: load(out, store, progress=up))
+            if report.added or report.known:
+                report = _run("loading", lambda up: load(out, store, progress=up))
         else:
             from ..ingest import ingest as run_ingest
 
             report = _run("ingesting", lambda up: run_ingest(paths, store, workers=workers,
                                                              batch_size=batch_size, progress=up))
         _summary(report, db, "ingested")
+    except InputError as e:
+        err.print(f"[red]error[/red] {e}")
+        raise typer.Exit(2)
     finally:
         store.close()
     if report.failed and not report.added and not report.known:
@@ -132,12 +138,16 @@ def load(
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
 ) -> None:
     """Bring Parquet parts written by `ingest --engine dask` into the store."""
+    from ..errors import InputError
     from ..scale import load as run_load
 
     store = _open(db)
     try:
         report = _run("loading", lambda up: run_load(parquet, store, progress=up))
         _summary(report, db, "loaded")
+    except InputError as e:
+        err.print(f"[red]error[/red] {e}")
+        raise typer.Exit(2)
     finally:
         store.close()
 
