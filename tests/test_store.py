@@ -170,3 +170,17 @@ def test_article_with_no_attributions_is_stored(tmp_path):
         assert store.add_articles([(a, text_hash(a.text), "calm.txt")]) == 1
         assert store.article("calm").to_dict() == a.to_dict()
         assert store.articles(outlet="daily")[0]["published"] == "2021-05-01"
+
+
+def test_store_takes_lone_surrogates_without_moving_offsets(tmp_path):
+    feed = tmp_path / "s.jsonl"
+    feed.write_text('{"id": "sur", "text": "\\"We will win \\ud800 today,\\" the coach said on Sunday."}\n'
+                    '{"id": "ok", "text": "\\"We will win today,\\" the captain said on Sunday."}\n', encoding="utf-8")
+    with Store(tmp_path / "s.db") as store:
+        report = ingest([feed], store)
+        assert report.added == 2 and report.failed == 0
+        a = store.article("sur")
+        assert "\ufffd" in a.text and a.attributions
+        for x in a.attributions:
+            assert a.text[x.content.start:x.content.end] == x.content.text
+        assert ingest([feed], store).added == 0

@@ -12,6 +12,7 @@ end, speakers are resolved across articles (``crossdoc.resolve``).
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -152,7 +153,22 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
     def commit(stored: list[Stored], failures: list[Failure]) -> None:
         failures = failures + pending_failures
         pending_failures.clear()
-        report.added += store.add_articles(stored, failures)
+        try:
+            report.added += store.add_articles(stored, failures)
+        except (sqlite3.OperationalError, KeyboardInterrupt):
+            raise  # a locked or full database, or the user: stop, a rerun resumes
+        except Exception:  # one article the store cannot take: store the others one by one
+            kept = []
+            for one in stored:
+                try:
+                    report.added += store.add_articles([one])
+                    kept.append(one)
+                except sqlite3.OperationalError:
+                    raise
+                except Exception as e:
+                    failures.append((one[2] or one[0].id, "store", f"{type(e).__name__}: {e}", one[1]))
+            stored = kept
+            store.add_articles([], failures)
         report.attributions += sum(len(a.attributions) for a, _, _ in stored)
         report.failed += len(failures)
         report.failures.extend(failures)

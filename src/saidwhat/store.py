@@ -185,6 +185,27 @@ def iso_date(value: Optional[str]) -> Optional[str]:
     return None
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _storable(article: Article) -> Article:
+    """The article with lone surrogates (which SQLite's UTF-8 cannot hold) replaced by U+FFFD,
+    one character for one, so every offset stays valid."""
+    fields = (article.text, article.title, article.url, article.outlet, article.published, article.id)
+    if not any(f and _SURROGATES.search(f) for f in fields):
+        return article
+    d = json.loads(json.dumps(article.to_dict(), ensure_ascii=True))
+    fix = (lambda v: _SURROGATES.sub("\ufffd", v) if isinstance(v, str) else v)
+    for key in ("id", "text", "title", "url", "outlet", "published"):
+        if key in d:
+            d[key] = fix(d[key])
+    for sp in d["speakers"]:
+        sp["name"] = fix(sp["name"])
+        sp["roles"] = [fix(r) for r in sp["roles"]]
+    out = Article.from_dict(d)
+    return out
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -292,6 +313,8 @@ class Store:
         try:
             c.execute("BEGIN IMMEDIATE")
             for article, h, location in items:
+                article = _storable(article)
+                location = _SURROGATES.sub("\ufffd", location) if location else location
                 cur = c.execute(
                     "INSERT OR IGNORE INTO articles (hash, ext_id, location, title, url, outlet, published,"
                     " published_date, text, speakers, n_attributions, ingested_at)"
@@ -324,6 +347,7 @@ class Store:
                     if a.type == "direct":
                         clusters.assign(c, cur.lastrowid, a.content.text, now)
             for location, stage, reason, h in failures:
+                location, reason = _SURROGATES.sub("\ufffd", location), _SURROGATES.sub("\ufffd", reason)
                 c.execute("INSERT OR IGNORE INTO failures (location, stage, reason, hash, at) VALUES (?,?,?,?,?)",
                           (location, stage, reason[:2000], h, now))
             c.execute("COMMIT")
