@@ -67,6 +67,12 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
         linked = link(doc, spans)
     else:
         linked = rule_attributions(doc, qs)
+    return build(text, doc, offset, linked, mask)
+
+
+def build(text: str, doc: Doc, offset: int, linked: list, mask: bytearray) -> list[Attribution]:
+    """Attributions with character spans from linked token spans."""
+    block = doc.text
     out = []
     for cue, source, contents, conf in linked:
         parts = sorted(_strip(block, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])) for c in contents)
@@ -122,24 +128,33 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
             return a.start - b.end
         return 0
 
+    cues_by_para: dict[int, list[int]] = {}
+    for ci, q in enumerate(cues):
+        cues_by_para.setdefault(para[q.start], []).append(ci)
+
+    def external_head(sp: RawSpan) -> int:
+        """The token outside the span that governs it (-1 if none)."""
+        for t in doc[sp.start:sp.end]:
+            h = t.head
+            if h.i < sp.start or h.i >= sp.end:
+                return h.i
+        return -1
+
     groups: dict[int, list[RawSpan]] = {}
     orphans: list[RawSpan] = []
     for c in contents:
         best, best_key = None, None
         c_paras = {para[c.start], para[c.end - 1]}
         c_sents = set(range(sent_of[c.start], sent_of[c.end - 1] + 1))
-        for ci, q in enumerate(cues):
+        head = external_head(c)
+        cand = []
+        for p in range(para[c.start] - 1, para[c.end - 1] + 2):
+            cand.extend(cues_by_para.get(p, ()))
+        for ci in cand:
+            q = cues[ci]
             qp = para[q.start]
-            if qp not in c_paras and abs(qp - para[c.start]) > 1:
-                continue
-            syn = 0
-            for t in doc[c.start:c.end]:
-                h = t.head
-                if h.i < c.start or h.i >= c.end:
-                    if q.start <= h.i < q.end:
-                        syn = 1
-                    break
-            same_sent = sent_of[q.start] in c_sents or sent_of[q.start] - 1 in c_sents and q.start == c.end
+            syn = 1 if q.start <= head < q.end else 0
+            same_sent = sent_of[q.start] in c_sents
             key = (-syn, qp not in c_paras, not same_sent, dist(c, q))
             if best_key is None or key < best_key:
                 best, best_key = ci, key
@@ -149,15 +164,17 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
             groups.setdefault(best, []).append(c)
 
     used_sources: set[int] = set()
+    sources_by_para: dict[int, list[int]] = {}
+    for si, s in enumerate(sources):
+        sources_by_para.setdefault(para[s.start], []).append(si)
     out = []
     for ci in sorted(groups):
         q = cues[ci]
         group = sorted(groups[ci], key=lambda s: s.start)
         src = None
         best_key = None
-        for si, s in enumerate(sources):
-            if para[s.start] != para[q.start]:
-                continue
+        for si in sources_by_para.get(para[q.start], ()):
+            s = sources[si]
             syn = 0
             for t in doc[s.start:s.end]:
                 if not (s.start <= t.head.i < s.end):

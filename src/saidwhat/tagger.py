@@ -1,6 +1,500 @@
-"""The learned tagger (filled in by the training work)."""
+"""Stage 4a: the learned attribution tagger.
+
+A small BiLSTM over spaCy's own token features labels every token of an article as part of a cue,
+a source or a content (BIO tags, 7 labels), decoded with a constrained Viterbi pass. Its inputs
+are what spaCy already computed for the parse (the ``tok2vec`` tensor, tags, dependency labels,
+entities), the word itself, the quotation marks found by ``quotes``, cue lexicons and the
+position of the token in the dependency tree relative to speech verbs. It adds a few percent to
+the parse's cost and is trained on PolNeAR's train split by ``saidwhat train`` (CPU, < 1 hour).
+
+The trained weights ship in ``saidwhat/models/tagger.pt`` (a few MB); ``get_model()`` loads them
+once per process, offline, or returns None when they are absent (the rule-based fallback runs).
+"""
 from __future__ import annotations
 
+import json
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
 
-def get_model():
-    return None
+import numpy as np
+
+from .lexicon import ROLE_NOUNS, SPEECH_NOUNS, SPEECH_VERBS
+
+TAGS = ["O", "B-CUE", "I-CUE", "B-SRC", "I-SRC", "B-CON", "I-CON"]
+ROLE_OF = {"CUE": "cue", "SRC": "source", "CON": "content"}
+MODEL_PATH = Path(__file__).parent / "models" / "tagger.pt"
+FORMAT_VERSION = 1
+N_FLAGS = 16
+MAX_CHUNK = 400  # tokens per training chunk
+
+_lock = threading.Lock()
+_model: Any = None
+_loaded = False
+
+
+# ---------------------------------------------------------------------------------------------
+# features
+
+
+@dataclass
+class Vocab:
+    words: dict[str, int]
+    tags: dict[str, int]
+    deps: dict[str, int]
+    ents: dict[str, int]
+
+    def to_json(self) -> dict:
+        return {"words": self.words, "tags": self.tags, "deps": self.deps, "ents": self.ents}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Vocab":
+        return cls(d["words"], d["tags"], d["deps"], d["ents"])
+
+    @classmethod
+    def build(cls, word_counts: dict[str, int], nlp: Any, min_count: int = 2, max_words: int = 30000) -> "Vocab":
+        common = sorted((w for w, c in word_counts.items() if c >= min_count), key=lambda w: -word_counts[w])
+        words = {"<pad>": 0, "<unk>": 1}
+        for w in common[:max_words]:
+            words[w] = len(words)
+        tags = {"<pad>": 0, "<unk>": 1}
+        for t in nlp.get_pipe("tagger").labels:
+            tags[t] = len(tags)
+        deps = {"<pad>": 0, "<unk>": 1}
+        for t in nlp.get_pipe("parser").labels:
+            deps[t] = len(deps)
+        deps["ROOT"] = deps.get("ROOT", len(deps))
+        ents = {"<pad>": 0, "O": 1}
+        for t in nlp.get_pipe("ner").labels:
+            ents["B-" + t] = len(ents)
+            ents["I-" + t] = len(ents)
+        return cls(words, tags, deps, ents)
+
+
+def _norm(word: str) -> str:
+    w = word.lower()
+    if any(c.isdigit() for c in w):
+        return "<num>"
+    return w
+
+
+def _speech_anchor(tok: Any) -> int:
+    """0: no speech verb above; 1: in the clausal complement of a speech verb/noun; 2: the
+    subject of one; 3: the token is itself a speech word."""
+    lem = tok.lemma_.lower()
+    if lem in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") or lem in SPEECH_NOUNS and tok.pos_ == "NOUN":
+        return 3
+    child, head = tok, tok.head
+    for _ in range(8):
+        if head.i == child.i:
+            return 0
+        hl = head.lemma_.lower()
+        if hl in SPEECH_VERBS or hl in SPEECH_NOUNS or hl == "accord":
+            if child.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+                return 2
+            if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl", "parataxis", "acl", "pobj", "prep", "conj"):
+                return 1
+            return 0
+        child, head = head, head.head
+    return 0
+
+
+def featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
+    """Per-token inputs of the tagger for one parsed block."""
+    n = len(doc)
+    words = np.zeros(n, np.int64)
+    heads = np.zeros(n, np.int64)
+    tags = np.zeros(n, np.int64)
+    deps = np.zeros(n, np.int64)
+    hdeps = np.zeros(n, np.int64)
+    ents = np.zeros(n, np.int64)
+    anchors = np.zeros(n, np.int64)
+    flags = np.zeros((n, N_FLAGS), np.float32)
+    W, T, D, E = vocab.words, vocab.tags, vocab.deps, vocab.ents
+    para_start = True
+    for t in doc:
+        i = t.i
+        words[i] = W.get(_norm(t.text), 1)
+        heads[i] = W.get(_norm(t.head.text), 1) if t.head.i != i else 0
+        tags[i] = T.get(t.tag_, 1)
+        deps[i] = D.get(t.dep_, 1)
+        hdeps[i] = D.get(t.head.dep_, 1)
+        ents[i] = E.get(f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "O", 1)
+        anchors[i] = _speech_anchor(t)
+        f = flags[i]
+        f[0] = 1.0 if mask and t.idx < len(mask) and mask[t.idx] else 0.0
+        f[1] = 1.0 if t.is_quote or t.text in ("''", "``") else 0.0
+        f[2] = 1.0 if para_start else 0.0
+        f[3] = 1.0 if t.is_sent_start else 0.0
+        lem = t.lemma_.lower()
+        f[4] = 1.0 if lem in SPEECH_VERBS else 0.0
+        f[5] = 1.0 if lem in SPEECH_NOUNS else 0.0
+        f[6] = 1.0 if lem in ROLE_NOUNS else 0.0
+        f[7] = 1.0 if t.head.i < i else 0.0
+        f[8] = 1.0 if t.head.i > i else 0.0
+        f[9] = min(abs(t.head.i - i), 20) / 20.0
+        f[10] = 1.0 if t.head.lemma_.lower() in SPEECH_VERBS else 0.0
+        f[11] = 1.0 if t.text[:1].isupper() else 0.0
+        f[12] = 1.0 if t.is_punct else 0.0
+        f[13] = 1.0 if t.text in ("―", "—", "–", "--", ":") else 0.0
+        f[14] = 1.0 if t.like_num else 0.0
+        f[15] = 1.0 if mask and t.idx + len(t) - 1 < len(mask) and t.idx > 0 and mask[t.idx - 1] != mask[t.idx] else 0.0
+        para_start = "\n" in t.text or "\n" in t.whitespace_
+    tensor = doc.tensor if getattr(doc, "tensor", None) is not None and doc.tensor.shape[0] == n else np.zeros((n, 96), np.float32)
+    return {"words": words, "heads": heads, "tags": tags, "deps": deps, "hdeps": hdeps, "ents": ents,
+            "anchors": anchors, "flags": flags, "tensor": np.asarray(tensor, np.float32)}
+
+
+# ---------------------------------------------------------------------------------------------
+# the network
+
+
+def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float = 0.3) -> Any:
+    import torch
+    from torch import nn
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.word = nn.Embedding(len(vocab.words), 64, padding_idx=0)
+            self.tag = nn.Embedding(len(vocab.tags), 16, padding_idx=0)
+            self.dep = nn.Embedding(len(vocab.deps), 16, padding_idx=0)
+            self.ent = nn.Embedding(len(vocab.ents), 8, padding_idx=0)
+            self.anchor = nn.Embedding(4, 8)
+            d_in = 64 + 64 + 16 + 16 + 16 + 8 + 8 + N_FLAGS + 96
+            self.proj = nn.Sequential(nn.Dropout(dropout), nn.Linear(d_in, 2 * hidden), nn.ReLU())
+            self.lstm = nn.LSTM(2 * hidden, hidden, num_layers=layers, bidirectional=True,
+                                batch_first=True, dropout=dropout if layers > 1 else 0.0)
+            self.out = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * hidden, len(TAGS)))
+            self.word_dropout = 0.1
+
+        def forward(self, b: dict, lengths: Any) -> Any:
+            words = b["words"]
+            if self.training and self.word_dropout:
+                drop = (torch.rand(words.shape) < self.word_dropout) & (words > 0)
+                words = words.masked_fill(drop, 1)
+            x = torch.cat([self.word(words), self.word(b["heads"]), self.tag(b["tags"]), self.dep(b["deps"]),
+                           self.dep(b["hdeps"]), self.ent(b["ents"]), self.anchor(b["anchors"]),
+                           b["flags"], b["tensor"]], dim=-1)
+            x = self.proj(x)
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            h, _ = self.lstm(packed)
+            h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=x.shape[1])
+            return self.out(h)
+
+    return Net()
+
+
+def _collate(items: list[dict[str, np.ndarray]]) -> tuple[dict, Any]:
+    import torch
+
+    first = next(iter(items[0]))
+    lengths = [len(it[first]) for it in items]
+    L = max(lengths)
+    out = {}
+    for key in items[0]:
+        arrs = [it[key] for it in items]
+        shape = (len(items), L) + arrs[0].shape[1:]
+        buf = np.zeros(shape, arrs[0].dtype)
+        for k, a in enumerate(arrs):
+            buf[k, :len(a)] = a
+        out[key] = torch.from_numpy(buf)
+    return out, torch.tensor(lengths)
+
+
+# ---------------------------------------------------------------------------------------------
+# decoding
+
+_ALLOWED = np.ones((len(TAGS), len(TAGS)), bool)  # [prev, cur]
+for _j, _t in enumerate(TAGS):
+    if _t.startswith("I-"):
+        for _i, _p in enumerate(TAGS):
+            _ALLOWED[_i, _j] = _p[2:] == _t[2:] and _p != "O"
+_START_OK = np.array([not t.startswith("I-") for t in TAGS])
+_TRANS = np.where(_ALLOWED, 0.0, -1e9)
+
+
+def viterbi(logp: np.ndarray) -> list[int]:
+    """Best tag sequence under the BIO constraints (I-X only after B-X or I-X)."""
+    n = logp.shape[0]
+    if n == 0:
+        return []
+    score = logp[0] + np.where(_START_OK, 0.0, -1e9)
+    back = np.zeros((n, len(TAGS)), np.int64)
+    for i in range(1, n):
+        cand = score[:, None] + _TRANS
+        back[i] = cand.argmax(0)
+        score = cand.max(0) + logp[i]
+    path = [int(score.argmax())]
+    for i in range(n - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    return path[::-1]
+
+
+def tags_to_spans(path: list[int], probs: np.ndarray) -> list[Any]:
+    from .attribute import RawSpan
+
+    spans = []
+    cur = None
+    for i, k in enumerate(path):
+        t = TAGS[k]
+        if t == "O" or t.startswith("B-"):
+            if cur is not None:
+                spans.append(cur)
+                cur = None
+            if t.startswith("B-"):
+                cur = [ROLE_OF[t[2:]], i, i + 1, [probs[i, k]]]
+        else:
+            cur[2] = i + 1
+            cur[3].append(probs[i, k])
+    if cur is not None:
+        spans.append(cur)
+    return [RawSpan(role, s, e, float(np.mean(p))) for role, s, e, p in spans]
+
+
+class Tagger:
+    """A loaded tagger: ``predict_spans(doc, quotes, mask)`` -> cue/source/content token spans."""
+
+    def __init__(self, net: Any, vocab: Vocab, meta: dict):
+        self.net = net
+        self.vocab = vocab
+        self.meta = meta
+        net.eval()
+
+    def logprobs(self, doc: Any, mask: bytearray) -> np.ndarray:
+        import torch
+
+        if len(doc) == 0:
+            return np.zeros((0, len(TAGS)), np.float32)
+        feats = featurize(doc, mask, self.vocab)
+        batch, lengths = _collate([feats])
+        with torch.inference_mode():
+            logits = self.net(batch, lengths)[0]
+            return torch.log_softmax(logits, -1).numpy()
+
+    def predict_spans(self, doc: Any, quotes: Any, mask: bytearray) -> list[Any]:
+        logp = self.logprobs(doc, mask)
+        path = viterbi(logp)
+        return tags_to_spans(path, np.exp(logp))
+
+    def save(self, path: Path) -> None:
+        import torch
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = {k: v.half() if v.dtype == torch.float32 else v for k, v in self.net.state_dict().items()}
+        torch.save({"format": FORMAT_VERSION, "vocab": self.vocab.to_json(), "meta": self.meta,
+                    "state": state}, path)
+
+    @classmethod
+    def load(cls, path: Path) -> "Tagger":
+        import torch
+
+        from .errors import ModelError
+
+        try:
+            blob = torch.load(path, map_location="cpu", weights_only=False)
+        except Exception as e:
+            raise ModelError(f"cannot load the tagger from {path}: {e}") from e
+        if blob.get("format") != FORMAT_VERSION:
+            raise ModelError(f"{path}: model format {blob.get('format')} is not {FORMAT_VERSION}; retrain with `saidwhat train`")
+        vocab = Vocab.from_json(blob["vocab"])
+        net = _build_net(vocab, **blob["meta"].get("arch", {}))
+        net.load_state_dict({k: v.float() if v.dtype == torch.float16 else v for k, v in blob["state"].items()})
+        return cls(net, vocab, blob["meta"])
+
+
+def get_model() -> Optional[Tagger]:
+    """The shipped tagger, loaded once per process, or None when no trained model is installed."""
+    global _model, _loaded
+    with _lock:
+        if not _loaded:
+            _loaded = True
+            if MODEL_PATH.exists():
+                import torch
+
+                torch.set_num_threads(1)
+                _model = Tagger.load(MODEL_PATH)
+        return _model
+
+
+def set_model(model: Optional[Tagger]) -> None:
+    """Use ``model`` (or the rule-based fallback with None) in this process."""
+    global _model, _loaded
+    with _lock:
+        _model, _loaded = model, True
+
+
+# ---------------------------------------------------------------------------------------------
+# training
+
+
+def gold_tags(doc: Any, attributions: list[dict], offset: int = 0) -> np.ndarray:
+    """BIO labels of the doc's tokens from gold character spans."""
+    n = len(doc)
+    labels = np.zeros(n, np.int64)
+    starts = np.array([t.idx + offset for t in doc])
+    ends = np.array([t.idx + offset + len(t) for t in doc])
+
+    def mark(span: Optional[list[int]], role: str) -> None:
+        if not span:
+            return
+        s, e = span
+        idx = np.nonzero((starts < e) & (ends > s))[0]
+        idx = [i for i in idx if not doc[int(i)].is_space]
+        if not idx:
+            return
+        labels[idx[0]] = TAGS.index("B-" + role)
+        for i in idx[1:]:
+            labels[i] = TAGS.index("I-" + role)
+
+    for a in attributions:
+        for part in a.get("content_parts") or [a["content"]]:
+            mark(part, "CON")
+    for a in attributions:
+        mark(a.get("source"), "SRC")
+        mark(a.get("cue"), "CUE")
+    return labels
+
+
+def _prepare(records: list[dict], nlp: Any, vocab: Optional[Vocab], log: Callable[[str], None],
+             keep_docs: bool = False) -> tuple[list[dict], list[Any], dict[str, int]]:
+    from . import quotes as quotes_mod
+    from .pipeline import _clean
+
+    items: list[dict] = []
+    docs: list[Any] = []
+    counts: dict[str, int] = {}
+    t0 = time.time()
+    texts = [_clean(r["text"]) for r in records]
+    for k, doc in enumerate(nlp.pipe(texts, batch_size=32)):
+        r = records[k]
+        mask = quotes_mod.quote_mask(doc.text)
+        if vocab is None:
+            for t in doc:
+                w = _norm(t.text)
+                counts[w] = counts.get(w, 0) + 1
+        items.append({"doc": doc, "mask": mask, "labels": gold_tags(doc, r.get("attributions", []))})
+        if keep_docs:
+            docs.append(doc)
+        if (k + 1) % 100 == 0:
+            log(f"  parsed {k + 1}/{len(records)} articles ({time.time() - t0:.0f}s)")
+    return items, docs, counts
+
+
+def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CHUNK) -> list[dict]:
+    n = len(labels)
+    out = []
+    for s in range(0, max(n, 1), size):
+        e = min(n, s + size)
+        item = {k: v[s:e] for k, v in feats.items()}
+        item["labels"] = labels[s:e]
+        out.append(item)
+    return out
+
+
+def train(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
+          threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
+          log: Callable[[str], None] = print, limit: Optional[int] = None) -> dict:
+    """Train the tagger on PolNeAR-format JSONL; keep the epoch with the best dev attribution F1
+    (or the last one without dev). Writes ``output`` and returns the training report."""
+    import torch
+
+    from .evaluate import read_jsonl, score
+    from .parse import load
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    nlp = load()
+    train_recs = read_jsonl(train_file)[:limit]
+    log(f"parsing {len(train_recs)} training articles")
+    train_items, _, counts = _prepare(train_recs, nlp, None, log)
+    vocab = Vocab.build(counts, nlp)
+    log(f"vocabulary: {len(vocab.words)} words")
+    train_chunks = []
+    for it in train_items:
+        train_chunks.extend(_chunks(featurize(it["doc"], it["mask"], vocab), it["labels"]))
+    del train_items
+    dev_recs = read_jsonl(dev_file) if dev_file else []
+    dev_items = []
+    if dev_recs:
+        log(f"parsing {len(dev_recs)} dev articles")
+        dev_items, _, _ = _prepare(dev_recs, nlp, vocab, log)
+
+    arch = {"hidden": hidden, "layers": layers}
+    net = _build_net(vocab, **arch)
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
+    n_steps = epochs * math.ceil(len(train_chunks) / batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=n_steps, pct_start=0.1)
+    label_counts = np.bincount(np.concatenate([c["labels"] for c in train_chunks]), minlength=len(TAGS))
+    weights = torch.tensor((label_counts.sum() / np.maximum(label_counts, 1)) ** 0.25, dtype=torch.float32)
+    weights = weights / weights[0]
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, reduction="sum")
+    best: dict = {"f1": -1.0}
+    history = []
+    meta = {"arch": arch, "trained_on": str(Path(train_file).name), "articles": len(train_recs),
+            "epochs": epochs, "seed": seed, "lr": lr}
+    for epoch in range(1, epochs + 1):
+        net.train()
+        random.shuffle(train_chunks)
+        t0, total, ntok = time.time(), 0.0, 0
+        for s in range(0, len(train_chunks), batch):
+            group = train_chunks[s:s + batch]
+            b, lengths = _collate([{k: v for k, v in c.items() if k != "labels"} for c in group])
+            labels, _ = _collate([{"labels": c["labels"]} for c in group])
+            y = labels["labels"]
+            logits = net(b, lengths)
+            valid = torch.arange(y.shape[1])[None, :] < lengths[:, None]
+            loss = loss_fn(logits[valid], y[valid]) / valid.sum()
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+            opt.step()
+            sched.step()
+            total += float(loss.detach()) * int(valid.sum())
+            ntok += int(valid.sum())
+        entry = {"epoch": epoch, "loss": round(total / max(ntok, 1), 4), "seconds": round(time.time() - t0)}
+        if dev_items:
+            tagger = Tagger(net, vocab, meta)
+            preds = predict_records(tagger, dev_recs, dev_items)
+            result = score(dev_recs, preds)
+            entry["dev_attribution_f1"] = result["attribution"]["f1"]
+            entry["dev"] = {k: result[k]["f1"] for k in ("content/lenient", "source/lenient", "cue/lenient")}
+            if result["attribution"]["f1"] > best["f1"]:
+                best = {"f1": result["attribution"]["f1"], "epoch": epoch, "result": result,
+                        "state": {k: v.detach().clone() for k, v in net.state_dict().items()}}
+                meta["best_epoch"] = epoch
+                meta["dev"] = {k: v for k, v in result.items() if isinstance(v, dict)}
+                Tagger(net, vocab, meta).save(output)  # a usable checkpoint at every improvement
+            net.train()
+        history.append(entry)
+        log(json.dumps(entry))
+    if "state" in best:
+        net.load_state_dict(best["state"])
+        meta["best_epoch"] = best["epoch"]
+        meta["dev"] = {k: v for k, v in best["result"].items() if isinstance(v, dict)}
+    meta["history"] = history
+    tagger = Tagger(net, vocab, meta)
+    tagger.save(output)
+    log(f"saved {output} ({output.stat().st_size / 1e6:.1f} MB)")
+    return meta
+
+
+def predict_records(tagger: Tagger, records: list[dict], items: list[dict]) -> list[dict]:
+    """Scorer records for pre-parsed gold articles (used for model selection during training)."""
+    from . import attribute
+    from . import quotes as quotes_mod
+
+    preds = []
+    for r, it in zip(records, items):
+        doc = it["doc"]
+        qs = quotes_mod.find_quotes(doc.text)
+        spans = tagger.predict_spans(doc, qs, it["mask"])
+        attrs = attribute.build(r["text"], doc, 0, attribute.link(doc, spans), it["mask"])
+        preds.append({"id": r["id"], "attributions": [a.to_dict() for a in attrs]})
+    return preds

@@ -127,7 +127,7 @@ def train(
     output: Path = typer.Option(Path("src/saidwhat/models/tagger.pt"), "--output", "-o"),
     epochs: int = typer.Option(12, help="Training epochs."),
     seed: int = typer.Option(13),
-    threads: int = typer.Option(2, help="Torch threads."),
+    threads: int = typer.Option(1, help="Torch threads (1 is fastest on 2 busy cores)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..tagger import train as run_train
