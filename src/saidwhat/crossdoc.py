@@ -296,8 +296,10 @@ def resolve(store: "Store") -> int:
             " WHERE local_speaker IS NOT NULL"):
         counts[(article_id, local)][" ".join((source or "").split())] += 1
     locals_: list[_Local] = []
-    for article_id, local_id, name, kind, roles in c.execute(
-            "SELECT article_id, local_id, name, kind, roles FROM article_speakers"):
+    current: dict[tuple[int, str], Optional[int]] = {}
+    for article_id, local_id, name, kind, roles, speaker_id in c.execute(
+            "SELECT article_id, local_id, name, kind, roles, speaker_id FROM article_speakers"):
+        current[(article_id, local_id)] = speaker_id
         aliases = counts.get((article_id, local_id), Counter())
         parsed = parse_name(name, kind, json.loads(roles or "[]"))
         for alias in aliases:  # "Prime Minister Kallas": the roles the sources give are evidence too
@@ -346,11 +348,13 @@ def resolve(store: "Store") -> int:
                       [(ids[k], a, n) for k, cnt in aliases.items() for a, n in cnt.items()])
         c.executemany("INSERT INTO speaker_roles (speaker_id, role, count) VALUES (?,?,?)",
                       [(ids[k], r, int(n)) for k, cnt in roles.items() for r, n in cnt.items() if r])
-        c.execute("UPDATE article_speakers SET speaker_id = NULL")
-        c.executemany("UPDATE article_speakers SET speaker_id=? WHERE article_id=? AND local_id=?",
-                      [(ids[key], a, l) for (a, l), key in keys.items()])
-        c.execute("UPDATE attributions SET speaker_id = (SELECT s.speaker_id FROM article_speakers s"
-                  " WHERE s.article_id = attributions.article_id AND s.local_id = attributions.local_speaker)")
+        # rewrite only what changed: a growing collection mostly adds
+        changed = [(ids[keys[k]] if k in keys else None, k[0], k[1]) for k, old in current.items()
+                   if (ids[keys[k]] if k in keys else None) != old]
+        c.executemany("UPDATE article_speakers SET speaker_id=? WHERE article_id=? AND local_id=?", changed)
+        c.execute("UPDATE attributions SET speaker_id = s.speaker_id FROM article_speakers s"
+                  " WHERE s.article_id = attributions.article_id AND s.local_id = attributions.local_speaker"
+                  " AND attributions.speaker_id IS NOT s.speaker_id")
         c.execute("UPDATE speakers SET n_attributions=0, n_articles=0, first_seen=NULL, last_seen=NULL")
         c.execute("""UPDATE speakers SET n_attributions = t.n, n_articles = t.na, first_seen = t.f, last_seen = t.l
             FROM (SELECT a.speaker_id AS sid, count(*) AS n, count(DISTINCT a.article_id) AS na,
