@@ -195,3 +195,59 @@ def test_long_text_is_fast():
     qs = find_quotes(s)
     assert time.perf_counter() - t < 2.0
     assert len(qs) == 10000
+
+
+def test_possessive_looking_closer_before_another_quote():
+    s = "Clinton: ‘One or Two Instances’ where Donations ‘Slipped through the Cracks.’"
+    assert texts(s) == ["One or Two Instances", "Slipped through the Cracks."]
+    s = "Ryan: 'Anti-Semitic Images' Have 'No Place In A Campaign'"
+    assert texts(s) == ["Anti-Semitic Images", "No Place In A Campaign"]
+
+
+def test_missing_space_and_spaced_closers():
+    s = "He tweeted “I love tacos!”Former governors disagreed."
+    assert texts(s) == ["I love tacos!"]
+    s = "''A backlash against 'Primates,'  '' Ms. Ferriss noted."
+    assert texts(s) == ["A backlash against 'Primates,'  "]
+
+
+@pytest.mark.parametrize("s", [
+    "“a ‘a " * 10000 + "x› " * 10000,
+    '"' * 300000,
+    "<a " + "b " * 100000,
+    '<a b="' + "x" * 300000,
+    "‘" + "the ministers’ pay " * 20000,
+    "‘a ministers’ x " * 20000,
+    "‘a ministers’ x ‘b " * 20000,
+])
+def test_pathological_inputs_stay_linear(s):
+    import time
+    t = time.perf_counter()
+    find_quotes(s)
+    assert time.perf_counter() - t < 3.0
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.one_of(st.sampled_from(['"', "'", "''", "``", "“", "”", "‘", "’", "„", "«", "»", "‹", "›",
+                                     "‚", " ", "\n", "\n\n", "a", "said", "s", "90", "<t x=\"1\">", "\ud800"]),
+                    st.characters())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_find_quotes_invariants(s):
+    qs = find_quotes(s)
+    prev_end = 0
+    for q in qs:
+        assert prev_end <= q.outer_start <= q.start <= q.end <= q.outer_end <= len(s)
+        assert s[q.outer_start:q.start] == q.open_mark
+        if q.close_mark is not None:
+            assert s[q.end:q.outer_end] == q.close_mark
+        assert q.balanced == (q.close_mark is not None)
+        assert q.parts[0][0] == q.start and q.parts[-1][1] == q.end
+        assert all(a < b for a, b in q.parts)
+        assert all(b1 <= a2 for (_, b1), (a2, _) in zip(q.parts, q.parts[1:]))
+        prev_end = q.outer_end
+    mask = quote_mask(s, qs)
+    assert len(mask) == len(s) and set(mask) <= {0, 1}

@@ -56,6 +56,9 @@ _COMPAT = {
 }
 _SLOPPY_CLOSE = _CLOSE_DIR | {'"', "''"}
 _SENT_END = ".,!?;…"
+_MAX_DEPTH = 8          # deeper nesting is noise; the bound keeps the scan linear
+_LOOKAHEAD = 32         # marks looked at after a possessive-looking closer
+_OPENING_CONTEXT = "([{—–-/:>\"“„«‘‚"
 # Unclosed quotes are reported for these opening marks only: an unclosed straight or right single
 # mark is much more often an apostrophe than a quote.
 _REPORT_UNCLOSED = _DOUBLE | {"‘", "‚", "‹"}
@@ -126,11 +129,14 @@ def _tokens(text: str) -> list[tuple[int, str, bool, bool]]:
                 can_open = not b_word and after not in "\n\r" and (not a_space or b_space)
                 can_close = not b_space and not a_word and before not in "([{"
             elif mk in _CLOSE_DIR:
-                can_open = not b_word and not a_space
-                can_close = (not b_space and not a_word) or (b_space and not a_word and p > 0)
+                # opens only when clearly left-flanking (»…« in German, ”…” in Swedish)
+                can_open = (b_space or before in _OPENING_CONTEXT) and not a_space
+                # closes after anything but a space, and after a space unless a word follows:
+                # “…!”Next (a missing space), « … » (French spacing)
+                can_close = not b_space or (not a_word and p > 0)
             else:                                       # straight ", ', ''
                 can_open = not b_word and not a_space
-                can_close = not b_space and not a_word
+                can_close = not b_space and not a_word or b_space and a_space and p > 0
                 if b_word and before.isdigit() and not can_close:
                     can_open = False                    # 5'10", 12" pipe
                 if a_word and before in _SENT_END:
@@ -221,12 +227,19 @@ def find_quotes(text: str) -> list[Quote]:
                         break
             if idx != -1 and _possessive(text, p, mk):
                 # ministers' pay: an apostrophe if a better single closing mark follows
-                for p2, mk2, o2, c2 in toks[k:]:
+                depth = 0
+                for p2, mk2, o2, c2 in toks[k:k + _LOOKAHEAD]:
                     if p2 > para_end:
                         break
-                    if c2 and not o2 and _family(mk2) == "s" and not _possessive(text, p2, mk2):
-                        idx = -1
-                        break
+                    if _family(mk2) != "s":
+                        continue
+                    if o2 and not c2:
+                        depth += 1                  # a later quote opens: its closer is its own
+                    elif c2 and not _possessive(text, p2, mk2):
+                        if depth == 0:
+                            idx = -1
+                            break
+                        depth -= 1
             if idx != -1:
                 if idx == 0:
                     emit(p, mk)
@@ -235,7 +248,7 @@ def find_quotes(text: str) -> list[Quote]:
                 else:
                     del stack[idx:]
                 continue
-        if can_open:
+        if can_open and len(stack) < _MAX_DEPTH:
             if not stack:
                 piece_start = p + len(mk)
                 parts = []
