@@ -55,7 +55,8 @@ def main() -> None:
     feed = tmp / "feed.jsonl"
     records = corpus(args.articles, feed)
     words = sum(len(r["text"].split()) for r in records)
-    print(f"{len(records)} articles, {words} words, {os.cpu_count()} cores, batch size {args.batch_size}")
+    print(f"{len(records)} articles, {words} words, {os.cpu_count()} cores, batch size {args.batch_size}, "
+          f"load average {os.getloadavg()[0]:.1f} (other work on the machine skews the 2-worker figures)")
     list(extract_many(records[:8]))  # load the models and warm them up, outside the timings
 
     rates: dict[str, float] = {}
@@ -104,6 +105,7 @@ def main() -> None:
     print(f"scaling ratio         ingest(2) / ingest(1)    = {rates['ingest --workers 2'] / one:.3f}")
     if "dask LocalCluster(2) + load" in rates:
         print(f"dask ratio            dask(2) / ingest(1)      = {rates['dask LocalCluster(2) + load'] / one:.3f}")
+    print(f"load average now {os.getloadavg()[0]:.1f}")
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
 

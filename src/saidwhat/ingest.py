@@ -126,6 +126,12 @@ def new_items(items: Iterable[Item], store: Optional[Store], report: IngestRepor
             yield fresh
 
 
+def task_size(batch_size: int, workers: int) -> int:
+    """Articles per task: a whole batch in one process; with several workers, smaller tasks
+    (at most 8 articles) so that they share the work evenly."""
+    return max(1, batch_size if workers <= 1 else min(batch_size, 8))
+
+
 def _init_worker() -> None:
     try:  # one process per core: keep each one single-threaded
         import torch
@@ -176,8 +182,8 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
         if progress is not None:
             progress(report)
 
-    chunks = new_items(read_items(paths, pending_failures), store, report, max(1, batch_size))
     workers = max(1, int(workers))
+    chunks = new_items(read_items(paths, pending_failures), store, report, task_size(batch_size, workers))
     if workers == 1:
         for chunk in chunks:
             commit(*extract_batch(chunk, batch_size))

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, Iterable, Optional, Union
 
 from .errors import InputError
-from .ingest import Failure, IngestReport, Item, Progress, Stored, extract_batch, new_items, read_items
+from .ingest import (Failure, IngestReport, Item, Progress, Stored, extract_batch, new_items, read_items,
+                     task_size)
 from .model import Article
 from .store import Store
 
@@ -140,7 +141,7 @@ def run_dask(paths: Iterable[Union[str, Path]], out_dir: Union[str, Path], *, sc
             if progress is not None:
                 progress(report)
 
-        for chunk in new_items(read_items(paths, read_failures), store, report, max(1, batch_size)):
+        for chunk in new_items(read_items(paths, read_failures), store, report, task_size(batch_size, 2)):
             fresh = [it for it in chunk if it.hash not in done]
             report.known += len(chunk) - len(fresh)
             if not fresh:
