@@ -1,0 +1,68 @@
+"""The collection commands, driven in process: ingest, search, speakers, quote, export, load."""
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from saidwhat.cli import app
+from saidwhat.store import Store
+
+SAMPLES = "src/saidwhat/samples/news.jsonl"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cli")
+    feed = tmp / "feed.jsonl"
+    lines = [line for line in open(SAMPLES, encoding="utf-8") if line.strip()]
+    feed.write_text("".join(lines[4:8]) + "{broken\n", encoding="utf-8")
+    path = tmp / "c.db"
+    result = runner.invoke(app, ["ingest", str(feed), "--db", str(path), "--batch-size", "2"])
+    assert result.exit_code == 0, result.output
+    assert "4 new articles" in result.output and "1 failed" in result.output and "not JSON" in result.output
+    again = runner.invoke(app, ["ingest", str(feed), "--db", str(path)])
+    assert again.exit_code == 0 and "0 new articles, 4 already stored" in again.output
+    return path
+
+
+def test_cli_search_formats(db):
+    out = runner.invoke(app, ["search", "wall", "--db", str(db), "--format", "json"])
+    assert out.exit_code == 0
+    rows = json.loads(out.stdout)
+    assert rows and all("wall" in (r["content_text"] + (r["source_text"] or "")).lower() for r in rows)
+    out = runner.invoke(app, ["search", "--speaker", "Trump", "--type", "indirect", "--db", str(db), "-f", "csv"])
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert rows and {r["speaker_name"] for r in rows} == {"Donald Trump"} and {r["type"] for r in rows} == {"indirect"}
+    out = runner.invoke(app, ["search", "--since", "2019-09-01", "--until", "2019-12-31", "--db", str(db), "-f", "json"])
+    assert {r["article"]["published"] for r in json.loads(out.stdout)} <= {"2019-09-06", "2019-10-08"}
+    table = runner.invoke(app, ["search", "wall", "--db", str(db)])
+    assert table.exit_code == 0 and "attributions" in table.stdout
+
+
+def test_cli_speakers_quote_export(db, tmp_path):
+    out = runner.invoke(app, ["speakers", "--db", str(db), "-f", "json"])
+    speakers = json.loads(out.stdout)
+    assert speakers[0]["name"] == "Donald Trump" and speakers[0]["n_articles"] == 2
+    with Store(db, readonly=True) as store:
+        cid = store.search(type="direct", limit=1)[0]["cluster_id"]
+        total = store.count_attributions()
+    out = runner.invoke(app, ["quote", str(cid), "--db", str(db), "-f", "json"])
+    assert json.loads(out.stdout)["id"] == cid
+    assert runner.invoke(app, ["quote", "999999", "--db", str(db)]).exit_code == 1
+    out = runner.invoke(app, ["export", "--format", "jsonl", "--db", str(db)])
+    assert len(out.stdout.splitlines()) == total
+    target = tmp_path / "a.parquet"
+    assert runner.invoke(app, ["export", "-f", "parquet", "-o", str(target), "--db", str(db)]).exit_code == 0
+    assert target.stat().st_size > 0
+    assert runner.invoke(app, ["export", "-f", "parquet", "--db", str(db)]).exit_code == 2  # needs -o
+
+
+def test_cli_errors(tmp_path):
+    missing = runner.invoke(app, ["search", "x", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 2 and "no such store" in missing.output
+    assert runner.invoke(app, ["load", str(tmp_path), "--db", str(tmp_path / "l.db")]).exit_code == 2
+    bad = runner.invoke(app, ["ingest", str(tmp_path / "nothing.txt"), "--db", str(tmp_path / "b.db")])
+    assert bad.exit_code == 1 and "no such file" in bad.output
