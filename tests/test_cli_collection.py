@@ -1,4 +1,5 @@
 """The collection commands, driven in process: ingest, search, speakers, quote, export, load."""
+from pathlib import Path
 import csv
 import io
 import json
@@ -9,7 +10,7 @@ from typer.testing import CliRunner
 from saidwhat.cli import app
 from saidwhat.store import Store
 
-SAMPLES = "src/saidwhat/samples/news.jsonl"
+SAMPLES = str(Path(__file__).resolve().parent.parent / "src" / "saidwhat" / "samples" / "news.jsonl")
 runner = CliRunner()
 
 

@@ -1,4 +1,5 @@
 """Resumable ingest: a real `saidwhat ingest` process killed with SIGKILL, then run again."""
+from pathlib import Path
 import json
 import os
 import signal
@@ -13,7 +14,7 @@ from saidwhat.ingest import Item, extract_batch, ingest
 from saidwhat.model import Article
 from saidwhat.store import Store
 
-SAMPLES = "src/saidwhat/samples/news.jsonl"
+SAMPLES = str(Path(__file__).resolve().parent.parent / "src" / "saidwhat" / "samples" / "news.jsonl")
 CLI = "from saidwhat.cli import main; main()"
 
 

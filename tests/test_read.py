@@ -1,6 +1,7 @@
 """Reading folders, JSON Lines and WARC crawls (built here with warcio), and ingesting a WARC."""
 import io
 import json
+from pathlib import Path
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
@@ -12,6 +13,7 @@ from saidwhat.model import Article
 from saidwhat.read import decode_html, read_located, read_path, read_paths
 from saidwhat.store import Store
 
+ROOT = Path(__file__).resolve().parent.parent
 PAGE = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>{title}</title>
 <meta property="og:site_name" content="{site}"><meta name="date" content="{date}"></head>
 <body><nav><a href="/">Home</a> | <a href="/world">World</a></nav>
@@ -134,10 +136,10 @@ def test_read_folder_recursive_with_bad_files(tmp_path):
 
 def test_read_paths_keeps_its_behaviour(tmp_path, samples):
     # cli/extract.py relies on read_paths: articles and InputErrors, in order
-    items = list(read_paths([str(tmp_path / "missing.txt"), "src/saidwhat/samples/news.jsonl"]))
+    items = list(read_paths([str(tmp_path / "missing.txt"), str(ROOT / "src" / "saidwhat" / "samples" / "news.jsonl")]))
     assert isinstance(items[0], InputError) and "no such file" in str(items[0])
     assert [a.id for a in items[1:]] == [s["id"] for s in samples]
-    assert list(read_path("tests/data"))[0].published == "2009-06-05"
+    assert list(read_path(ROOT / "tests" / "data"))[0].published == "2009-06-05"
 
 
 def test_decode_html_charsets():

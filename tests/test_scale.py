@@ -1,4 +1,5 @@
 """Scale: a Dask LocalCluster and --workers 2 give what the local path gives, through the same code."""
+from pathlib import Path
 import json
 
 import pytest
@@ -7,7 +8,7 @@ from saidwhat.ingest import ingest
 from saidwhat.scale import load, part_files, run_dask
 from saidwhat.store import Store
 
-SAMPLES = "src/saidwhat/samples/news.jsonl"
+SAMPLES = str(Path(__file__).resolve().parent.parent / "src" / "saidwhat" / "samples" / "news.jsonl")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """The store on the bundled sample articles: keys, search, filters, speakers, plain SQL, export."""
+from pathlib import Path
 import csv
 import io
 import json
@@ -13,7 +14,7 @@ from saidwhat.ingest import ingest
 from saidwhat.model import Article
 from saidwhat.store import Store, fts_query, iso_date, text_hash
 
-SAMPLES = "src/saidwhat/samples/news.jsonl"
+SAMPLES = str(Path(__file__).resolve().parent.parent / "src" / "saidwhat" / "samples" / "news.jsonl")
 
 
 @pytest.fixture(scope="module")
