@@ -146,3 +146,21 @@ def test_decode_html_charsets():
     assert decode_html("<meta charset='koi8-r'>Привет".encode("koi8-r"), "x") == "<meta charset='koi8-r'>Привет"
     assert decode_html("Grüße".encode("latin-1"), "x", "iso-8859-1") == "Grüße"
     assert decode_html("Grüße".encode("utf-8"), "x", "no-such-charset") == "Grüße"
+
+
+def test_read_warc_http_encodings(tmp_path):
+    import gzip
+
+    html = PAGE.format(charset="utf-8", title="Kallas", site="Example News", date="2024-03-04", body=KALLAS).encode()
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    for uri, body, headers in [
+            ("https://e.example/gzip", gzip.compress(html), [("Content-Encoding", "gzip")]),
+            ("https://e.example/chunked", b"%x\r\n%s\r\n0\r\n\r\n" % (len(html), html), [("Transfer-Encoding", "chunked")]),
+            ("https://e.example/broken", b"\x1f\x8b\x08 not gzip at all", [("Content-Encoding", "gzip")])]:
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"), *headers], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http))
+    (tmp_path / "enc.warc.gz").write_bytes(buf.getvalue())
+    items = [item for _, item in read_located([tmp_path / "enc.warc.gz"])]
+    assert ["Prime Minister Kaja Kallas told reporters" in a.text for a in items[:2]] == [True, True]
+    assert isinstance(items[2], InputError) and "Content-Encoding gzip" in str(items[2])

@@ -134,6 +134,52 @@ def _warc_location(path: str, offset: int) -> str:
     return f"{path}@{offset}"
 
 
+def _dechunk(data: bytes, where: str) -> bytes:
+    out, i = bytearray(), 0
+    while True:
+        eol = data.find(b"\r\n", i)
+        if eol < 0:
+            raise InputError(f"{where}: truncated chunked body")
+        size = int(data[i:eol].split(b";")[0].strip() or b"0", 16)
+        if size == 0:
+            return bytes(out)
+        out += data[eol + 2:eol + 2 + size]
+        if eol + 2 + size > len(data):
+            raise InputError(f"{where}: truncated chunked body")
+        i = eol + 2 + size + 2
+
+
+def _http_decode(data: bytes, headers, where: str) -> bytes:
+    """The payload as the server meant it: chunked transfer and gzip/deflate/br content
+    encodings undone (crawlers store both kinds)."""
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        try:
+            data = _dechunk(data, where)
+        except ValueError:
+            pass  # many crawlers store the body already de-chunked, keeping the header
+    for enc in reversed([e.strip().lower() for e in (headers.get("Content-Encoding") or "").split(",") if e.strip()]):
+        try:
+            if enc in ("gzip", "x-gzip"):
+                data = gzip.decompress(data)
+            elif enc == "deflate":
+                import zlib
+                try:
+                    data = zlib.decompress(data)
+                except zlib.error:
+                    data = zlib.decompress(data, -zlib.MAX_WBITS)
+            elif enc == "br":
+                import brotli  # type: ignore[import-not-found]
+                data = brotli.decompress(data)
+            elif enc not in ("identity", "none"):
+                raise InputError(f"{where}: unsupported Content-Encoding {enc!r}")
+        except InputError:
+            raise
+        except Exception as e:
+            if data[:2] == b"\x1f\x8b" or enc != "gzip":  # stored still encoded, yet unreadable
+                raise InputError(f"{where}: cannot undo Content-Encoding {enc} ({e})") from e
+    return data
+
+
 def iter_warc(path: Union[str, Path]) -> Iterator[Located]:
     """``(location, Article | InputError)`` for each HTML response record of a WARC / WARC.gz
     file; non-HTML records and non-2xx responses are skipped without a report."""
@@ -156,6 +202,7 @@ def iter_warc(path: Union[str, Path]) -> Iterator[Located]:
                     data = record.reader.read()
                     if len(data) < expected:
                         raise InputError(f"{where}: truncated WARC record ({len(data)} of {expected} bytes)")
+                    data = _http_decode(data, record.http_headers, where)
                     if len(data) > MAX_BYTES:
                         raise InputError(f"{where}: larger than {MAX_BYTES // 1_000_000} MB")
                     html = decode_html(data, where, record.http_charset)
