@@ -20,6 +20,9 @@ Python API (stable; every result is the data model's own shape plus ids)::
         db.count_failures() -> int
         db.stats() -> dict                               # all the counts at once
         db.iter_attributions() -> Iterator[dict]         # every attribution, for export
+    # writing (ingest does it; read-only stores refuse):
+        db.add_articles([(article, text_hash(article.text), location)], failures=[]) -> int  # new ones
+        db.add_failure(location, stage, reason, hash=None); db.known(hashes) -> set[str]
 
 An attribution ``dict`` is ``Attribution.to_dict()`` (``type``, ``content``, ``content_text``,
 ``content_parts``, ``cue``/``cue_text``, ``source``/``source_text``, ``speaker`` (the article's own
