@@ -121,9 +121,7 @@ def _tokens(text: str) -> list[tuple[int, str, bool, bool]]:
             after = text[j] if j < n else "\n"
             b_space, a_space = before.isspace(), after.isspace()
             b_word, a_word = before.isalnum(), after.isalnum()
-            if mk in _DOUBLE:
-                pass
-            elif b_word and a_word:
+            if b_word and a_word and mk not in _DOUBLE:
                 continue                                # an apostrophe: don't, Obama's, rock'n'roll
             if mk in _OPEN_DIR:
                 can_open = not b_word and after not in "\n\r" and (not a_space or b_space)
@@ -137,11 +135,9 @@ def _tokens(text: str) -> list[tuple[int, str, bool, bool]]:
             else:                                       # straight ", ', ''
                 can_open = not b_word and not a_space
                 can_close = not b_space and not a_word or b_space and a_space and p > 0
-                if b_word and before.isdigit() and not can_close:
-                    can_open = False                    # 5'10", 12" pipe
                 if a_word and before in _SENT_END:
                     can_close = True                    # ."Next (a missing space)
-            if can_open and mk not in _DOUBLE and (b_space or p == 0) and _ELISION.match(text, j):
+            if can_open and mk not in _DOUBLE and _ELISION.match(text, j):
                 can_open = False                        # '90s, rock 'n' roll, 'em
             if can_open or can_close:
                 out.append((p, mk, can_open, can_close))
@@ -182,7 +178,8 @@ def find_quotes(text: str) -> list[Quote]:
     def emit(end: int, close_mark: str | None) -> None:
         mark, start = stack[0]
         pieces = parts + [(piece_start, end)]
-        pieces = [(s, e) for s, e in pieces if e > s]
+        # drop empty paragraph pieces, but keep the last so that ``end`` stays at the closing mark
+        pieces = [(s, e) for s, e in pieces[:-1] if e > s] + pieces[-1:]
         if pieces and any(_WORDCHAR.search(text, s, e) for s, e in pieces):
             quotes.append(Quote(pieces[0][0], pieces[-1][1], mark, close_mark, close_mark is not None,
                                 pieces))
