@@ -62,6 +62,7 @@ def test_clusters_provenance_across_outlets(extracted):
     listed = store.clusters()
     assert listed[0]["id"] == cid and listed[0]["n_articles"] == 5 and listed[0]["n_variants"] == 4
     assert store.count_clusters(min_articles=2) == 1
+    store.close()
 
 
 def test_clusters_do_not_depend_on_ingest_order(extracted):
@@ -71,7 +72,10 @@ def test_clusters_do_not_depend_on_ingest_order(extracted):
             out.setdefault(h["cluster_id"], set()).add(h["article"]["ext_id"])
         return sorted(sorted(g) for g in out.values())
 
-    assert groups(_store(extracted)) == groups(_store(list(reversed(extracted))))
+    forward, backward = _store(extracted), _store(list(reversed(extracted)))
+    assert groups(forward) == groups(backward)
+    forward.close()
+    backward.close()
 
 
 def test_same_quote_rules():

@@ -84,8 +84,8 @@ def test_ingest_sigkill_then_rerun_stores_every_article_once(feed, tmp_path):
     assert len(arts) == 16 and arts == ref_arts          # every article, once
     assert attrs == ref_attrs and dupes == ref_dupes     # the same attributions, none twice
     assert len(failures) == 1 and "not JSON" in failures[0][1]
-    with Store(db, readonly=True) as store:               # and the store is whole: search and speakers work
-        assert store.count_search("wall") == Store(reference, readonly=True).count_search("wall")
+    with Store(db, readonly=True) as store, Store(reference, readonly=True) as ref:  # whole: search, speakers work
+        assert store.count_search("wall") == ref.count_search("wall")
         assert store.speakers(name="Trump")[0]["name"] == "Donald Trump"
 
 

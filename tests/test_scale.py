@@ -49,12 +49,11 @@ def test_scale_dask_local_cluster_same_as_local(feed, local_db, tmp_path):
     assert again.added == 0 and again.known == 5 and part_files(out) == parts
 
     db = tmp_path / "dask.db"
-    with Store(db) as store:
+    with Store(db) as store, Store(local_db, readonly=True) as local:
         loaded = load(out, store)
         assert loaded.added == 5 and loaded.failed == 1
         assert load(out, store).added == 0  # loading twice adds nothing
-        assert [f["reason"] for f in store.failures()] == [
-            f["reason"] for f in Store(local_db, readonly=True).failures()]
+        assert [f["reason"] for f in store.failures()] == [f["reason"] for f in local.failures()]
     assert _content(db) == _content(local_db)
     with Store(db, readonly=True) as a, Store(local_db, readonly=True) as b:
         assert [s["name"] for s in a.speakers()] == [s["name"] for s in b.speakers()]
