@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import OrderedDict
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -24,6 +25,7 @@ from .errors import InputError
 from .model import Article
 from .store import Store, text_hash
 
+RECENT = 200_000  # hashes of the input remembered beyond the store's, against duplicates in flight
 Failure = tuple[str, str, str, Optional[str]]       # (location, stage, reason, hash)
 Stored = tuple[Article, str, Optional[str]]         # (article, hash, location)
 Progress = Callable[["IngestReport"], None]
@@ -97,8 +99,10 @@ def read_items(paths: Iterable[Union[str, Path]], failures: list[Failure]) -> It
 
 def new_items(items: Iterable[Item], store: Optional[Store], report: IngestReport,
               chunk: int) -> Iterator[list[Item]]:
-    """Chunks of ``items`` neither in ``store`` nor earlier in the input."""
-    seen: set[str] = set()
+    """Chunks of ``items`` neither in ``store`` nor earlier in the input. Recent hashes are
+    remembered here (at most ``RECENT`` of them, memory stays flat on any input); older ones
+    have been committed by then and the store knows them."""
+    seen: OrderedDict[str, None] = OrderedDict()
     buf: list[Item] = []
 
     def flush() -> list[Item]:
@@ -108,7 +112,9 @@ def new_items(items: Iterable[Item], store: Optional[Store], report: IngestRepor
             if it.hash in known or it.hash in seen:
                 report.known += 1
             else:
-                seen.add(it.hash)
+                seen[it.hash] = None
+                if len(seen) > RECENT:
+                    seen.popitem(last=False)
                 fresh.append(it)
         return fresh
 
