@@ -185,3 +185,12 @@ def test_store_takes_lone_surrogates_without_moving_offsets(tmp_path):
         for x in a.attributions:
             assert a.text[x.content.start:x.content.end] == x.content.text
         assert ingest([feed], store).added == 0
+
+
+def test_store_a_retried_article_clears_its_failure(tmp_path):
+    a = Article(id="x", text="Calm.")
+    with Store(tmp_path / "r.db") as store:
+        store.add_failure("feed.jsonl:1", "extract", "MemoryError: ", text_hash(a.text))
+        store.add_failure("feed.jsonl:2", "read", "not JSON")
+        assert store.add_articles([(a, text_hash(a.text), "feed.jsonl:1")]) == 1
+        assert [f["location"] for f in store.failures()] == ["feed.jsonl:2"]

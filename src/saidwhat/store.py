@@ -152,6 +152,7 @@ CREATE TABLE IF NOT EXISTS failures (
     hash TEXT,
     at TEXT NOT NULL,
     UNIQUE (location, stage, reason));
+CREATE INDEX IF NOT EXISTS failures_hash ON failures(hash);
 """
 
 
@@ -330,6 +331,7 @@ class Store:
                     continue
                 added += 1
                 article_id = cur.lastrowid
+                c.execute("DELETE FROM failures WHERE hash = ?", (h,))  # an earlier try that failed
                 c.executemany(
                     "INSERT INTO article_speakers (article_id, local_id, name, kind, roles) VALUES (?,?,?,?,?)",
                     [(article_id, s.id, s.name, s.kind, json.dumps(list(s.roles), ensure_ascii=False))
