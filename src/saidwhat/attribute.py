@@ -39,6 +39,11 @@ def attribution_type(text: str, parts: list[tuple[int, int]], mask: bytearray) -
     return "indirect"
 
 
+def _doc_len(doc: Doc) -> int:
+    """len(doc.text) without rebuilding the text (spaCy joins every token on each access)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
+
+
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and (text[s].isspace()):
         s += 1
@@ -59,7 +64,7 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
     """Attributions of one parsed block ``doc`` whose text is ``text[offset:offset+len(doc.text)]``."""
     from . import tagger
     model = tagger.get_model()
-    block = doc.text
+    block = text[offset:offset + _doc_len(doc)]
     qs = quotes_mod.find_quotes(block)
     mask = quotes_mod.quote_mask(block, qs)
     if model is not None:
@@ -67,12 +72,63 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
         linked = link(doc, spans)
     else:
         linked = rule_attributions(doc, qs)
+    linked.extend(cueless_quotes(doc, qs, linked))
     return build(text, doc, offset, linked, mask)
+
+
+_DASHES = ("―", "—", "–", "--", "-")
+
+
+def cueless_quotes(doc: Doc, qs: list, linked: list) -> list:
+    """Quotes with no cue verb that news formats mark by position: ``“…” ― Name`` and
+    ``Name: “…”``. Only quotes no other attribution already covers."""
+    taken = set()
+    for _, source, contents, _ in linked:
+        for c in contents:
+            taken.update(range(c.start, c.end))
+        if source is not None:
+            taken.update(range(source.start, source.end))
+    out = []
+    for q in qs:
+        sp = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if sp is None or not len(sp) or any(t.i in taken for t in sp):
+            continue
+        conf = 0.7 if q.balanced else 0.35
+        # “…” ― Name: a dash right after the closing mark, then a name (to the end of the line)
+        after = doc[sp.end:sp.end + 3]
+        dash = next((t for t in after if t.text in _DASHES), None)
+        if dash is not None:
+            name = []
+            for t in doc[dash.i + 1:dash.i + 8]:
+                if "\n" in t.text or t.is_punct and t.text not in (".", "'"):
+                    break
+                if t.is_space:
+                    break
+                name.append(t)
+            if name and name[0].text[:1].isupper():
+                out.append((RawSpan("cue", dash.i, dash.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
+                            [RawSpan("content", sp.start, sp.end)], conf))
+                continue
+        # Name: “…” at the start of a line
+        before = [t for t in doc[max(0, sp.start - 8):sp.start] if not t.is_quote]
+        colon = next((t for t in reversed(before) if t.text == ":"), None)
+        if colon is not None and colon.i >= sp.start - 2:
+            k = colon.i - 1
+            name = []
+            while k >= 0 and (doc[k].text[:1].isupper() or doc[k].text in (".", "'s")) and "\n" not in doc[k].text \
+                    and not doc[k].is_space and len(name) < 5:
+                name.insert(0, doc[k])
+                k -= 1
+            starts_line = k < 0 or "\n" in doc[k].text or "\n" in doc[k].whitespace_ or doc[k].is_space
+            if name and starts_line:
+                out.append((RawSpan("cue", colon.i, colon.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
+                            [RawSpan("content", sp.start, sp.end)], conf))
+    return out
 
 
 def build(text: str, doc: Doc, offset: int, linked: list, mask: bytearray) -> list[Attribution]:
     """Attributions with character spans from linked token spans."""
-    block = doc.text
+    block = text[offset:offset + _doc_len(doc)]
     out = []
     for cue, source, contents, conf in linked:
         parts = sorted(_strip(block, doc[c.start].idx, doc[c.end - 1].idx + len(doc[c.end - 1])) for c in contents)

@@ -20,6 +20,14 @@ ATTRIBUTION_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
 SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "other")
 
 
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
 @dataclass(frozen=True, order=True)
 class Span:
     """A slice ``text[start:end]`` of an article; ``text`` is that slice, kept for reading."""
@@ -149,7 +157,10 @@ class Article:
         return d
 
     def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+        """JSON text; non-ASCII kept as is, unless the text holds lone surrogates (not encodable
+        as UTF-8), which are then escaped so that the JSON stays lossless and writable."""
+        kwargs.setdefault("ensure_ascii", _has_surrogates(self.text))
+        return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Article":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
@@ -35,12 +36,13 @@ def _as_article(item: ArticleLike, n: int) -> Article:
     raise TypeError(f"cannot extract from {type(item).__name__}: give a str, dict or Article")
 
 
+_UNSAFE = re.compile("[\ud800-\udfff\x00]")
+
+
 def _clean(text: str) -> str:
     """Text safe for spaCy with the same length (offsets stay valid): lone surrogates and
     NULs become spaces."""
-    if text.isascii() and "\x00" not in text:
-        return text
-    return "".join(" " if ("\ud800" <= c <= "\udfff" or c == "\x00") else c for c in text)
+    return _UNSAFE.sub(" ", text)
 
 
 def _finish(article: Article, blocks: list) -> Article:

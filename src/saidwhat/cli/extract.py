@@ -128,9 +128,10 @@ def train(
     epochs: int = typer.Option(12, help="Training epochs."),
     seed: int = typer.Option(13),
     threads: int = typer.Option(1, help="Torch threads (1 is fastest on 2 busy cores)."),
+    cache: Optional[Path] = typer.Option(None, help="Cache the parsed training features here (reused when the data is unchanged)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..tagger import train as run_train
 
-    run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads,
+    run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache,
               log=lambda msg: err.print(msg))

@@ -1,0 +1,122 @@
+"""Tricky constructions, end to end through ``saidwhat.extract`` (the shipped tagger + linking)."""
+import pytest
+
+from saidwhat import extract
+
+
+def only(article, **expect):
+    """The one attribution whose content contains ``expect['content']``."""
+    found = [a for a in article.attributions if expect["content"] in a.content.text]
+    assert found, [(a.content.text, a.cue and a.cue.text) for a in article.attributions]
+    return found[0]
+
+
+def test_split_quote_is_one_attribution_with_two_parts():
+    text = "“We will not be rushed,” she said. “The talks will go on as long as needed.”"
+    art = extract(text)
+    a = only(art, content="We will not be rushed")
+    assert a.type == "direct"
+    assert a.cue.text == "said" and a.source.text == "she"
+    assert len(a.content_parts) == 2
+    assert "as long as needed" in a.content_parts[1].text
+    assert len(art.attributions) == 1
+
+
+def test_inverted_order_said_name():
+    art = extract('"The economy is strong and getting stronger," said Kaja Kallas, the prime minister.')
+    a = only(art, content="The economy is strong")
+    assert a.cue.text == "said"
+    assert "Kaja Kallas" in a.source.text
+    assert a.speaker.name == "Kaja Kallas"
+
+
+def test_nested_quote_stays_inside_the_outer_one():
+    art = extract("“He told me ‘never again’ and I believed him,” Kallas said on Tuesday.")
+    a = only(art, content="He told me")
+    assert "never again" in a.content.text
+    assert a.source.text == "Kallas"
+    assert not [b for b in art.attributions if b is not a and b.content.text.startswith("never again")]
+
+
+def test_quote_over_several_paragraphs():
+    text = ("The senator spoke for an hour.\n\n"
+            "“We have waited too long for this bill. Every family in the state has paid for the delay.\n\n"
+            "“Now we will pass it, and we will pass it this week,” Senator Maria Lopez said.")
+    art = extract(text)
+    a = only(art, content="Now we will pass it")
+    assert a.source.text.endswith("Maria Lopez")
+    covered = " ".join(p.text for p in a.content_parts)
+    assert "We have waited too long" in covered
+
+
+def test_indirect_speech_with_told_reporters():
+    art = extract("The minister later told reporters that he had doubts about the timetable.")
+    a = only(art, content="doubts about the timetable")
+    assert a.type == "indirect"
+    assert a.cue.text.startswith("told")
+    assert a.source.text == "The minister"
+
+
+def test_according_to():
+    art = extract("According to the ministry of health, the number of cases doubled in a week.")
+    a = only(art, content="number of cases doubled")
+    assert "ministry of health" in a.source.text
+
+
+def test_mixed_attribution():
+    art = extract('Speaking on Tuesday, the prime minister said the talks would "go on as long as needed".')
+    a = only(art, content="go on as long as needed")
+    assert a.type == "mixed"
+    assert a.source.text == "the prime minister"
+
+
+def test_pronoun_thread_resolves_to_the_named_speaker():
+    text = ("Estonian Prime Minister Kaja Kallas arrived in Brussels on Monday.\n\n"
+            "“We will not be rushed,” she said. “Europe must stay united,” she added.")
+    art = extract(text)
+    for content in ("We will not be rushed", "Europe must stay united"):
+        a = only(art, content=content)
+        assert a.speaker is not None and a.speaker.name == "Kaja Kallas"
+
+
+def test_role_noun_resolves_through_the_title():
+    text = ("US President Joe Biden met the leaders of the G7 on Friday.\n\n"
+            "The president said the sanctions would stay in place until the war ended.")
+    art = extract(text)
+    a = only(art, content="sanctions would stay in place")
+    assert a.speaker is not None and a.speaker.name == "Joe Biden"
+
+
+@pytest.mark.parametrize("quoted", [
+    "«Nous ne céderons pas» is what the protesters chanted, and «we will not give in,» their leader said.",
+    "„We will not give in“, their leader said.",
+    "''We will not give in,'' their leader said.",
+    "'We will not give in,' their leader said.",
+    '"We will not give in," their leader said.',
+])
+def test_every_quotation_mark_convention(quoted):
+    art = extract(quoted)
+    a = only(art, content="We will not give in" if "We will" in quoted else "will not give in")
+    assert a.type in ("direct", "mixed")
+    assert a.source.text == "their leader"
+
+
+def test_cueless_dash_and_colon_quotes():
+    art = extract("“Democracy dies in darkness when nobody is watching.” ― Margaret Hale\n\n"
+                  "Kallas: “We will not back down.”")
+    contents = [a.content.text for a in art.attributions]
+    assert any("Democracy dies in darkness" in c for c in contents), contents
+
+
+def test_unbalanced_quote_never_raises_and_lowers_confidence():
+    art = extract("“We will not be rushed, the prime minister said on Tuesday. Talks resume next week.")
+    for a in art.attributions:
+        assert 0.0 <= a.confidence <= 1.0
+        assert art.text[a.content.start:a.content.end] == a.content.text
+
+
+def test_sourceless_attribution():
+    art = extract("Asked whether the talks would resume, the spokesman declined to comment. "
+                  "It was not clear whether the deal would hold.")
+    for a in art.attributions:
+        assert art.text[a.content.start:a.content.end] == a.content.text
