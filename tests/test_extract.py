@@ -53,7 +53,7 @@ def test_indirect_speech_with_told_reporters():
     art = extract("The minister later told reporters that he had doubts about the timetable.")
     a = only(art, content="doubts about the timetable")
     assert a.type == "indirect"
-    assert a.cue.text.startswith("told")
+    assert "told" in a.cue.text
     assert a.source.text == "The minister"
 
 

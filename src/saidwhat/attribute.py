@@ -68,10 +68,15 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
     qs = quotes_mod.find_quotes(block)
     mask = quotes_mod.quote_mask(block, qs)
     if model is not None:
-        spans = model.predict_spans(doc, qs, mask)
-        linked = link(doc, spans)
-    else:
-        linked = rule_attributions(doc, qs)
+        return from_spans(text, doc, offset, model.predict_spans(doc, qs, mask), qs, mask)
+    linked = rule_attributions(doc, qs)
+    linked.extend(cueless_quotes(doc, qs, linked))
+    return build(text, doc, offset, linked, mask)
+
+
+def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list, mask: bytearray) -> list[Attribution]:
+    """Attributions from the tagger's token spans: split, link, add cue-less quotes, build."""
+    linked = link(doc, split_contents(doc, spans, qs))
     linked.extend(cueless_quotes(doc, qs, linked))
     return build(text, doc, offset, linked, mask)
 
@@ -155,6 +160,31 @@ def _char_span(text: str, doc: Doc, rs: Optional[RawSpan], offset: int) -> Optio
 
 # ---------------------------------------------------------------------------------------------
 # linking tagged spans
+
+
+def split_contents(doc: Doc, spans: list[RawSpan], qs: list) -> list[RawSpan]:
+    """Cut predicted contents at paragraph breaks, except inside one multi-paragraph quotation:
+    the tagger sometimes runs a content on into the next paragraph's quote."""
+    inner_breaks: set[int] = set()  # char offsets of paragraph breaks inside one quotation
+    for q in qs:
+        for (s0, e0), (s1, e1) in zip(q.parts, q.parts[1:]):
+            inner_breaks.update(range(e0, s1))
+    out: list[RawSpan] = []
+    for sp in spans:
+        if sp.role != "content" or sp.end - sp.start < 2:
+            out.append(sp)
+            continue
+        start = sp.start
+        for t in doc[sp.start:sp.end - 1]:
+            if ("\n" in t.whitespace_ or t.is_space and "\n" in t.text) and t.idx + len(t.text) not in inner_breaks \
+                    and t.idx not in inner_breaks:
+                end = t.i + (0 if t.is_space else 1)
+                if end > start:
+                    out.append(RawSpan("content", start, end, sp.score))
+                start = t.i + 1
+        if sp.end > start:
+            out.append(RawSpan("content", start, sp.end, sp.score))
+    return [sp for sp in out if not all(t.is_space or t.is_punct for t in doc[sp.start:sp.end])]
 
 
 def _paragraph_ids(doc: Doc) -> list[int]:

@@ -520,6 +520,6 @@ def predict_records(tagger: Tagger, records: list[dict], items: list[dict]) -> l
         doc = it["doc"]
         qs = quotes_mod.find_quotes(doc.text)
         spans = tagger.predict_spans(doc, qs, it["mask"])
-        attrs = attribute.build(r["text"], doc, 0, attribute.link(doc, spans), it["mask"])
+        attrs = attribute.from_spans(r["text"], doc, 0, spans, qs, it["mask"])
         preds.append({"id": r["id"], "attributions": [a.to_dict() for a in attrs]})
     return preds
