@@ -17,7 +17,7 @@ import math
 import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
@@ -28,7 +28,7 @@ from .lexicon import ROLE_NOUNS, SPEECH_NOUNS, SPEECH_VERBS
 TAGS = ["O", "B-CUE", "I-CUE", "B-SRC", "I-SRC", "B-CON", "I-CON"]
 ROLE_OF = {"CUE": "cue", "SRC": "source", "CON": "content"}
 MODEL_PATH = Path(__file__).parent / "models" / "tagger.pt"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 1  # the file layout; feature sets are told apart by the vocabulary
 N_FLAGS = 16
 MAX_CHUNK = 400  # tokens per training chunk
 
@@ -47,13 +47,15 @@ class Vocab:
     tags: dict[str, int]
     deps: dict[str, int]
     ents: dict[str, int]
+    suffixes: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"words": self.words, "tags": self.tags, "deps": self.deps, "ents": self.ents}
+        return {"words": self.words, "tags": self.tags, "deps": self.deps, "ents": self.ents,
+                "suffixes": self.suffixes}
 
     @classmethod
     def from_json(cls, d: dict) -> "Vocab":
-        return cls(d["words"], d["tags"], d["deps"], d["ents"])
+        return cls(d["words"], d["tags"], d["deps"], d["ents"], d.get("suffixes", {}))
 
     @classmethod
     def build(cls, word_counts: dict[str, int], nlp: Any, min_count: int = 2, max_words: int = 30000) -> "Vocab":
@@ -72,7 +74,14 @@ class Vocab:
         for t in nlp.get_pipe("ner").labels:
             ents["B-" + t] = len(ents)
             ents["I-" + t] = len(ents)
-        return cls(words, tags, deps, ents)
+        suffix_counts: dict[str, int] = {}
+        for w, c in word_counts.items():
+            suffix_counts[w[-3:]] = suffix_counts.get(w[-3:], 0) + c
+        suffixes = {"<pad>": 0, "<unk>": 1}
+        for sfx, c in sorted(suffix_counts.items(), key=lambda x: -x[1]):
+            if c >= min_count and len(suffixes) < 5000:
+                suffixes[sfx] = len(suffixes)
+        return cls(words, tags, deps, ents, suffixes)
 
 
 def _norm(word: str) -> str:
@@ -103,8 +112,44 @@ def _speech_anchor(tok: Any) -> int:
     return 0
 
 
+def _governors(tok: Any) -> tuple[Any, Any, Any, Any]:
+    """(nearest verb above, the dependent on the path under it, nearest speech word above, the
+    dependent under that), any of them None."""
+    gov = gov_child = spk = spk_child = None
+    child, head = tok, tok.head
+    for _ in range(10):
+        if head.i == child.i:
+            break
+        if gov is None and head.pos_ in ("VERB", "AUX"):
+            gov, gov_child = head, child
+        hl = head.lemma_.lower()
+        if spk is None and (hl in SPEECH_VERBS or hl in SPEECH_NOUNS or hl == "accord"):
+            spk, spk_child = head, child
+        if gov is not None and spk is not None:
+            break
+        child, head = head, head.head
+    return gov, gov_child, spk, spk_child
+
+
 def featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
     """Per-token inputs of the tagger for one parsed block."""
+    feats = _featurize(doc, mask, vocab)
+    if vocab.suffixes:
+        n = len(doc)
+        W, D, S = vocab.words, vocab.deps, vocab.suffixes
+        ex = np.zeros((n, 5), np.int64)
+        for t in doc:
+            gov, gch, spk, sch = _governors(t)
+            ex[t.i, 0] = W.get(gov.lemma_.lower(), 1) if gov is not None else 0
+            ex[t.i, 1] = D.get(gch.dep_, 1) if gch is not None else 0
+            ex[t.i, 2] = W.get(spk.lemma_.lower(), 1) if spk is not None else 0
+            ex[t.i, 3] = D.get(sch.dep_, 1) if sch is not None else 0
+            ex[t.i, 4] = S.get(t.text.lower()[-3:], 1)
+        feats["extra"] = ex
+    return feats
+
+
+def _featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
     n = len(doc)
     words = np.zeros(n, np.int64)
     heads = np.zeros(n, np.int64)
@@ -165,7 +210,11 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
             self.dep = nn.Embedding(len(vocab.deps), 16, padding_idx=0)
             self.ent = nn.Embedding(len(vocab.ents), 8, padding_idx=0)
             self.anchor = nn.Embedding(4, 8)
+            self.extra = bool(vocab.suffixes)
             d_in = 64 + 64 + 16 + 16 + 16 + 8 + 8 + N_FLAGS + 96
+            if self.extra:
+                self.suffix = nn.Embedding(len(vocab.suffixes), 16, padding_idx=0)
+                d_in += 64 + 16 + 64 + 16 + 16
             self.proj = nn.Sequential(nn.Dropout(dropout), nn.Linear(d_in, 2 * hidden), nn.ReLU())
             self.lstm = nn.LSTM(2 * hidden, hidden, num_layers=layers, bidirectional=True,
                                 batch_first=True, dropout=dropout if layers > 1 else 0.0)
@@ -179,7 +228,10 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
                 words = words.masked_fill(drop, 1)
             x = torch.cat([self.word(words), self.word(b["heads"]), self.tag(b["tags"]), self.dep(b["deps"]),
                            self.dep(b["hdeps"]), self.ent(b["ents"]), self.anchor(b["anchors"]),
-                           b["flags"], b["tensor"]], dim=-1)
+                           b["flags"], b["tensor"]]
+                          + ([self.word(b["extra"][..., 0]), self.dep(b["extra"][..., 1]),
+                              self.word(b["extra"][..., 2]), self.dep(b["extra"][..., 3]),
+                              self.suffix(b["extra"][..., 4])] if self.extra else []), dim=-1)
             x = self.proj(x)
             # Padded, not packed: packing is ~8x slower on CPU; training batches are grouped by
             # length so that padding is small, and inference runs one unpadded sequence.
@@ -261,11 +313,15 @@ def tags_to_spans(path: list[int], probs: np.ndarray) -> list[Any]:
 class Tagger:
     """A loaded tagger: ``predict_spans(doc, quotes, mask)`` -> cue/source/content token spans."""
 
-    def __init__(self, net: Any, vocab: Vocab, meta: dict):
-        self.net = net
+    def __init__(self, net: Any, vocab: Vocab, meta: dict, members: Optional[list[tuple[Any, dict]]] = None):
+        """``net`` (with ``meta["arch"]``), or an ensemble: ``members`` = [(net, meta), ...] whose
+        tag log-probabilities are averaged."""
+        self.members = members if members is not None else [(net, meta)]
+        self.net = self.members[0][0]
         self.vocab = vocab
         self.meta = meta
-        net.eval()
+        for m, _ in self.members:
+            m.eval()
 
     def logprobs(self, doc: Any, mask: bytearray) -> np.ndarray:
         import torch
@@ -275,8 +331,11 @@ class Tagger:
         feats = featurize(doc, mask, self.vocab)
         batch, lengths = _collate([feats])
         with torch.inference_mode():
-            logits = self.net(batch, lengths)[0]
-            return torch.log_softmax(logits, -1).numpy()
+            out = None
+            for net, _ in self.members:
+                lp = torch.log_softmax(net(batch, lengths)[0], -1)
+                out = lp if out is None else out + lp
+            return (out / len(self.members)).numpy()
 
     def predict_spans(self, doc: Any, quotes: Any, mask: bytearray) -> list[Any]:
         logp = self.logprobs(doc, mask)
@@ -287,9 +346,12 @@ class Tagger:
         import torch
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        state = {k: v.half() if v.dtype == torch.float32 else v for k, v in self.net.state_dict().items()}
+
+        def half(net: Any) -> dict:
+            return {k: v.half() if v.dtype == torch.float32 else v for k, v in net.state_dict().items()}
+
         torch.save({"format": FORMAT_VERSION, "vocab": self.vocab.to_json(), "meta": self.meta,
-                    "state": state}, path)
+                    "members": [{"meta": m, "state": half(n)} for n, m in self.members]}, path)
 
     @classmethod
     def load(cls, path: Path) -> "Tagger":
@@ -304,9 +366,22 @@ class Tagger:
         if blob.get("format") != FORMAT_VERSION:
             raise ModelError(f"{path}: model format {blob.get('format')} is not {FORMAT_VERSION}; retrain with `saidwhat train`")
         vocab = Vocab.from_json(blob["vocab"])
-        net = _build_net(vocab, **blob["meta"].get("arch", {}))
-        net.load_state_dict({k: v.float() if v.dtype == torch.float16 else v for k, v in blob["state"].items()})
-        return cls(net, vocab, blob["meta"])
+        specs = blob.get("members") or [{"meta": blob["meta"], "state": blob["state"]}]
+        members = []
+        for spec in specs:
+            net = _build_net(vocab, **spec["meta"].get("arch", {}))
+            net.load_state_dict({k: v.float() if v.dtype == torch.float16 else v for k, v in spec["state"].items()})
+            members.append((net, spec["meta"]))
+        return cls(members[0][0], vocab, blob["meta"], members)
+
+    @classmethod
+    def ensemble(cls, taggers: list["Tagger"], meta: dict) -> "Tagger":
+        """One tagger averaging the members' predictions (they must share one vocabulary)."""
+        vocab = taggers[0].vocab
+        if any(t.vocab.words != vocab.words for t in taggers):
+            raise ValueError("ensemble members must share a vocabulary (train them from one feature cache)")
+        members = [m for t in taggers for m in t.members]
+        return cls(members[0][0], vocab, meta, members)
 
 
 def get_model() -> Optional[Tagger]:
@@ -398,7 +473,39 @@ def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CH
     return out
 
 
-def train(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
+def train(train_file: Path, dev_file: Optional[Path], output: Path, *, members: int = 1, seed: int = 13,
+          cache: Optional[Path] = None, log: Callable[[str], None] = print, **kwargs: Any) -> dict:
+    """Train ``members`` taggers (seeds ``seed``, ``seed + 1``, ...) on one feature cache and ship
+    their ensemble (averaged tag probabilities) to ``output``; see ``train_one`` for the options."""
+    import tempfile
+
+    if members <= 1:
+        return train_one(train_file, dev_file, output, seed=seed, cache=cache, log=log, **kwargs)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = cache or Path(tmp) / "features.pkl"
+        taggers, metas = [], []
+        for k in range(members):
+            log(f"member {k + 1} of {members} (seed {seed + k})")
+            part = Path(tmp) / f"member{k}.pt"
+            metas.append(train_one(train_file, dev_file, part, seed=seed + k, cache=cache, log=log, **kwargs))
+            taggers.append(Tagger.load(part))
+    meta = {"members": metas, "trained_on": metas[0]["trained_on"], "articles": metas[0]["articles"]}
+    ens = Tagger.ensemble(taggers, meta)
+    if dev_file:
+        from .evaluate import read_jsonl, score
+        from .parse import load
+
+        dev_recs = read_jsonl(dev_file)
+        dev_items, _, _ = _prepare(dev_recs, load(), ens.vocab, log)
+        result = score(dev_recs, predict_records(ens, dev_recs, dev_items))
+        meta["dev"] = {k: v for k, v in result.items() if isinstance(v, dict)}
+        log(f"ensemble dev attribution F1 {result['attribution']['f1']}")
+    ens.save(output)
+    log(f"saved {output} ({output.stat().st_size / 1e6:.1f} MB)")
+    return meta
+
+
+def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
           threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
           log: Callable[[str], None] = print, limit: Optional[int] = None,
           cache: Optional[Path] = None) -> dict:
@@ -415,7 +522,7 @@ def train(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: i
     torch.set_num_threads(threads)
     nlp = load()
     train_recs = read_jsonl(train_file)[:limit]
-    cache_key = f"{Path(train_file).resolve()}:{Path(train_file).stat().st_mtime}:{limit}:{FORMAT_VERSION}"
+    cache_key = f"{Path(train_file).resolve()}:{Path(train_file).stat().st_mtime}:{limit}:{FORMAT_VERSION}:features2"
     cached = None
     if cache is not None and Path(cache).exists():
         import pickle

@@ -130,10 +130,11 @@ def train(
     threads: int = typer.Option(1, help="Torch threads (1 is fastest on 2 busy cores)."),
     hidden: int = typer.Option(192, help="LSTM width per direction."),
     layers: int = typer.Option(2, help="LSTM layers."),
+    members: int = typer.Option(1, help="Train this many taggers (seeds seed, seed+1, ...) and ship their ensemble."),
     cache: Optional[Path] = typer.Option(None, help="Cache the parsed training features here (reused when the data is unchanged)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..tagger import train as run_train
 
-    run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers,
+    run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
               log=lambda msg: err.print(msg))
