@@ -76,9 +76,110 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
 
 def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list, mask: bytearray) -> list[Attribution]:
     """Attributions from the tagger's token spans: split, link, add cue-less quotes, build."""
-    linked = link(doc, split_contents(doc, spans, qs))
+    spans = split_contents(doc, spans, qs)
+    linked = join_split_quotes(doc, link(doc, spans), qs)
     linked.extend(cueless_quotes(doc, qs, linked))
+    linked.extend(uncovered_quotes(doc, qs, linked, spans))
     return build(text, doc, offset, linked, mask)
+
+
+def join_split_quotes(doc: Doc, linked: list, qs: list) -> list:
+    """``“X,” she said, “Y.”``: the quotation right after the cue and source continues the
+    content of the one right before them (one attribution, two parts)."""
+    if not qs or not linked:
+        return linked
+    starts = {}
+    for q in qs:
+        sp = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if sp is not None and len(sp):
+            starts[sp.start] = sp
+    owner: dict[tuple[int, int], int] = {}
+    for k, (_, _, contents, _) in enumerate(linked):
+        for c in contents:
+            owner[(c.start, c.end)] = k
+    for k, (cue, source, contents, conf) in enumerate(linked):
+        if cue is None or not contents:
+            continue
+        last = max(contents, key=lambda c: c.end)
+        ends = [cue.end] + ([source.end] if source is not None else [])
+        if min([cue.start] + ([source.start] if source is not None else [])) < last.end:
+            continue  # cue/source not after the content
+        if max(ends) - last.end > 40:
+            continue
+        # the next token after cue/source, past commas, spaces and an opening mark
+        i = max(ends)
+        while i < len(doc) and (doc[i].text in (",", ":") or doc[i].is_quote or doc[i].is_space and "\n" not in doc[i].text):
+            if doc[i].is_quote and i + 1 in starts:
+                i += 1
+                break
+            i += 1
+        nxt = starts.get(i)
+        if nxt is None or any("\n" in t.text for t in doc[last.end:nxt.start]):
+            continue
+        # the quote's tokens: take them from whichever content holds them now
+        taken = False
+        for key, j in list(owner.items()):
+            if j == k or not (key[0] < nxt.end and nxt.start < key[1]):
+                continue
+            other = linked[j]
+            if other[0] is not None and min(abs(other[0].start - nxt.start), abs(nxt.end - other[0].end)) < nxt.start - cue.end:
+                taken = True  # an own cue closer to it: leave it
+                break
+            other[2][:] = [c for c in other[2] if (c.start, c.end) != key]
+            del owner[key]
+        if taken:
+            continue
+        contents.append(RawSpan("content", nxt.start, nxt.end, conf))
+        owner[(nxt.start, nxt.end)] = k
+    return [item for item in linked if item[2]]
+
+
+def uncovered_quotes(doc: Doc, qs: list, linked: list, spans: list[RawSpan]) -> list:
+    """Direct quotations of a sentence or more that no attribution covers: linked to a cue the
+    tagger found but left without content, else to a speech verb of the quote's sentence."""
+    covered: set[int] = set()
+    used_cues: set[tuple[int, int]] = set()
+    for cue, source, contents, _ in linked:
+        for c in contents:
+            covered.update(range(c.start, c.end))
+        if cue is not None:
+            used_cues.add((cue.start, cue.end))
+            covered.update(range(cue.start, cue.end))
+        if source is not None:
+            covered.update(range(source.start, source.end))
+    free_cues = [sp for sp in spans if sp.role == "cue" and (sp.start, sp.end) not in used_cues]
+    sources = [sp for sp in spans if sp.role == "source"]
+    out = []
+    for q in qs:
+        sp = doc.char_span(q.start, q.end, alignment_mode="expand")
+        if sp is None or len(sp) < 4 or any(t.i in covered for t in sp):
+            continue
+        words = [t for t in sp if t.is_alpha]
+        if len(words) < 4:
+            continue
+        content = RawSpan("content", sp.start, sp.end, 0.5)
+        lo = doc[sp.start].sent.start
+        hi = doc[sp.end - 1].sent.end
+        near = [c for c in free_cues if lo - 3 <= c.start and c.end <= hi + 3]
+        if near:
+            cue = min(near, key=lambda c: min(abs(c.start - sp.end), abs(sp.start - c.end)))
+        else:
+            verbs = [t for t in doc[lo:hi] if not (sp.start <= t.i < sp.end) and t.i not in covered
+                     and t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB"]
+            if not verbs:
+                continue
+            v = min(verbs, key=lambda t: min(abs(t.i - sp.end), abs(sp.start - t.i)))
+            cue = RawSpan("cue", v.i, v.i + 1, 0.5)
+        src = None
+        cands = [s for s in sources if doc[s.start].sent.start == doc[cue.start].sent.start
+                 and not (sp.start <= s.start < sp.end)]
+        if cands:
+            src = min(cands, key=lambda s: min(abs(s.start - cue.end), abs(cue.start - s.end)))
+        else:
+            src = _subject(doc, cue, [content])
+        covered.update(range(sp.start, sp.end))
+        out.append((cue, src, [content], 0.5 if q.balanced else 0.3))
+    return out
 
 
 _DASHES = ("―", "—", "–", "--", "-")
@@ -184,7 +285,11 @@ def split_contents(doc: Doc, spans: list[RawSpan], qs: list) -> list[RawSpan]:
                 start = t.i + 1
         if sp.end > start:
             out.append(RawSpan("content", start, sp.end, sp.score))
-    return [sp for sp in out if not all(t.is_space or t.is_punct for t in doc[sp.start:sp.end])]
+    return [sp for sp in out if not all(t.is_space or t.is_punct for t in doc[sp.start:sp.end])
+            and not (sp.role == "content" and sp.end - sp.start == 1 and doc[sp.start].tag_ in _FUNCTION_TAGS)]
+
+
+_FUNCTION_TAGS = frozenset({"DT", "IN", "WDT", "PRP$", "CC", "TO", "WP", "WRB", "POS", "MD", "EX", "RP"})
 
 
 def _paragraph_ids(doc: Doc) -> list[int]:
@@ -249,6 +354,26 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
         else:
             groups.setdefault(best, []).append(c)
 
+    # a cue left without content takes the nearest content of a cue that got several, when it
+    # is nearer to that content (the tagger found two contents but merged their cues' work)
+    for ci, q in enumerate(cues):
+        if ci in groups:
+            continue
+        best_move = None
+        for cj, group in groups.items():
+            if len(group) < 2:
+                continue
+            other = cues[cj]
+            for c in group:
+                if sent_of[c.start] != sent_of[q.start] and sent_of[c.end - 1] != sent_of[q.start]:
+                    continue
+                if dist(c, q) < dist(c, other) and (best_move is None or dist(c, q) < best_move[0]):
+                    best_move = (dist(c, q), cj, c)
+        if best_move is not None:
+            _, cj, c = best_move
+            groups[cj].remove(c)
+            groups[ci] = [c]
+
     used_sources: set[int] = set()
     sources_by_para: dict[int, list[int]] = {}
     for si, s in enumerate(sources):
@@ -287,9 +412,30 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
                 src = None
         if src is not None:
             used_sources.add(src)
+        source = sources[src] if src is not None else None
+        if source is None:
+            subj = _subject(doc, q, group)
+            if subj is not None:
+                source = subj
         conf = min([q.score] + [c.score for c in group])
-        out.append((q, sources[src] if src is not None else None, group, conf))
+        out.append((q, source, group, conf))
     return out
+
+
+def _subject(doc: Doc, cue: RawSpan, contents: list[RawSpan]) -> Optional[RawSpan]:
+    """The cue verb's grammatical subject (or passive agent), when the tagger marked no source
+    linked to it by the parse."""
+    for t in doc[cue.start:cue.end]:
+        for ch in t.children:
+            if ch.dep_ in ("nsubj", "nsubjpass") and not (cue.start <= ch.i < cue.end):
+                sub = [x for x in ch.subtree]
+                lo, hi = sub[0].i, sub[-1].i + 1
+                if any(c.start < hi and lo < c.end for c in contents) or hi - lo > 12:
+                    return None
+                if ch.dep_ == "nsubjpass" or ch.tag_ in ("WDT", "EX") or ch.lower_ in ("it", "there", "this", "that"):
+                    return None
+                return RawSpan("source", lo, hi, 0.5)
+    return None
 
 
 # ---------------------------------------------------------------------------------------------

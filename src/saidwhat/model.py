@@ -102,6 +102,8 @@ class Attribution:
     def __post_init__(self) -> None:
         if not self.content_parts:
             self.content_parts = [self.content]
+        # four decimals is all a confidence carries; rounding here keeps JSON round trips exact
+        self.confidence = round(float(self.confidence), 4)
 
     def to_dict(self) -> dict[str, Any]:
         return {
