@@ -76,9 +76,18 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
 
 def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list, mask: bytearray) -> list[Attribution]:
     """Attributions from the tagger's token spans: split, link, add cue-less quotes, build."""
+    # "“…” ― Name" and "Name: “…”" are unambiguous formats: they win over the tagger's spans
+    formatted = cueless_quotes(doc, qs, [])
+    if formatted:
+        claimed: set[int] = set()
+        for cue, source, contents, _ in formatted:
+            for sp in [cue, source, *contents]:
+                if sp is not None:
+                    claimed.update(range(sp.start, sp.end))
+        spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = split_contents(doc, spans, qs)
     linked = join_split_quotes(doc, link(doc, spans), qs)
-    linked.extend(cueless_quotes(doc, qs, linked))
+    linked.extend(formatted)
     linked.extend(uncovered_quotes(doc, qs, linked, spans))
     return build(text, doc, offset, linked, mask)
 
@@ -132,6 +141,35 @@ def join_split_quotes(doc: Doc, linked: list, qs: list) -> list:
         contents.append(RawSpan("content", nxt.start, nxt.end, conf))
         owner[(nxt.start, nxt.end)] = k
     return [item for item in linked if item[2]]
+
+
+def transcript_turns(doc: Doc) -> list:
+    """Interview transcripts: a paragraph opening with a speaker label in capitals and a colon
+    (``WALLACE: Let's start ...``) is that speaker's turn."""
+    out = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        t = doc[i]
+        at_para = i == 0 or doc[i - 1].is_space and "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
+        if not at_para:
+            i += 1
+            continue
+        j = i + 1 if t.is_quote else i
+        k = j
+        while k < n and k - j < 4 and doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2:
+            k += 1
+        if k == j or k >= n or doc[k].text != ":":
+            i += 1
+            continue
+        end = k + 1
+        while end < n and not (doc[end].is_space and "\n" in doc[end].text) and "\n" not in doc[end - 1].whitespace_:
+            end += 1
+        if end > k + 1:
+            out.append((RawSpan("cue", k, k + 1), RawSpan("source", j, k),
+                        [RawSpan("content", k + 1, end)], 0.8))
+        i = end
+    return out
 
 
 def uncovered_quotes(doc: Doc, qs: list, linked: list, spans: list[RawSpan]) -> list:
@@ -194,7 +232,9 @@ def cueless_quotes(doc: Doc, qs: list, linked: list) -> list:
             taken.update(range(c.start, c.end))
         if source is not None:
             taken.update(range(source.start, source.end))
-    out = []
+    out = transcript_turns(doc)
+    for _, source, contents, _ in out:
+        taken.update(range(source.start, contents[-1].end))
     for q in qs:
         sp = doc.char_span(q.start, q.end, alignment_mode="expand")
         if sp is None or not len(sp) or any(t.i in taken for t in sp):
@@ -202,7 +242,7 @@ def cueless_quotes(doc: Doc, qs: list, linked: list) -> list:
         conf = 0.7 if q.balanced else 0.35
         # “…” ― Name: a dash right after the closing mark, then a name (to the end of the line)
         after = doc[sp.end:sp.end + 3]
-        dash = next((t for t in after if t.text in _DASHES), None)
+        dash = next((t for t in after if t.text in _DASHES or t.text[1:] in _DASHES and t.text[0] in "”\"'»"), None)
         if dash is not None:
             name = []
             for t in doc[dash.i + 1:dash.i + 8]:
