@@ -338,9 +338,16 @@ class Tagger:
             return (out / len(self.members)).numpy()
 
     def predict_spans(self, doc: Any, quotes: Any, mask: bytearray) -> list[Any]:
-        logp = self.logprobs(doc, mask)
-        path = viterbi(logp)
-        return tags_to_spans(path, np.exp(logp))
+        return self.decode(self.logprobs(doc, mask))
+
+    def decode(self, logp: np.ndarray, o_bias: Optional[float] = None) -> list[Any]:
+        """Spans from tag log-probabilities; ``o_bias`` (default: the model's, tuned on dev) is
+        added to the outside tag: below 0 finds more, above 0 fewer."""
+        bias = self.meta.get("o_bias", 0.0) if o_bias is None else o_bias
+        biased = logp.copy()
+        if bias:
+            biased[:, 0] += bias
+        return tags_to_spans(viterbi(biased), np.exp(logp))
 
     def save(self, path: Path) -> None:
         import torch
