@@ -198,7 +198,10 @@ def _featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]
 # the network
 
 
-def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float = 0.3) -> Any:
+def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float = 0.3,
+               extra: Optional[bool] = None) -> Any:
+    """The network; ``extra`` (default: whether the vocabulary has suffixes) adds the governor,
+    speech-ancestor and suffix inputs."""
     import torch
     from torch import nn
 
@@ -210,7 +213,7 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
             self.dep = nn.Embedding(len(vocab.deps), 16, padding_idx=0)
             self.ent = nn.Embedding(len(vocab.ents), 8, padding_idx=0)
             self.anchor = nn.Embedding(4, 8)
-            self.extra = bool(vocab.suffixes)
+            self.extra = bool(vocab.suffixes) if extra is None else bool(extra)
             d_in = 64 + 64 + 16 + 16 + 16 + 8 + 8 + N_FLAGS + 96
             if self.extra:
                 self.suffix = nn.Embedding(len(vocab.suffixes), 16, padding_idx=0)
@@ -385,10 +388,16 @@ class Tagger:
     def ensemble(cls, taggers: list["Tagger"], meta: dict) -> "Tagger":
         """One tagger averaging the members' predictions (they must share one vocabulary)."""
         vocab = taggers[0].vocab
-        if any(t.vocab.words != vocab.words for t in taggers):
+        if any(t.vocab.words != vocab.words or t.vocab.deps != vocab.deps for t in taggers):
             raise ValueError("ensemble members must share a vocabulary (train them from one feature cache)")
-        members = [m for t in taggers for m in t.members]
-        return cls(members[0][0], vocab, meta, members)
+        members = []
+        for t in taggers:
+            for net, m in t.members:
+                m = dict(m)
+                m["arch"] = {**m.get("arch", {}), "extra": bool(getattr(net, "extra", False))}
+                members.append((net, m))
+        richest = max(taggers, key=lambda t: len(t.vocab.suffixes))
+        return cls(members[0][0], richest.vocab, meta, members)
 
 
 def get_model() -> Optional[Tagger]:
@@ -561,7 +570,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
         log(f"parsing {len(dev_recs)} dev articles")
         dev_items, _, _ = _prepare(dev_recs, nlp, vocab, log)
 
-    arch = {"hidden": hidden, "layers": layers}
+    arch = {"hidden": hidden, "layers": layers, "extra": bool(vocab.suffixes)}
     net = _build_net(vocab, **arch)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     n_steps = epochs * math.ceil(len(train_chunks) / batch)
