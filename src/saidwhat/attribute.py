@@ -85,7 +85,7 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
                 if sp is not None:
                     claimed.update(range(sp.start, sp.end))
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
-    spans = split_contents(doc, spans, qs)
+    spans = complete_sources(doc, split_contents(doc, spans, qs))
     linked = join_split_quotes(doc, link(doc, spans), qs)
     linked.extend(formatted)
     linked.extend(uncovered_quotes(doc, qs, linked, spans))
@@ -301,6 +301,32 @@ def _char_span(text: str, doc: Doc, rs: Optional[RawSpan], offset: int) -> Optio
 
 # ---------------------------------------------------------------------------------------------
 # linking tagged spans
+
+
+def complete_sources(doc: Doc, spans: list[RawSpan]) -> list[RawSpan]:
+    """A source that stops inside a noun phrase ("The" of "The opposition") is widened to the
+    phrase: a source is a mention, never half of one."""
+    if not any(sp.role == "source" for sp in spans):
+        return spans
+    owner = {}
+    for k, sp in enumerate(spans):
+        for i in range(sp.start, sp.end):
+            owner[i] = k
+    chunk_end = {}
+    try:
+        for nc in doc.noun_chunks:
+            for t in nc:
+                chunk_end[t.i] = nc.end
+    except ValueError:  # no parse
+        return spans
+    out = []
+    for k, sp in enumerate(spans):
+        if sp.role == "source":
+            end = chunk_end.get(sp.end - 1, sp.end)
+            if end > sp.end and all(owner.get(i, k) == k for i in range(sp.end, end)):
+                sp = RawSpan("source", sp.start, end, sp.score)
+        out.append(sp)
+    return out
 
 
 def split_contents(doc: Doc, spans: list[RawSpan], qs: list) -> list[RawSpan]:
