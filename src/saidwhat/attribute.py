@@ -472,9 +472,9 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
             if best_key is None or key < best_key:
                 src, best_key = si, key
         if src is not None and best_key is not None and best_key[0] == 0 and best_key[1]:
-            # no syntactic link and not in the cue's sentence: accept only an adjacent sentence
+            # no syntactic link and not in the cue's sentence: not its source (the subject may be)
             s = sources[src]
-            if abs(sent_of[s.start] - sent_of[q.start]) > 1:
+            if abs(sent_of[s.start] - sent_of[q.start]) > 0:
                 src = None
         if src is not None:
             used_sources.add(src)
