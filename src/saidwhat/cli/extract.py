@@ -34,10 +34,10 @@ def render_table(article, console: Console) -> None:
     title = article.title or article.id
     table = Table(title=f"{title}  ({len(article.attributions)} attributions)", show_lines=True,
                   expand=True, title_justify="left")
-    table.add_column("speaker", style="bold cyan", ratio=2, overflow="fold")
-    table.add_column("cue", style="magenta", ratio=1, min_width=12, overflow="fold")
+    table.add_column("speaker", style="bold cyan", ratio=3, overflow="fold")
+    table.add_column("cue", style="magenta", ratio=2, overflow="fold")
     table.add_column("type", min_width=8, no_wrap=True)
-    table.add_column("what", ratio=6)
+    table.add_column("what", ratio=9)
     for a in article.attributions:
         speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "—")
         if a.source and a.speaker and a.source.text != a.speaker.name:
