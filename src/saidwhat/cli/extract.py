@@ -35,7 +35,7 @@ def render_table(article, console: Console) -> None:
     table = Table(title=f"{title}  ({len(article.attributions)} attributions)", show_lines=True,
                   expand=True, title_justify="left")
     table.add_column("speaker", style="bold cyan", ratio=3, overflow="fold")
-    table.add_column("cue", style="magenta", ratio=2, overflow="fold")
+    table.add_column("cue", style="magenta", ratio=2)
     table.add_column("type", min_width=8, no_wrap=True)
     table.add_column("what", ratio=9)
     for a in article.attributions:
