@@ -10,16 +10,13 @@ parse) gives a weaker but working result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from spacy.tokens import Doc
 
 from . import quotes as quotes_mod
 from .lexicon import SPEECH_VERBS
 from .model import Attribution, Span
-
-WORD_CHARS = str.isalnum
-
 
 def attribution_type(text: str, parts: list[tuple[int, int]], mask: bytearray) -> str:
     """direct / indirect / mixed, as PolNeAR derives it: the share of the content's letters
@@ -70,14 +67,15 @@ def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]
     if model is not None:
         return from_spans(text, doc, offset, model.predict_spans(doc, qs, mask), qs, mask)
     linked = rule_attributions(doc, qs)
-    linked.extend(cueless_quotes(doc, qs, linked))
+    linked.extend(cueless_quotes(doc, quote_tokens(doc, qs), linked))
     return build(text, doc, offset, linked, mask)
 
 
 def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list, mask: bytearray) -> list[Attribution]:
     """Attributions from the tagger's token spans: split, link, add cue-less quotes, build."""
     # "“…” ― Name" and "Name: “…”" are unambiguous formats: they win over the tagger's spans
-    formatted = cueless_quotes(doc, qs, [])
+    qtoks = quote_tokens(doc, qs)
+    formatted = cueless_quotes(doc, qtoks, [])
     if formatted:
         claimed: set[int] = set()
         for cue, source, contents, _ in formatted:
@@ -86,22 +84,29 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
                     claimed.update(range(sp.start, sp.end))
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = complete_sources(doc, split_contents(doc, spans, qs))
-    linked = join_split_quotes(doc, link(doc, spans), qs)
+    linked = join_split_quotes(doc, link(doc, spans), qtoks)
     linked.extend(formatted)
-    linked.extend(uncovered_quotes(doc, qs, linked, spans))
+    linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
     return build(text, doc, offset, linked, mask)
 
 
-def join_split_quotes(doc: Doc, linked: list, qs: list) -> list:
-    """``“X,” she said, “Y.”``: the quotation right after the cue and source continues the
-    content of the one right before them (one attribution, two parts)."""
-    if not qs or not linked:
-        return linked
-    starts = {}
+def quote_tokens(doc: Doc, qs: list) -> list[tuple[Any, Any]]:
+    """Each quotation with its token span (widened to whole tokens); quotes covering no token
+    are left out."""
+    out = []
     for q in qs:
         sp = doc.char_span(q.start, q.end, alignment_mode="expand")
         if sp is not None and len(sp):
-            starts[sp.start] = sp
+            out.append((q, sp))
+    return out
+
+
+def join_split_quotes(doc: Doc, linked: list, qtoks: list) -> list:
+    """``“X,” she said, “Y.”``: the quotation right after the cue and source continues the
+    content of the one right before them (one attribution, two parts)."""
+    if not qtoks or not linked:
+        return linked
+    starts = {sp.start: sp for _, sp in qtoks}
     owner: dict[tuple[int, int], int] = {}
     for k, (_, _, contents, _) in enumerate(linked):
         for c in contents:
@@ -172,7 +177,7 @@ def transcript_turns(doc: Doc) -> list:
     return out
 
 
-def uncovered_quotes(doc: Doc, qs: list, linked: list, spans: list[RawSpan]) -> list:
+def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) -> list:
     """Direct quotations of a sentence or more that no attribution covers: linked to a cue the
     tagger found but left without content, else to a speech verb of the quote's sentence."""
     covered: set[int] = set()
@@ -188,9 +193,8 @@ def uncovered_quotes(doc: Doc, qs: list, linked: list, spans: list[RawSpan]) -> 
     free_cues = [sp for sp in spans if sp.role == "cue" and (sp.start, sp.end) not in used_cues]
     sources = [sp for sp in spans if sp.role == "source"]
     out = []
-    for q in qs:
-        sp = doc.char_span(q.start, q.end, alignment_mode="expand")
-        if sp is None or len(sp) < 4 or any(t.i in covered for t in sp):
+    for q, sp in qtoks:
+        if len(sp) < 4 or any(t.i in covered for t in sp):
             continue
         words = [t for t in sp if t.is_alpha]
         if len(words) < 4:
@@ -223,7 +227,7 @@ def uncovered_quotes(doc: Doc, qs: list, linked: list, spans: list[RawSpan]) -> 
 _DASHES = ("―", "—", "–", "--", "-")
 
 
-def cueless_quotes(doc: Doc, qs: list, linked: list) -> list:
+def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
     """Quotes with no cue verb that news formats mark by position: ``“…” ― Name`` and
     ``Name: “…”``. Only quotes no other attribution already covers."""
     taken = set()
@@ -235,9 +239,8 @@ def cueless_quotes(doc: Doc, qs: list, linked: list) -> list:
     out = transcript_turns(doc)
     for _, source, contents, _ in out:
         taken.update(range(source.start, contents[-1].end))
-    for q in qs:
-        sp = doc.char_span(q.start, q.end, alignment_mode="expand")
-        if sp is None or not len(sp) or any(t.i in taken for t in sp):
+    for q, sp in qtoks:
+        if any(t.i in taken for t in sp):
             continue
         conf = 0.7 if q.balanced else 0.35
         # “…” ― Name: a dash right after the closing mark, then a name (to the end of the line)
@@ -398,7 +401,6 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
         return -1
 
     groups: dict[int, list[RawSpan]] = {}
-    orphans: list[RawSpan] = []
     for c in contents:
         best, best_key = None, None
         c_paras = {para[c.start], para[c.end - 1]}
@@ -415,9 +417,7 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
             key = (-syn, qp not in c_paras, not same_sent, dist(c, q))
             if best_key is None or key < best_key:
                 best, best_key = ci, key
-        if best is None:
-            orphans.append(c)
-        else:
+        if best is not None:  # a content with no cue nearby is dropped (emitting it cost F1)
             groups.setdefault(best, []).append(c)
 
     # a cue left without content takes the nearest content of a cue that got several, when it

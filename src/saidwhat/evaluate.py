@@ -17,7 +17,6 @@ WORD = re.compile(r"\w+", re.UNICODE)
 class _Tokens:
     def __init__(self, text: str):
         self.offsets = [(m.start(), m.end()) for m in WORD.finditer(text)]
-        self.starts = [s for s, _ in self.offsets]
 
     def of(self, span: Optional[list[int]]) -> frozenset[int]:
         if not span:

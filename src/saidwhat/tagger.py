@@ -91,6 +91,11 @@ def _norm(word: str) -> str:
     return w
 
 
+def _is_speech_head(lemma: str) -> bool:
+    """A lemma that governs what someone said: a speech verb or noun, or "(according) to"."""
+    return lemma in SPEECH_VERBS or lemma in SPEECH_NOUNS or lemma == "accord"
+
+
 def _speech_anchor(tok: Any) -> int:
     """0: no speech verb above; 1: in the clausal complement of a speech verb/noun; 2: the
     subject of one; 3: the token is itself a speech word."""
@@ -101,8 +106,7 @@ def _speech_anchor(tok: Any) -> int:
     for _ in range(8):
         if head.i == child.i:
             return 0
-        hl = head.lemma_.lower()
-        if hl in SPEECH_VERBS or hl in SPEECH_NOUNS or hl == "accord":
+        if _is_speech_head(head.lemma_.lower()):
             if child.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
                 return 2
             if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl", "parataxis", "acl", "pobj", "prep", "conj"):
@@ -122,8 +126,7 @@ def _governors(tok: Any) -> tuple[Any, Any, Any, Any]:
             break
         if gov is None and head.pos_ in ("VERB", "AUX"):
             gov, gov_child = head, child
-        hl = head.lemma_.lower()
-        if spk is None and (hl in SPEECH_VERBS or hl in SPEECH_NOUNS or hl == "accord"):
+        if spk is None and _is_speech_head(head.lemma_.lower()):
             spk, spk_child = head, child
         if gov is not None and spk is not None:
             break
@@ -453,13 +456,12 @@ def gold_tags(doc: Any, attributions: list[dict], offset: int = 0) -> np.ndarray
     return labels
 
 
-def _prepare(records: list[dict], nlp: Any, vocab: Optional[Vocab], log: Callable[[str], None],
-             keep_docs: bool = False) -> tuple[list[dict], list[Any], dict[str, int]]:
+def _prepare(records: list[dict], nlp: Any, vocab: Optional[Vocab],
+             log: Callable[[str], None]) -> tuple[list[dict], dict[str, int]]:
     from . import quotes as quotes_mod
     from .pipeline import _clean
 
     items: list[dict] = []
-    docs: list[Any] = []
     counts: dict[str, int] = {}
     t0 = time.time()
     texts = [_clean(r["text"]) for r in records]
@@ -471,11 +473,9 @@ def _prepare(records: list[dict], nlp: Any, vocab: Optional[Vocab], log: Callabl
                 w = _norm(t.text)
                 counts[w] = counts.get(w, 0) + 1
         items.append({"doc": doc, "mask": mask, "labels": gold_tags(doc, r.get("attributions", []))})
-        if keep_docs:
-            docs.append(doc)
         if (k + 1) % 100 == 0:
             log(f"  parsed {k + 1}/{len(records)} articles ({time.time() - t0:.0f}s)")
-    return items, docs, counts
+    return items, counts
 
 
 def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CHUNK) -> list[dict]:
@@ -512,7 +512,7 @@ def train(train_file: Path, dev_file: Optional[Path], output: Path, *, members: 
         from .parse import load
 
         dev_recs = read_jsonl(dev_file)
-        dev_items, _, _ = _prepare(dev_recs, load(), ens.vocab, log)
+        dev_items, _ = _prepare(dev_recs, load(), ens.vocab, log)
         result = score(dev_recs, predict_records(ens, dev_recs, dev_items))
         meta["dev"] = {k: v for k, v in result.items() if isinstance(v, dict)}
         log(f"ensemble dev attribution F1 {result['attribution']['f1']}")
@@ -552,7 +552,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
         log(f"features of {len(train_recs)} training articles from {cache}")
     else:
         log(f"parsing {len(train_recs)} training articles")
-        train_items, _, counts = _prepare(train_recs, nlp, None, log)
+        train_items, counts = _prepare(train_recs, nlp, None, log)
         vocab = Vocab.build(counts, nlp)
         train_chunks = []
         for it in train_items:
@@ -568,7 +568,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     dev_items = []
     if dev_recs:
         log(f"parsing {len(dev_recs)} dev articles")
-        dev_items, _, _ = _prepare(dev_recs, nlp, vocab, log)
+        dev_items, _ = _prepare(dev_recs, nlp, vocab, log)
 
     arch = {"hidden": hidden, "layers": layers, "extra": bool(vocab.suffixes)}
     net = _build_net(vocab, **arch)
