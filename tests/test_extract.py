@@ -22,6 +22,26 @@ def test_split_quote_is_one_attribution_with_two_parts():
     assert len(art.attributions) == 1
 
 
+def test_split_quote_resumes_after_a_long_cue_sentence():
+    text = ('"Subpoenas are not optional," the committee chairman, Jason Chaffetz, said after the witness '
+            'failed to appear for a second time. "He is a crucial witness in this investigation."')
+    art = extract(text)
+    a = only(art, content="Subpoenas are not optional")
+    assert "Chaffetz" in a.source.text
+    assert len(a.content_parts) == 2
+    assert "crucial witness" in a.content_parts[1].text
+
+
+def test_next_quote_with_its_own_cue_is_not_joined():
+    text = '"We will not be rushed," she said. "Europe must stand together," Kallas added.'
+
+    art = extract(text)
+    first = only(art, content="We will not be rushed")
+    assert len(first.content_parts) == 1
+    second = only(art, content="Europe must stand together")
+    assert second.cue.text == "added" and second.source.text == "Kallas"
+
+
 def test_inverted_order_said_name():
     art = extract('"The economy is strong and getting stronger," said Kaja Kallas, the prime minister.')
     a = only(art, content="The economy is strong")
@@ -120,3 +140,11 @@ def test_sourceless_attribution():
                   "It was not clear whether the deal would hold.")
     for a in art.attributions:
         assert art.text[a.content.start:a.content.end] == a.content.text
+
+
+def test_subject_of_seem_or_be_expected_is_not_a_source():
+    art = extract("The senator is expected to vote against the bill, and the governor seems to believe "
+                  "that the deal is dead.")
+    for a in art.attributions:
+        if a.cue is not None and a.cue.text.split()[-1] in ("expected", "seems"):
+            assert a.source is None, (a.cue.text, a.source.text)
