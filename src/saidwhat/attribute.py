@@ -266,7 +266,9 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
                 if "\n" in t.text or t.is_punct and t.text not in (".", "'"):
                     break
                 if t.is_space:
-                    break
+                    if name:
+                        break
+                    continue  # "― Name" with a no-break space after the dash
                 name.append(t)
             if name and name[0].text[:1].isupper():
                 out.append((RawSpan("cue", dash.i, dash.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
@@ -499,9 +501,32 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
             subj = _subject(doc, q, group)
             if subj is not None:
                 source = subj
+        if source is not None and source.start >= q.end:
+            source = _with_relative_clause(doc, source, group)
         conf = min([q.score] + [c.score for c in group])
         out.append((q, source, group, conf))
     return out
+
+
+def _with_relative_clause(doc: Doc, source: RawSpan, contents: list[RawSpan]) -> RawSpan:
+    """``said Joseph, who has four children.``: an inverted source takes its non-restrictive
+    relative clause (PolNeAR's annotators include it more often than not: 119 vs 88 in train)."""
+    i = source.end
+    if i < len(doc) and doc[i].text == ",":
+        i += 1
+    if i >= len(doc) or doc[i].lower_ not in ("who", "whose"):
+        return source
+    rel = doc[i]
+    while rel.dep_ != "relcl" and rel.head.i != rel.i and source.end <= rel.head.i:
+        rel = rel.head
+    if rel.dep_ != "relcl" or not (source.start <= rel.head.i < source.end):
+        return source
+    end = max(t.i for t in rel.subtree) + 1
+    while end > i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if any(c.start < end and source.end < c.end for c in contents) or end - source.end > 40:
+        return source
+    return RawSpan("source", source.start, end, source.score)
 
 
 _SOURCELESS = {"seem", "appear", "unclear"}
