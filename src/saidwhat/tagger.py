@@ -336,10 +336,10 @@ class Tagger:
             return np.zeros((0, len(TAGS)), np.float32)
         feats = featurize(doc, mask, self.vocab)
         batch, lengths = _collate([feats])
-        with torch.inference_mode():
+        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16()):
             out = None
             for net, _ in self.members:
-                lp = torch.log_softmax(net(batch, lengths)[0], -1)
+                lp = torch.log_softmax(net(batch, lengths)[0].float(), -1)
                 out = lp if out is None else out + lp
             return (out / len(self.members)).numpy()
 
@@ -401,6 +401,31 @@ class Tagger:
                 members.append((net, m))
         richest = max(taggers, key=lambda t: len(t.vocab.suffixes))
         return cls(members[0][0], richest.vocab, meta, members)
+
+
+_bf16: Optional[bool] = None
+
+
+def use_bf16() -> bool:
+    """Whether inference runs the network in bfloat16: on CPUs with native bf16 matrix units
+    (AVX512-BF16 or AMX) it is about twice as fast for the LSTM and moves tag probabilities by
+    well under 1%; elsewhere bf16 would be emulated (slow), so float32. ``SAIDWHAT_BF16=0|1``
+    overrides the detection."""
+    global _bf16
+    if _bf16 is None:
+        import os
+
+        forced = os.environ.get("SAIDWHAT_BF16")
+        if forced in ("0", "1"):
+            _bf16 = forced == "1"
+        else:
+            try:
+                with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+                    flags = next((line for line in f if line.startswith("flags")), "").split()
+            except OSError:
+                flags = []
+            _bf16 = "avx512_bf16" in flags or "amx_bf16" in flags
+    return _bf16
 
 
 def get_model() -> Optional[Tagger]:
