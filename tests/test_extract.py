@@ -181,3 +181,13 @@ def test_bfloat16_and_float32_inference_agree_on_real_articles(monkeypatch):
         same += len(spans[True] & spans[False])
         total += len(spans[True] | spans[False])
     assert total > 20 and same / total >= 0.95
+
+
+@pytest.mark.parametrize("text,cue,source", [
+    ("The senator spoke for an hour on Monday, saying that the bill would hurt farmers.", "saying", "The senator"),
+    ("The governor praised the deal and added that more talks were needed.", "added", "The governor"),
+])
+def test_participle_or_conjoined_cue_takes_the_governing_subject(text, cue, source):
+    art = extract(text)
+    a = [a for a in art.attributions if a.cue is not None and a.cue.text == cue]
+    assert a and a[0].source is not None and a[0].source.text == source

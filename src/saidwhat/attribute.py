@@ -548,7 +548,15 @@ def _sourceless_cue(doc: Doc, cue: RawSpan) -> bool:
 def _subject(doc: Doc, cue: RawSpan, contents: list[RawSpan]) -> Optional[RawSpan]:
     """The cue verb's grammatical subject (or passive agent), when the tagger marked no source
     linked to it by the parse."""
-    for t in doc[cue.start:cue.end]:
+    toks = list(doc[cue.start:cue.end])
+    if not any(ch.dep_ in ("nsubj", "nsubjpass") for t in toks for ch in t.children):
+        # "Trump tweeted, saying ...", "She spoke and added ...": the governing verb's subject
+        for t in toks:
+            if t.dep_ in ("advcl", "xcomp", "conj") and t.head.pos_ in ("VERB", "AUX") and (
+                    t.dep_ != "advcl" or t.tag_ == "VBG"):
+                toks = [t.head]
+                break
+    for t in toks:
         for ch in t.children:
             if ch.dep_ in ("nsubj", "nsubjpass") and not (cue.start <= ch.i < cue.end):
                 sub = [x for x in ch.subtree]
