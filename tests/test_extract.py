@@ -191,3 +191,22 @@ def test_participle_or_conjoined_cue_takes_the_governing_subject(text, cue, sour
     art = extract(text)
     a = [a for a in art.attributions if a.cue is not None and a.cue.text == cue]
     assert a and a[0].source is not None and a[0].source.text == source
+
+
+def test_interview_transcript_turns_run_over_paragraphs():
+    text = ("The minister spoke to the program on Sunday.\n\n"
+            "HOST: Will the talks resume before the summit?\n\n"
+            "MINISTER: We are ready to talk at any time. Our door has always been open.\n\n"
+            "But nobody should expect us to give up what was agreed in Vienna last year.\n\n"
+            "(CROSSTALK.)\n\n"
+            "HOST: Thank you, minister.\n\n"
+            "The interview has been edited for length.")
+    art = extract(text)
+    turns = [a for a in art.attributions if a.cue is not None and a.cue.text == ":"]
+    assert [a.source.text for a in turns] == ["HOST", "MINISTER", "HOST"]
+    minister = turns[1]
+    assert len(minister.content_parts) == 2
+    assert minister.content_parts[0].text.startswith("We are ready")
+    assert "Vienna" in minister.content_parts[1].text
+    assert all("CROSSTALK" not in p.text for p in minister.content_parts)
+    assert all("edited for length" not in p.text for a in art.attributions for p in a.content_parts)

@@ -164,30 +164,40 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list) -> list:
 
 def transcript_turns(doc: Doc) -> list:
     """Interview transcripts: a paragraph opening with a speaker label in capitals and a colon
-    (``WALLACE: Let's start ...``) is that speaker's turn."""
-    out = []
+    (``WALLACE: Let's start ...``) is that speaker's turn, and so are the paragraphs after it up
+    to the next label (one content part each; stage directions like ``(CROSSTALK.)`` left out).
+    The last turn keeps to its own paragraph: what follows the transcript is the article's."""
     n = len(doc)
+    paras = []  # (first token, end) of each paragraph
     i = 0
     while i < n:
-        t = doc[i]
-        at_para = i == 0 or doc[i - 1].is_space and "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
-        if not at_para:
+        while i < n and doc[i].is_space:
             i += 1
-            continue
-        j = i + 1 if t.is_quote else i
-        k = j
-        while k < n and k - j < 4 and doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2:
-            k += 1
-        if k == j or k >= n or doc[k].text != ":":
-            i += 1
-            continue
-        end = k + 1
+        if i >= n:
+            break
+        end = i + 1
         while end < n and not (doc[end].is_space and "\n" in doc[end].text) and "\n" not in doc[end - 1].whitespace_:
             end += 1
-        if end > k + 1:
-            out.append((RawSpan("cue", k, k + 1), RawSpan("source", j, k),
-                        [RawSpan("content", k + 1, end)], 0.8))
+        paras.append((i, end))
         i = end
+    labels = []  # (paragraph index, label start, colon index)
+    for p, (i, end) in enumerate(paras):
+        j = i + 1 if doc[i].is_quote else i
+        k = j
+        while k < end and k - j < 4 and doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2:
+            k += 1
+        if k > j and k < end - 1 and doc[k].text == ":":
+            labels.append((p, j, k))
+    out = []
+    for n_label, (p, j, k) in enumerate(labels):
+        contents = [RawSpan("content", k + 1, paras[p][1])]
+        if n_label + 1 < len(labels):
+            for q in range(p + 1, labels[n_label + 1][0]):
+                a, b = paras[q]
+                first = a + 1 if doc[a].is_quote and a + 1 < b else a
+                if doc[first].text not in ("(", "["):
+                    contents.append(RawSpan("content", a, b))
+        out.append((RawSpan("cue", k, k + 1), RawSpan("source", j, k), contents, 0.8))
     return out
 
 
