@@ -96,63 +96,82 @@ def _is_speech_head(lemma: str) -> bool:
     return lemma in SPEECH_VERBS or lemma in SPEECH_NOUNS or lemma == "accord"
 
 
-def _speech_anchor(tok: Any) -> int:
+class _Table:
+    """Per-token columns of one doc as plain lists (heads as indices), read once: the tree walks
+    below then index lists instead of creating a spaCy ``Token`` at every step."""
+
+    def __init__(self, doc: Any) -> None:
+        self.head = [t.head.i for t in doc]
+        self.lemma = [t.lemma_.lower() for t in doc]
+        self.pos = [t.pos_ for t in doc]
+        self.dep = [t.dep_ for t in doc]
+        self.speech = [_is_speech_head(lem) for lem in self.lemma]
+
+
+_ANCHOR_SUBJ = frozenset(("nsubj", "nsubjpass", "agent", "poss"))
+_ANCHOR_COMP = frozenset(("ccomp", "xcomp", "dobj", "advcl", "parataxis", "acl", "pobj", "prep", "conj"))
+
+
+def _speech_anchor(tab: _Table, i: int) -> int:
     """0: no speech verb above; 1: in the clausal complement of a speech verb/noun; 2: the
     subject of one; 3: the token is itself a speech word."""
-    lem = tok.lemma_.lower()
-    if lem in SPEECH_VERBS and tok.pos_ in ("VERB", "AUX") or lem in SPEECH_NOUNS and tok.pos_ == "NOUN":
+    lem, pos = tab.lemma[i], tab.pos[i]
+    if lem in SPEECH_VERBS and pos in ("VERB", "AUX") or lem in SPEECH_NOUNS and pos == "NOUN":
         return 3
-    child, head = tok, tok.head
+    child, head = i, tab.head[i]
     for _ in range(8):
-        if head.i == child.i:
+        if head == child:
             return 0
-        if _is_speech_head(head.lemma_.lower()):
-            if child.dep_ in ("nsubj", "nsubjpass", "agent", "poss"):
+        if tab.speech[head]:
+            dep = tab.dep[child]
+            if dep in _ANCHOR_SUBJ:
                 return 2
-            if child.dep_ in ("ccomp", "xcomp", "dobj", "advcl", "parataxis", "acl", "pobj", "prep", "conj"):
+            if dep in _ANCHOR_COMP:
                 return 1
             return 0
-        child, head = head, head.head
+        child, head = head, tab.head[head]
     return 0
 
 
-def _governors(tok: Any) -> tuple[Any, Any, Any, Any]:
+def _governors(tab: _Table, i: int) -> tuple[int, int, int, int]:
     """(nearest verb above, the dependent on the path under it, nearest speech word above, the
-    dependent under that), any of them None."""
-    gov = gov_child = spk = spk_child = None
-    child, head = tok, tok.head
+    dependent under that) as token indices, -1 where there is none."""
+    gov = gov_child = spk = spk_child = -1
+    child, head = i, tab.head[i]
     for _ in range(10):
-        if head.i == child.i:
+        if head == child:
             break
-        if gov is None and head.pos_ in ("VERB", "AUX"):
+        if gov < 0 and tab.pos[head] in ("VERB", "AUX"):
             gov, gov_child = head, child
-        if spk is None and _is_speech_head(head.lemma_.lower()):
+        if spk < 0 and tab.speech[head]:
             spk, spk_child = head, child
-        if gov is not None and spk is not None:
+        if gov >= 0 and spk >= 0:
             break
-        child, head = head, head.head
+        child, head = head, tab.head[head]
     return gov, gov_child, spk, spk_child
 
 
 def featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
     """Per-token inputs of the tagger for one parsed block."""
-    feats = _featurize(doc, mask, vocab)
+    tab = _Table(doc)
+    feats = _featurize(doc, mask, vocab, tab)
     if vocab.suffixes:
         n = len(doc)
         W, D, S = vocab.words, vocab.deps, vocab.suffixes
         ex = np.zeros((n, 5), np.int64)
         for t in doc:
-            gov, gch, spk, sch = _governors(t)
-            ex[t.i, 0] = W.get(gov.lemma_.lower(), 1) if gov is not None else 0
-            ex[t.i, 1] = D.get(gch.dep_, 1) if gch is not None else 0
-            ex[t.i, 2] = W.get(spk.lemma_.lower(), 1) if spk is not None else 0
-            ex[t.i, 3] = D.get(sch.dep_, 1) if sch is not None else 0
-            ex[t.i, 4] = S.get(t.text.lower()[-3:], 1)
+            i = t.i
+            gov, gch, spk, sch = _governors(tab, i)
+            ex[i, 0] = W.get(tab.lemma[gov], 1) if gov >= 0 else 0
+            ex[i, 1] = D.get(tab.dep[gch], 1) if gch >= 0 else 0
+            ex[i, 2] = W.get(tab.lemma[spk], 1) if spk >= 0 else 0
+            ex[i, 3] = D.get(tab.dep[sch], 1) if sch >= 0 else 0
+            ex[i, 4] = S.get(t.text.lower()[-3:], 1)
         feats["extra"] = ex
     return feats
 
 
-def _featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
+def _featurize(doc: Any, mask: bytearray, vocab: Vocab, tab: _Table) -> dict[str, np.ndarray]:
     n = len(doc)
     words = np.zeros(n, np.int64)
     heads = np.zeros(n, np.int64)
@@ -164,34 +183,40 @@ def _featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]
     flags = np.zeros((n, N_FLAGS), np.float32)
     W, T, D, E = vocab.words, vocab.tags, vocab.deps, vocab.ents
     para_start = True
+    norms = [_norm(t.text) for t in doc]
+    head, lemma = tab.head, tab.lemma
     for t in doc:
         i = t.i
-        words[i] = W.get(_norm(t.text), 1)
-        heads[i] = W.get(_norm(t.head.text), 1) if t.head.i != i else 0
+        h = head[i]
+        text = t.text
+        words[i] = W.get(norms[i], 1)
+        heads[i] = W.get(norms[h], 1) if h != i else 0
         tags[i] = T.get(t.tag_, 1)
-        deps[i] = D.get(t.dep_, 1)
-        hdeps[i] = D.get(t.head.dep_, 1)
-        ents[i] = E.get(f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "O", 1)
-        anchors[i] = _speech_anchor(t)
+        deps[i] = D.get(tab.dep[i], 1)
+        hdeps[i] = D.get(tab.dep[h], 1)
+        ent_type = t.ent_type_
+        ents[i] = E.get(f"{t.ent_iob_}-{ent_type}" if ent_type else "O", 1)
+        anchors[i] = _speech_anchor(tab, i)
         f = flags[i]
-        f[0] = 1.0 if mask and t.idx < len(mask) and mask[t.idx] else 0.0
-        f[1] = 1.0 if t.is_quote or t.text in ("''", "``") else 0.0
+        idx = t.idx
+        f[0] = 1.0 if mask and idx < len(mask) and mask[idx] else 0.0
+        f[1] = 1.0 if t.is_quote or text in ("''", "``") else 0.0
         f[2] = 1.0 if para_start else 0.0
         f[3] = 1.0 if t.is_sent_start else 0.0
-        lem = t.lemma_.lower()
+        lem = lemma[i]
         f[4] = 1.0 if lem in SPEECH_VERBS else 0.0
         f[5] = 1.0 if lem in SPEECH_NOUNS else 0.0
         f[6] = 1.0 if lem in ROLE_NOUNS else 0.0
-        f[7] = 1.0 if t.head.i < i else 0.0
-        f[8] = 1.0 if t.head.i > i else 0.0
-        f[9] = min(abs(t.head.i - i), 20) / 20.0
-        f[10] = 1.0 if t.head.lemma_.lower() in SPEECH_VERBS else 0.0
-        f[11] = 1.0 if t.text[:1].isupper() else 0.0
+        f[7] = 1.0 if h < i else 0.0
+        f[8] = 1.0 if h > i else 0.0
+        f[9] = min(abs(h - i), 20) / 20.0
+        f[10] = 1.0 if lemma[h] in SPEECH_VERBS else 0.0
+        f[11] = 1.0 if text[:1].isupper() else 0.0
         f[12] = 1.0 if t.is_punct else 0.0
-        f[13] = 1.0 if t.text in ("―", "—", "–", "--", ":") else 0.0
+        f[13] = 1.0 if text in ("―", "—", "–", "--", ":") else 0.0
         f[14] = 1.0 if t.like_num else 0.0
-        f[15] = 1.0 if mask and t.idx + len(t) - 1 < len(mask) and t.idx > 0 and mask[t.idx - 1] != mask[t.idx] else 0.0
-        para_start = "\n" in t.text or "\n" in t.whitespace_
+        f[15] = 1.0 if mask and idx + len(text) - 1 < len(mask) and idx > 0 and mask[idx - 1] != mask[idx] else 0.0
+        para_start = "\n" in text or "\n" in t.whitespace_
     tensor = doc.tensor if getattr(doc, "tensor", None) is not None and doc.tensor.shape[0] == n else np.zeros((n, 96), np.float32)
     return {"words": words, "heads": heads, "tags": tags, "deps": deps, "hdeps": hdeps, "ents": ents,
             "anchors": anchors, "flags": flags, "tensor": np.asarray(tensor, np.float32)}
