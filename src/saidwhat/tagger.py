@@ -539,23 +539,81 @@ def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CH
     return out
 
 
+def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Path],
+                     log: Callable[[str], None]) -> tuple[list[dict], Vocab, list[dict]]:
+    """(records, vocabulary, feature chunks) of the training file: from ``cache`` when it holds
+    this file's features, else parsed (and written to ``cache``)."""
+    import pickle
+
+    from .evaluate import read_jsonl
+    from .parse import load
+
+    train_recs = read_jsonl(train_file)[:limit]
+    cache_key = f"{Path(train_file).resolve()}:{Path(train_file).stat().st_mtime}:{limit}:{FORMAT_VERSION}:features2"
+    if cache is not None and Path(cache).exists():
+        with open(cache, "rb") as f:
+            cached = pickle.load(f)
+        if cached.get("key") == cache_key:
+            log(f"features of {len(train_recs)} training articles from {cache}")
+            return train_recs, Vocab.from_json(cached["vocab"]), cached["chunks"]
+    log(f"parsing {len(train_recs)} training articles")
+    nlp = load()
+    train_items, counts = _prepare(train_recs, nlp, None, log)
+    vocab = Vocab.build(counts, nlp)
+    train_chunks = []
+    for it in train_items:
+        train_chunks.extend(_chunks(featurize(it["doc"], it["mask"], vocab), it["labels"]))
+    del train_items
+    if cache is not None:
+        with open(cache, "wb") as f:
+            pickle.dump({"key": cache_key, "vocab": vocab.to_json(), "chunks": train_chunks}, f)
+    return train_recs, vocab, train_chunks
+
+
+def _member_worker(k: int, train_file: Path, dev_file: Optional[Path], part: Path, seed: int, cache: Path,
+                   kwargs: dict) -> dict:
+    """One ensemble member in a worker process; its log lines go to stderr, prefixed."""
+    import sys
+
+    def log(msg: str) -> None:
+        print(f"[member {k + 1}, seed {seed}] {msg}", file=sys.stderr, flush=True)
+
+    return train_one(train_file, dev_file, part, seed=seed, cache=cache, log=log, **kwargs)
+
+
 def train(train_file: Path, dev_file: Optional[Path], output: Path, *, members: int = 1, seed: int = 13,
-          cache: Optional[Path] = None, log: Callable[[str], None] = print, **kwargs: Any) -> dict:
+          cache: Optional[Path] = None, jobs: int = 1, o_bias: float = 0.3, log: Callable[[str], None] = print,
+          **kwargs: Any) -> dict:
     """Train ``members`` taggers (seeds ``seed``, ``seed + 1``, ...) on one feature cache and ship
-    their ensemble (averaged tag probabilities) to ``output``; see ``train_one`` for the options."""
+    their ensemble (averaged tag probabilities) to ``output``; ``jobs`` members train at once,
+    each in its own process (one core each). ``o_bias`` is the ensemble's outside-tag bias
+    (``Tagger.decode``; 0.3 was chosen on dev). See ``train_one`` for the options."""
     import tempfile
 
     if members <= 1:
         return train_one(train_file, dev_file, output, seed=seed, cache=cache, log=log, **kwargs)
     with tempfile.TemporaryDirectory() as tmp:
         cache = cache or Path(tmp) / "features.pkl"
-        taggers, metas = [], []
-        for k in range(members):
-            log(f"member {k + 1} of {members} (seed {seed + k})")
-            part = Path(tmp) / f"member{k}.pt"
-            metas.append(train_one(train_file, dev_file, part, seed=seed + k, cache=cache, log=log, **kwargs))
-            taggers.append(Tagger.load(part))
-    meta = {"members": metas, "trained_on": metas[0]["trained_on"], "articles": metas[0]["articles"]}
+        parts = [Path(tmp) / f"member{k}.pt" for k in range(members)]
+        jobs = max(1, min(int(jobs), members))
+        if jobs == 1:
+            metas = []
+            for k in range(members):
+                log(f"member {k + 1} of {members} (seed {seed + k})")
+                metas.append(train_one(train_file, dev_file, parts[k], seed=seed + k, cache=cache, log=log, **kwargs))
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            _training_chunks(train_file, kwargs.get("limit"), cache, log)  # parse once, before the workers
+            log(f"training {members} members, {jobs} at a time")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = [pool.submit(_member_worker, k, train_file, dev_file, parts[k], seed + k, cache, kwargs)
+                           for k in range(members)]
+                metas = [f.result() for f in futures]
+        taggers = [Tagger.load(part) for part in parts]
+    meta = {"members": metas, "trained_on": metas[0]["trained_on"], "articles": metas[0]["articles"],
+            "o_bias": o_bias}
     ens = Tagger.ensemble(taggers, meta)
     if dev_file:
         from .evaluate import read_jsonl, score
@@ -587,32 +645,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     nlp = load()
-    train_recs = read_jsonl(train_file)[:limit]
-    cache_key = f"{Path(train_file).resolve()}:{Path(train_file).stat().st_mtime}:{limit}:{FORMAT_VERSION}:features2"
-    cached = None
-    if cache is not None and Path(cache).exists():
-        import pickle
-
-        with open(cache, "rb") as f:
-            cached = pickle.load(f)
-        if cached.get("key") != cache_key:
-            cached = None
-    if cached is not None:
-        vocab, train_chunks = Vocab.from_json(cached["vocab"]), cached["chunks"]
-        log(f"features of {len(train_recs)} training articles from {cache}")
-    else:
-        log(f"parsing {len(train_recs)} training articles")
-        train_items, counts = _prepare(train_recs, nlp, None, log)
-        vocab = Vocab.build(counts, nlp)
-        train_chunks = []
-        for it in train_items:
-            train_chunks.extend(_chunks(featurize(it["doc"], it["mask"], vocab), it["labels"]))
-        del train_items
-        if cache is not None:
-            import pickle
-
-            with open(cache, "wb") as f:
-                pickle.dump({"key": cache_key, "vocab": vocab.to_json(), "chunks": train_chunks}, f)
+    train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log)
     log(f"vocabulary: {len(vocab.words)} words; {len(train_chunks)} training chunks")
     dev_recs = read_jsonl(dev_file) if dev_file else []
     dev_items = []

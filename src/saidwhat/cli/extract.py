@@ -132,9 +132,11 @@ def train(
     layers: int = typer.Option(2, help="LSTM layers."),
     members: int = typer.Option(1, help="Train this many taggers (seeds seed, seed+1, ...) and ship their ensemble."),
     cache: Optional[Path] = typer.Option(None, help="Cache the parsed training features here (reused when the data is unchanged)."),
+    jobs: int = typer.Option(1, help="Members trained at once, one process (core) each."),
+    o_bias: float = typer.Option(0.3, help="The ensemble's outside-tag bias: above 0 finds fewer spans, below 0 more."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..tagger import train as run_train
 
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
-              log=lambda msg: err.print(msg))
+              jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg))

@@ -1,0 +1,45 @@
+"""Training the tagger (``saidwhat train``), small: a few PolNeAR articles, one epoch, tiny
+networks; members trained in parallel processes. Skipped without ../shared."""
+import json
+
+import numpy as np
+import pytest
+
+from saidwhat import quotes, tagger
+from saidwhat.parse import load
+
+from conftest import POLNEAR_DEV
+
+POLNEAR_TRAIN = POLNEAR_DEV.parent / "train.jsonl"
+
+
+@pytest.mark.skipif(not POLNEAR_TRAIN.exists(), reason="../shared/data/polnear/train.jsonl is not present")
+def test_train_a_two_member_ensemble_in_parallel(tmp_path):
+    dev = tmp_path / "dev.jsonl"
+    with POLNEAR_DEV.open(encoding="utf-8") as f:
+        dev.write_text("".join(next(f) for _ in range(2)), encoding="utf-8")
+    out, cache = tmp_path / "tagger.pt", tmp_path / "features.pkl"
+    logs = []
+    meta = tagger.train(POLNEAR_TRAIN, dev, out, members=2, jobs=2, epochs=1, hidden=16, layers=1,
+                        limit=6, cache=cache, log=logs.append)
+    assert cache.exists() and out.exists()
+    assert any("parsing 6 training articles" in line for line in logs)
+    assert [m["seed"] for m in meta["members"]] == [13, 14]
+    assert meta["o_bias"] == 0.3 and "dev" in meta
+
+    model = tagger.Tagger.load(out)
+    assert len(model.members) == 2 and model.meta["o_bias"] == 0.3
+    text = '"We will not be rushed," the prime minister said on Tuesday.'
+    doc = load()(text)
+    lp = model.logprobs(doc, quotes.quote_mask(text))
+    assert lp.shape == (len(doc), len(tagger.TAGS))
+    assert np.allclose(np.exp(lp).sum(1), 1.0, atol=1e-2)
+    for span in model.decode(lp):
+        assert 0 <= span.start < span.end <= len(doc)
+
+    # a second run reuses the cached features instead of parsing again
+    logs.clear()
+    tagger.train(POLNEAR_TRAIN, None, tmp_path / "again.pt", members=1, epochs=1, hidden=16, layers=1,
+                 limit=6, cache=cache, log=logs.append)
+    assert any("from " + str(cache) in line for line in logs)
+    assert not any("parsing" in line for line in logs)
