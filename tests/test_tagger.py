@@ -43,3 +43,21 @@ def test_train_a_two_member_ensemble_in_parallel(tmp_path):
                  limit=6, cache=cache, log=logs.append)
     assert any("from " + str(cache) in line for line in logs)
     assert not any("parsing" in line for line in logs)
+
+
+def test_saidwhat_model_names_another_model_file(monkeypatch, tmp_path):
+    from saidwhat.errors import ModelError
+
+    shipped = tagger.MODEL_PATH
+    if not shipped.exists():
+        pytest.skip("no trained tagger installed")
+    monkeypatch.setattr(tagger, "_loaded", False)
+    monkeypatch.setattr(tagger, "_model", None)
+    monkeypatch.setenv("SAIDWHAT_MODEL", str(tmp_path / "missing.pt"))
+    with pytest.raises(ModelError, match="missing.pt"):
+        tagger.get_model()
+
+    monkeypatch.setattr(tagger, "_loaded", False)
+    monkeypatch.setenv("SAIDWHAT_MODEL", str(shipped))
+    model = tagger.get_model()
+    assert model is not None and len(model.members) >= 1

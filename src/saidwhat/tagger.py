@@ -454,16 +454,24 @@ def use_bf16() -> bool:
 
 
 def get_model() -> Optional[Tagger]:
-    """The shipped tagger, loaded once per process, or None when no trained model is installed."""
+    """The shipped tagger (or the file ``$SAIDWHAT_MODEL`` names), loaded once per process, or
+    None when no trained model is installed."""
     global _model, _loaded
     with _lock:
         if not _loaded:
             _loaded = True
-            if MODEL_PATH.exists():
+            import os
+
+            path = Path(os.environ.get("SAIDWHAT_MODEL") or MODEL_PATH)
+            if path.exists():
                 import torch
 
                 torch.set_num_threads(1)
-                _model = Tagger.load(MODEL_PATH)
+                _model = Tagger.load(path)
+            elif os.environ.get("SAIDWHAT_MODEL"):
+                from .errors import ModelError
+
+                raise ModelError(f"SAIDWHAT_MODEL={path}: no such file")
         return _model
 
 
