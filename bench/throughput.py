@@ -148,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nspaCy ({SPACY_MODEL}, nlp.pipe): {spacy_rate:8.0f} words/s (median of {args.rounds})")
     print(f"saidwhat (extract_many):          {said_rate:8.0f} words/s (median of {args.rounds})")
     print(f"ratio saidwhat / spaCy:           {said_rate / spacy_rate:8.2f}")
+    paired = [ts / tw for ts, tw in zip(spacy_times, said_times)]
+    print(f"per-round ratios (each spaCy run with the saidwhat run right after it): "
+          f"{', '.join(f'{x:.2f}' for x in paired)}; median {statistics.median(paired):.2f}")
     print(f"peak RSS: {own:.0f} MiB" + (f" (children: {children:.0f} MiB)" if children else ""))
     return 0
 

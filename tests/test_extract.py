@@ -210,3 +210,17 @@ def test_interview_transcript_turns_run_over_paragraphs():
     assert "Vienna" in minister.content_parts[1].text
     assert all("CROSSTALK" not in p.text for p in minister.content_parts)
     assert all("edited for length" not in p.text for a in art.attributions for p in a.content_parts)
+
+
+def test_batched_tagging_equals_one_article_at_a_time(samples):
+    """extract_many tags a whole batch of articles in padded batches; the result must be the
+    same as extracting each article alone."""
+    from saidwhat import extract_many
+
+    items = [{"id": s["id"], "text": s["text"]} for s in samples[:8]]
+    batched = list(extract_many(items, batch_size=8))
+    assert [a.id for a in batched] == [it["id"] for it in items]
+    for art, it in zip(batched, items):
+        alone = extract(it["text"], id=it["id"])
+        assert art.to_dict()["attributions"] == alone.to_dict()["attributions"]
+        assert sum(1 for _ in art.attributions) > 0

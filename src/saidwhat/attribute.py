@@ -57,13 +57,22 @@ class RawSpan:
     score: float = 1.0
 
 
-def find_attributions(text: str, doc: Doc, offset: int = 0) -> list[Attribution]:
-    """Attributions of one parsed block ``doc`` whose text is ``text[offset:offset+len(doc.text)]``."""
-    from . import tagger
-    model = tagger.get_model()
+def block_quotes(text: str, doc: Doc, offset: int = 0) -> tuple[list, bytearray]:
+    """The quotations of one parsed block and their character mask."""
     block = text[offset:offset + _doc_len(doc)]
     qs = quotes_mod.find_quotes(block)
-    mask = quotes_mod.quote_mask(block, qs)
+    return qs, quotes_mod.quote_mask(block, qs)
+
+
+def find_attributions(text: str, doc: Doc, offset: int = 0, tagged: Optional[tuple] = None) -> list[Attribution]:
+    """Attributions of one parsed block ``doc`` whose text is ``text[offset:offset+len(doc.text)]``;
+    ``tagged`` = (quotes, mask, tagger spans) when the caller tagged the block already (in a batch)."""
+    from . import tagger
+    if tagged is not None:
+        qs, mask, spans = tagged
+        return from_spans(text, doc, offset, spans, qs, mask)
+    model = tagger.get_model()
+    qs, mask = block_quotes(text, doc, offset)
     if model is not None:
         return from_spans(text, doc, offset, model.predict_spans(doc, qs, mask), qs, mask)
     linked = rule_attributions(doc, qs)

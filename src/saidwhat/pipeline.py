@@ -11,7 +11,7 @@ import re
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
-from . import attribute, speakers
+from . import attribute, speakers, tagger
 from .model import Article
 from .parse import parse_many
 
@@ -45,11 +45,26 @@ def _clean(text: str) -> str:
     return _UNSAFE.sub(" ", text)
 
 
-def _finish(article: Article, blocks: list) -> Article:
+def _tag(articles: list[Article], parsed: list[list]) -> Optional[list[list[tuple]]]:
+    """Run the tagger over every block of a batch of parsed articles at once (padded batches of
+    similar lengths, exactly as one at a time): per article, per block, (quotes, mask, spans).
+    None without a trained model."""
+    model = tagger.get_model()
+    if model is None:
+        return None
+    prepared = [[attribute.block_quotes(a.text, doc, offset) for offset, doc in blocks]
+                for a, blocks in zip(articles, parsed)]
+    docs = [doc for blocks in parsed for _, doc in blocks]
+    masks = [mask for blocks in prepared for _, mask in blocks]
+    logps = iter(model.logprobs_many(docs, masks))
+    return [[(qs, mask, model.decode(next(logps))) for qs, mask in blocks] for blocks in prepared]
+
+
+def _finish(article: Article, blocks: list, tagged: Optional[list[tuple]] = None) -> Article:
     text = article.text
     attributions = []
-    for offset, doc in blocks:
-        attributions.extend(attribute.find_attributions(text, doc, offset))
+    for k, (offset, doc) in enumerate(blocks):
+        attributions.extend(attribute.find_attributions(text, doc, offset, tagged[k] if tagged else None))
     article.attributions = attributions
     article.speakers = speakers.resolve(article, blocks)
     return article
@@ -66,7 +81,8 @@ def extract(text: str, id: str = "0", **meta: Any) -> Article:
         raise TypeError(f"extract() takes a str, not {type(text).__name__}")
     article = Article(id=id, text=text, **meta)
     (blocks,) = list(parse_many([_clean(text)]))
-    return _finish(article, blocks)
+    tagged = _tag([article], [blocks])
+    return _finish(article, blocks, tagged[0] if tagged is not None else None)
 
 
 def extract_many(items: Iterable[ArticleLike], *, batch_size: int = 32, n_process: int = 1,
@@ -103,9 +119,15 @@ def extract_many(items: Iterable[ArticleLike], *, batch_size: int = 32, n_proces
                                      n_process=n_process))
         except Exception:  # one text broke the batch: fall back to one at a time
             parsed = None
+        tagged = None
+        if parsed is not None:
+            try:
+                tagged = _tag(articles, parsed)
+            except Exception:  # tag one at a time below, so that only the bad article fails
+                tagged = None
         for i, article in enumerate(articles):
             try:
                 blocks = parsed[i] if parsed is not None else next(parse_many([_clean(article.text)]))
-                yield _finish(article, blocks)
+                yield _finish(article, blocks, tagged[i] if tagged is not None else None)
             except Exception as exc:
                 report(article.id, exc)

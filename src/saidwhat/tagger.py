@@ -253,6 +253,13 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
             self.word_dropout = 0.1
 
         def forward(self, b: dict, lengths: Any) -> Any:
+            # Padded, not packed: packing is ~8x slower on CPU; training batches are grouped by
+            # length so that padding is small, and inference runs exact (``_forward_exact``).
+            h, _ = self.lstm(self.inputs(b))
+            return self.out(h)
+
+        def inputs(self, b: dict) -> Any:
+            """The LSTM's input: the token features, embedded, concatenated, projected."""
             words = b["words"]
             if self.training and self.word_dropout:
                 drop = (torch.rand(words.shape) < self.word_dropout) & (words > 0)
@@ -263,11 +270,7 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
                           + ([self.word(b["extra"][..., 0]), self.dep(b["extra"][..., 1]),
                               self.word(b["extra"][..., 2]), self.dep(b["extra"][..., 3]),
                               self.suffix(b["extra"][..., 4])] if self.extra else []), dim=-1)
-            x = self.proj(x)
-            # Padded, not packed: packing is ~8x slower on CPU; training batches are grouped by
-            # length so that padding is small, and inference runs one unpadded sequence.
-            h, _ = self.lstm(x)
-            return self.out(h)
+            return self.proj(x)
 
     return Net()
 
@@ -287,6 +290,47 @@ def _collate(items: list[dict[str, np.ndarray]]) -> tuple[dict, Any]:
             buf[k, :len(a)] = a
         out[key] = torch.from_numpy(buf)
     return out, torch.tensor(lengths)
+
+
+def _directions(net: Any) -> list[tuple[Any, Any]]:
+    """The bidirectional LSTM of ``net`` as (forward, backward) one-direction LSTMs per layer,
+    sharing its weights (built once per network)."""
+    import torch
+
+    dirs = getattr(net, "_directions", None)
+    if dirs is None:
+        lstm = net.lstm
+        dirs = []
+        for layer in range(lstm.num_layers):
+            pair = []
+            for suffix in (f"_l{layer}", f"_l{layer}_reverse"):
+                uni = torch.nn.LSTM(getattr(lstm, "weight_ih" + suffix).shape[1], lstm.hidden_size, batch_first=True)
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    setattr(uni, name + "_l0", getattr(lstm, name + suffix))
+                pair.append(uni.eval())
+            dirs.append((pair[0], pair[1]))
+        net._directions = dirs
+    return dirs
+
+
+def _forward_exact(net: Any, batch: dict, lengths: Any) -> Any:
+    """``net``'s tag scores for a right-padded batch, equal to running each sequence alone: the
+    forward direction sees padding only after the real tokens, and the backward direction runs on
+    each sequence reversed within its own length (so padding again comes last)."""
+    import torch
+
+    if len(lengths) == 1:
+        return net(batch, lengths)
+    x = net.inputs(batch)
+    steps = torch.arange(x.shape[1])[None, :]
+    lens = lengths[:, None]
+    rev = torch.where(steps < lens, lens - 1 - steps, steps)  # its own inverse
+    for fwd, bwd in _directions(net):
+        h_fwd, _ = fwd(x)
+        h_bwd, _ = bwd(x.gather(1, rev[..., None].expand_as(x)))
+        h_bwd = h_bwd.gather(1, rev[..., None].expand_as(h_bwd))
+        x = torch.cat([h_fwd, h_bwd], -1)
+    return net.out(x)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -355,18 +399,41 @@ class Tagger:
             m.eval()
 
     def logprobs(self, doc: Any, mask: bytearray) -> np.ndarray:
+        """Tag log-probabilities (tokens x tags) of one parsed block, averaged over the members."""
+        return self.logprobs_many([doc], [mask])[0]
+
+    def logprobs_many(self, docs: list[Any], masks: list[bytearray], batch_size: int = 8,
+                      max_tokens: int = 16000) -> list[np.ndarray]:
+        """``logprobs`` of many blocks, run as padded batches of similar lengths (at most
+        ``batch_size`` blocks and ``max_tokens`` padded tokens each). The result is exactly the
+        one-at-a-time result: each LSTM direction runs on sequences that padding only follows."""
         import torch
 
-        if len(doc) == 0:
-            return np.zeros((0, len(TAGS)), np.float32)
-        feats = featurize(doc, mask, self.vocab)
-        batch, lengths = _collate([feats])
+        out: list[Optional[np.ndarray]] = [None] * len(docs)
+        feats = {}
+        for k, (doc, mask) in enumerate(zip(docs, masks)):
+            if len(doc) == 0:
+                out[k] = np.zeros((0, len(TAGS)), np.float32)
+            else:
+                feats[k] = featurize(doc, mask, self.vocab)
+        order = sorted(feats, key=lambda k: len(docs[k]))
+        groups: list[list[int]] = []
+        for k in order:
+            if groups and len(groups[-1]) < batch_size and len(docs[k]) * (len(groups[-1]) + 1) <= max_tokens:
+                groups[-1].append(k)
+            else:
+                groups.append([k])
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16()):
-            out = None
-            for net, _ in self.members:
-                lp = torch.log_softmax(net(batch, lengths)[0].float(), -1)
-                out = lp if out is None else out + lp
-            return (out / len(self.members)).numpy()
+            for group in groups:
+                batch, lengths = _collate([feats[k] for k in group])
+                total = None
+                for net, _ in self.members:
+                    lp = torch.log_softmax(_forward_exact(net, batch, lengths).float(), -1)
+                    total = lp if total is None else total + lp
+                avg = (total / len(self.members)).numpy()
+                for row, k in enumerate(group):
+                    out[k] = avg[row, :int(lengths[row])]
+        return out  # type: ignore[return-value]
 
     def predict_spans(self, doc: Any, quotes: Any, mask: bytearray) -> list[Any]:
         return self.decode(self.logprobs(doc, mask))
