@@ -44,6 +44,13 @@ def test_train_a_two_member_ensemble_in_parallel(tmp_path):
     assert any("from " + str(cache) in line for line in logs)
     assert not any("parsing" in line for line in logs)
 
+    # `saidwhat ensemble`: separately trained taggers put together
+    combined = tagger.combine([out, tmp_path / "again.pt"], tmp_path / "combined.pt", o_bias=0.2)
+    again = tagger.Tagger.load(tmp_path / "combined.pt")
+    assert len(combined.members) == len(again.members) == 3 and again.meta["o_bias"] == 0.2
+    assert [m["seed"] for m in again.meta["members"]] == [13, 14, 13]
+    assert again.logprobs(doc, quotes.quote_mask(text)).shape == lp.shape
+
 
 def test_saidwhat_model_names_another_model_file(monkeypatch, tmp_path):
     from saidwhat.errors import ModelError

@@ -794,6 +794,23 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     return meta
 
 
+def combine(paths: list[Path], output: Path, o_bias: float = 0.3) -> Tagger:
+    """One ensemble file from trained tagger files (single members or ensembles) that share one
+    vocabulary, e.g. members trained by separate ``saidwhat train --seed N`` runs."""
+    taggers = [Tagger.load(Path(p)) for p in paths]
+    metas = []
+    for t in taggers:
+        for _, m in t.members:
+            m = {k: v for k, v in m.items() if k != "history"}
+            metas.append(m)
+    meta = {"members": metas, "trained_on": taggers[0].meta.get("trained_on"), "o_bias": o_bias}
+    ens = Tagger.ensemble(taggers, meta)
+    for (_, m), mm in zip(ens.members, metas):
+        mm["arch"] = m["arch"]
+    ens.save(Path(output))
+    return ens
+
+
 def predict_records(tagger: Tagger, records: list[dict], items: list[dict]) -> list[dict]:
     """Scorer records for pre-parsed gold articles (used for model selection during training)."""
     from . import attribute

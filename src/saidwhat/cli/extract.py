@@ -140,3 +140,16 @@ def train(
 
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
               jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg))
+
+
+@app.command()
+def ensemble(
+    members: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Trained tagger files (one vocabulary)."),
+    output: Path = typer.Option(Path("src/saidwhat/models/tagger.pt"), "--output", "-o"),
+    o_bias: float = typer.Option(0.3, help="The ensemble's outside-tag bias."),
+) -> None:
+    """Put trained taggers (e.g. one `saidwhat train --seed N` run each) together into one ensemble."""
+    from ..tagger import combine
+
+    ens = combine(members, output, o_bias)
+    err.print(f"saved {output}: {len(ens.members)} members ({output.stat().st_size / 1e6:.1f} MB)")
