@@ -93,7 +93,8 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
                     claimed.update(range(sp.start, sp.end))
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = complete_sources(doc, split_contents(doc, spans, qs))
-    linked = join_split_quotes(doc, link(doc, spans), qtoks)
+    para = _paragraph_ids(doc)
+    linked = join_split_quotes(doc, link(doc, spans, para), qtoks, para)
     linked.extend(formatted)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
     return build(text, doc, offset, linked, mask)
@@ -110,14 +111,12 @@ def quote_tokens(doc: Doc, qs: list) -> list[tuple[Any, Any]]:
     return out
 
 
-def join_split_quotes(doc: Doc, linked: list, qtoks: list) -> list:
+def join_split_quotes(doc: Doc, linked: list, qtoks: list, para: list[int]) -> list:
     """``“X,” she said, “Y.”``: the quotation right after the cue and source continues the
     content of the one right before them (one attribution, two parts)."""
     if not qtoks or not linked:
         return linked
     starts = {sp.start: sp for _, sp in qtoks}
-    starts_ends = [(sp.start, sp.end) for _, sp in qtoks]
-    para = _paragraph_ids(doc)
     owner: dict[tuple[int, int], int] = {}
     for k, (_, _, contents, _) in enumerate(linked):
         for c in contents:
@@ -145,7 +144,7 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list) -> list:
             while i < len(doc) and doc[i].is_space and "\n" not in doc[i].text:
                 i += 1
             nxt = starts.get(i) or (starts.get(i + 1) if i < len(doc) and doc[i].is_quote else None)
-            if nxt is not None and any(last.end <= a < nxt.start for a, _ in starts_ends):
+            if nxt is not None and any(last.end <= a < nxt.start for a in starts):
                 nxt = None
         if nxt is None or any("\n" in t.text for t in doc[last.end:nxt.start]):
             continue
@@ -176,18 +175,20 @@ def transcript_turns(doc: Doc) -> list:
     (``WALLACE: Let's start ...``) is that speaker's turn, and so are the paragraphs after it up
     to the next label (one content part each; stage directions like ``(CROSSTALK.)`` left out).
     The last turn keeps to its own paragraph: what follows the transcript is the article's."""
-    n = len(doc)
-    paras = []  # (first token, end) of each paragraph
-    i = 0
+    paras = []  # (first token, end) of each paragraph: its tokens less the spaces around them
+    ids = _paragraph_ids(doc)
+    i, n = 0, len(doc)
     while i < n:
-        while i < n and doc[i].is_space:
-            i += 1
-        if i >= n:
-            break
-        end = i + 1
-        while end < n and not (doc[end].is_space and "\n" in doc[end].text) and "\n" not in doc[end - 1].whitespace_:
+        end = i
+        while end < n and ids[end] == ids[i]:
             end += 1
-        paras.append((i, end))
+        first, last = i, end
+        while first < last and doc[first].is_space:
+            first += 1
+        if last > first and doc[last - 1].is_space and "\n" in doc[last - 1].text:
+            last -= 1
+        if last > first:
+            paras.append((first, last))
         i = end
     labels = []  # (paragraph index, label start, colon index)
     for p, (i, end) in enumerate(paras):
@@ -405,12 +406,12 @@ def _paragraph_ids(doc: Doc) -> list[int]:
     return out
 
 
-def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Optional[RawSpan], list[RawSpan], float]]:
-    """Group tagged spans into (cue, source, contents, confidence) attributions."""
+def link(doc: Doc, spans: list[RawSpan], para: list[int]) -> list[tuple[Optional[RawSpan], Optional[RawSpan], list[RawSpan], float]]:
+    """Group tagged spans into (cue, source, contents, confidence) attributions; ``para`` is
+    ``_paragraph_ids(doc)``."""
     cues = [s for s in spans if s.role == "cue"]
     sources = [s for s in spans if s.role == "source"]
     contents = [s for s in spans if s.role == "content"]
-    para = _paragraph_ids(doc)
     sent_of = [0] * len(doc)
     for si, sent in enumerate(doc.sents):
         for t in sent:
@@ -521,7 +522,7 @@ def link(doc: Doc, spans: list[RawSpan]) -> list[tuple[Optional[RawSpan], Option
             if subj is not None:
                 source = subj
         if source is not None and source.start >= q.end:
-            source = _with_relative_clause(doc, source, [sp for sp in spans if sp.role != "source"])
+            source = _with_relative_clause(doc, source, cues + contents)
         conf = min([q.score] + [c.score for c in group])
         out.append((q, source, group, conf))
     return out

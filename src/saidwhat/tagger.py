@@ -798,15 +798,10 @@ def combine(paths: list[Path], output: Path, o_bias: float = 0.3) -> Tagger:
     """One ensemble file from trained tagger files (single members or ensembles) that share one
     vocabulary, e.g. members trained by separate ``saidwhat train --seed N`` runs."""
     taggers = [Tagger.load(Path(p)) for p in paths]
-    metas = []
-    for t in taggers:
-        for _, m in t.members:
-            m = {k: v for k, v in m.items() if k != "history"}
-            metas.append(m)
-    meta = {"members": metas, "trained_on": taggers[0].meta.get("trained_on"), "o_bias": o_bias}
-    ens = Tagger.ensemble(taggers, meta)
-    for (_, m), mm in zip(ens.members, metas):
-        mm["arch"] = m["arch"]
+    ens = Tagger.ensemble(taggers, {"trained_on": taggers[0].meta.get("trained_on"), "o_bias": o_bias})
+    for _, m in ens.members:  # ``ensemble`` gave each member its own meta (with its arch)
+        m.pop("history", None)
+    ens.meta["members"] = [m for _, m in ens.members]
     ens.save(Path(output))
     return ens
 
