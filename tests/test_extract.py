@@ -224,3 +224,28 @@ def test_batched_tagging_equals_one_article_at_a_time(samples):
         alone = extract(it["text"], id=it["id"])
         assert art.to_dict()["attributions"] == alone.to_dict()["attributions"]
         assert sum(1 for _ in art.attributions) > 0
+
+
+@pytest.mark.parametrize("title,source,content", [
+    ("Kallas: Europe Must Not Be Rushed Into a Deal.", "Kallas", "Europe Must Not Be Rushed Into a Deal"),
+    ("Poll: Most Voters Want the Talks to Continue.", "Poll", "Most Voters Want the Talks to Continue"),
+    ("Kaja Kallas: ‘We Will Not Be Rushed.’", "Kaja Kallas", "We Will Not Be Rushed"),
+])
+def test_headline_speaker_colon_statement(title, source, content):
+    body = ("\n\nThe Estonian prime minister spoke in Tallinn on Tuesday. "
+            "Officials said the next round of talks would start in March.")
+    art = extract(title + body)
+    a = only(art, content=content)
+    assert a.source.text == source and a.cue.text == ":"
+    # the headline's statement is not joined to an attribution of the body
+    assert all(p.end <= len(title) for p in a.content_parts)
+
+
+@pytest.mark.parametrize("title", [
+    "Breaking: Talks Resume in Tallinn After a Week of Delays.",
+    "The Latest: Talks resume in Tallinn after a week of delays.",
+    "Kallas: Will the Talks Ever End?",
+])
+def test_headline_labels_and_questions_are_not_speakers(title):
+    art = extract(title + "\n\nThe talks resumed on Tuesday after a week of delays.")
+    assert not any(a.cue is not None and a.cue.text == ":" for a in art.attributions)

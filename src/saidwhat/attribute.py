@@ -85,6 +85,9 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     # "“…” ― Name" and "Name: “…”" are unambiguous formats: they win over the tagger's spans
     qtoks = quote_tokens(doc, qs)
     formatted = cueless_quotes(doc, qtoks, [])
+    headline = headline_attribution(doc) if offset == 0 else None
+    if headline is not None:
+        formatted = [f for f in formatted if f[2][0].start >= headline[2][0].end] + [headline]
     if formatted:
         claimed: set[int] = set()
         for cue, source, contents, _ in formatted:
@@ -94,7 +97,7 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = complete_sources(doc, split_contents(doc, spans, qs))
     para = _paragraph_ids(doc)
-    linked = join_split_quotes(doc, link(doc, spans, para), qtoks, para)
+    linked = join_split_quotes(doc, link(doc, spans, para, title_end(doc) if offset == 0 else 0), qtoks, para)
     linked.extend(formatted)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
     return build(text, doc, offset, linked, mask)
@@ -311,6 +314,59 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
     return out
 
 
+# newsroom labels that open a headline like a speaker would ("Breaking: ...", "The Latest: ...")
+_HEADLINE_LABELS = frozenset("""breaking exclusive update updated watch live analysis opinion look boom busted
+bombshell report video photos latest explainer review interview transcript correction clarification factbox
+recap podcast nerdcast""".split()) | {"the latest", "fact check", "breaking news", "news guide", "delegate update",
+                                      "paid notice", "poll watch", "q&a", "in pictures", "in depth", "watch live"}
+
+
+def title_end(doc: Doc) -> int:
+    """Token index where the article's title line ends, or 0 when the text has no title line:
+    a first line of at most 40 tokens followed by a line break and more text."""
+    for t in doc[:41]:
+        if "\n" in t.text or "\n" in t.whitespace_:
+            end = t.i if t.is_space else t.i + 1
+            return end if 0 < end < len(doc) - 1 else 0
+    return 0
+
+
+def headline_attribution(doc: Doc) -> Optional[tuple]:
+    """``Speaker: statement`` in the title line ("Pence: Gennifer Flowers Won't Be at Debate"),
+    the headline form of "Pence said ...". The part before the colon must be a name (a person,
+    organisation or group entity ending at the colon, or proper nouns only) or a single common
+    noun ("Poll: ..."), not a newsroom label ("Breaking:", "The Latest:"); the statement must not
+    be a question. On PolNeAR train titles: 66 right, 9 wrong, 13 missed."""
+    end = title_end(doc)
+    if not end:
+        return None
+    colon = next((t for t in doc[:min(end, 9)] if t.text == ":"), None)
+    if colon is None or colon.i == 0:
+        return None
+    head, rest = doc[:colon.i], [t for t in doc[colon.i + 1:end] if not t.is_space]
+    if len(rest) < 2 or any(t.text == "?" for t in rest) or rest[0].pos_ == "ADP":
+        return None  # a question, or a topic ("Gabon: On President Bongo's death")
+    if head.text.lower().strip() in _HEADLINE_LABELS or any(t.pos_ == "VERB" for t in head):
+        return None
+    if len(head) == 1 and head[0].text.isupper() and len(head[0].text) > 3:
+        return None  # "BUSTED:", "HUFFPOLLSTER:"
+    if head[0].lower_ == "the" and len(head) <= 2:
+        return None
+    ends = [e for e in doc.ents if e.end == colon.i]
+    if any(e.label_ in ("GPE", "LOC", "FAC", "EVENT", "DATE") for e in ends):
+        return None  # "Peru: Clashes Break Out ...", a place or topic label, not a speaker
+    named = any(e.label_ in ("PERSON", "ORG", "NORP") for e in ends)
+    proper = all(t.pos_ == "PROPN" or t.is_punct for t in head)
+    single = len(head) == 1 and head[0].pos_ in ("NOUN", "PROPN")
+    if not (named or proper or single):
+        return None
+    last = rest[-1].i + 1
+    while last > rest[0].i + 1 and doc[last - 1].is_punct and not doc[last - 1].is_quote:
+        last -= 1
+    return (RawSpan("cue", colon.i, colon.i + 1), RawSpan("source", head.start, head.end),
+            [RawSpan("content", rest[0].i, last)], 0.6)
+
+
 def build(text: str, doc: Doc, offset: int, linked: list, mask: bytearray) -> list[Attribution]:
     """Attributions with character spans from linked token spans."""
     block = text[offset:offset + _doc_len(doc)]
@@ -406,9 +462,10 @@ def _paragraph_ids(doc: Doc) -> list[int]:
     return out
 
 
-def link(doc: Doc, spans: list[RawSpan], para: list[int]) -> list[tuple[Optional[RawSpan], Optional[RawSpan], list[RawSpan], float]]:
+def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> list[tuple[Optional[RawSpan], Optional[RawSpan], list[RawSpan], float]]:
     """Group tagged spans into (cue, source, contents, confidence) attributions; ``para`` is
-    ``_paragraph_ids(doc)``."""
+    ``_paragraph_ids(doc)``, ``title`` the end of the article's title line (``title_end``) or 0:
+    a title's content only takes a cue of the title, a body's content only one of the body."""
     cues = [s for s in spans if s.role == "cue"]
     sources = [s for s in spans if s.role == "source"]
     contents = [s for s in spans if s.role == "content"]
@@ -447,6 +504,8 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int]) -> list[tuple[Optional
             cand.extend(cues_by_para.get(p, ()))
         for ci in cand:
             q = cues[ci]
+            if title and (q.start < title) != (c.start < title):
+                continue
             qp = para[q.start]
             syn = 1 if q.start <= head < q.end else 0
             same_sent = sent_of[q.start] in c_sents
