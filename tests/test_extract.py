@@ -249,3 +249,13 @@ def test_headline_speaker_colon_statement(title, source, content):
 def test_headline_labels_and_questions_are_not_speakers(title):
     art = extract(title + "\n\nThe talks resumed on Tuesday after a week of delays.")
     assert not any(a.cue is not None and a.cue.text == ":" for a in art.attributions)
+
+
+def test_asked_participle_has_no_source_but_the_answer_does():
+    text = ("Asked whether the talks would end before the summer, the prime minister said she had "
+            "doubts about the timetable.")
+    art = extract(text)
+    asked = [a for a in art.attributions if a.cue is not None and a.cue.text.lower().startswith("asked")]
+    assert asked and all(a.source is None for a in asked)
+    said = only(art, content="doubts about the timetable")
+    assert said.source is not None and "prime minister" in said.source.text
