@@ -259,3 +259,25 @@ def test_asked_participle_has_no_source_but_the_answer_does():
     assert asked and all(a.source is None for a in asked)
     said = only(art, content="doubts about the timetable")
     assert said.source is not None and "prime minister" in said.source.text
+
+
+def test_agentless_passive_cue_takes_no_unrelated_source():
+    """Linking alone, on hand-made spans: "was signed" must not take the subject of another verb."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()("The authorities said that after four days a ceasefire agreement was signed in Moscow.")
+    tok = {t.text: t.i for t in doc}
+
+    def span(role, first, last):
+        return attribute.RawSpan(role, tok[first], tok[last] + 1, 0.9)
+
+    spans = [span("source", "The", "authorities"), span("cue", "was", "signed"), span("content", "a", "agreement")]
+    linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
+    assert [(cue.start, source) for cue, source, _, _ in linked] == [(tok["was"], None)]
+    # an agent makes it an ordinary cue again: "was signed by the ministers"
+    doc = load()("The authorities said that a ceasefire agreement was signed by the ministers in Moscow.")
+    tok = {t.text: t.i for t in doc}
+    spans = [span("source", "the", "ministers"), span("cue", "was", "signed"), span("content", "a", "agreement")]
+    linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
+    assert linked[0][1] is not None and doc[linked[0][1].start:linked[0][1].end].text == "the ministers"
