@@ -281,3 +281,9 @@ def test_agentless_passive_cue_takes_no_unrelated_source():
     spans = [span("source", "the", "ministers"), span("cue", "was", "signed"), span("content", "a", "agreement")]
     linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
     assert linked[0][1] is not None and doc[linked[0][1].start:linked[0][1].end].text == "the ministers"
+
+
+def test_seem_with_a_speech_verb_keeps_its_subject():
+    art = extract("During the debate, Cruz seemed to blame the network for its reporting on his campaign.")
+    a = only(art, content="the network")
+    assert "seemed" in a.cue.text and a.source is not None and a.source.text == "Cruz"
