@@ -287,3 +287,17 @@ def test_seem_with_a_speech_verb_keeps_its_subject():
     art = extract("During the debate, Cruz seemed to blame the network for its reporting on his campaign.")
     a = only(art, content="the network")
     assert "seemed" in a.cue.text and a.source is not None and a.source.text == "Cruz"
+
+
+@pytest.mark.parametrize("text,sourceless", [
+    ("By Friday it became clear that the talks would fail.", True),
+    ("The minister made it clear that the talks would go on.", False),
+])
+def test_impersonal_it_is_clear_has_no_source(text, sourceless):
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()(text)
+    clear = next(t for t in doc if t.lower_ == "clear")
+    cue = attribute.RawSpan("cue", clear.i - 1, clear.i + 1, 0.9)  # "became clear" / "it clear"
+    assert attribute._sourceless_cue(doc, cue) is sourceless

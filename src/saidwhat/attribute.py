@@ -640,6 +640,10 @@ def _sourceless_cue(doc: Doc, cue: RawSpan) -> bool:
             return not acts
         if t.lemma_ in ("expect", "know") and (t.tag_ == "VBN" and any(c.dep_ in ("auxpass", "nsubjpass") for c in t.children) or t.lower_ == "known"):
             return not acts
+        if t.lower_ in ("clear", "apparent", "obvious", "evident"):
+            v = t.head if t.dep_ in ("acomp", "oprd", "ccomp", "xcomp") else t
+            if v.lemma_ != "make" and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in v.children):
+                return True  # "it became clear that ..." (train: 22 of 24 without source)
         if t.lemma_ == "ask" and t.tag_ == "VBN" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in t.children):
             return True  # "Asked whether ...", "when asked", "was asked": who asked is not said
     return False
