@@ -301,3 +301,22 @@ def test_impersonal_it_is_clear_has_no_source(text, sourceless):
     clear = next(t for t in doc if t.lower_ == "clear")
     cue = attribute.RawSpan("cue", clear.i - 1, clear.i + 1, 0.9)  # "became clear" / "it clear"
     assert attribute._sourceless_cue(doc, cue) is sourceless
+
+
+def test_a_cue_with_its_own_content_does_not_take_the_next_paragraphs():
+    """Linking alone, on hand-made spans: the tagger found a content in the second paragraph but
+    no cue there; the first paragraph's cue already has its content, so it is not joined."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()("Boos rained down when Trump mentioned the former secretary of state.\n\n"
+                 "The delegates were angry about the rule changes for the convention.")
+    tok = {t.text: t.i for t in doc}
+    spans = [attribute.RawSpan("source", tok["Trump"], tok["Trump"] + 1, 0.9),
+             attribute.RawSpan("cue", tok["mentioned"], tok["mentioned"] + 1, 0.9),
+             attribute.RawSpan("content", tok["former"] - 1, tok["state"] + 1, 0.9),
+             attribute.RawSpan("content", tok["rule"], tok["convention"] + 1, 0.9)]
+    linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
+    assert len(linked) == 1
+    cue, source, contents, _ = linked[0]
+    assert [doc[c.start:c.end].text for c in contents] == ["the former secretary of state"]
