@@ -320,3 +320,27 @@ def test_a_cue_with_its_own_content_does_not_take_the_next_paragraphs():
     assert len(linked) == 1
     cue, source, contents, _ = linked[0]
     assert [doc[c.start:c.end].text for c in contents] == ["the former secretary of state"]
+
+
+def test_quote_after_a_narration_sentence_continues_the_last_quote():
+    """Linking alone, on hand-made spans: the second quote has no cue in its sentence; the
+    sentence before it ("He did not suggest retaliation.") has a cue, but the quote goes on
+    from the paragraph's last quote and its speaker."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()('"We have had problems with intrusions from Russia in the past," Obama said after the '
+                 'meeting. He did not suggest retaliation. "Our goal is to start instituting some norms."')
+    quotes = [i for i, t in enumerate(doc) if t.is_quote]
+    tok = {t.text: t.i for t in doc}
+    spans = [attribute.RawSpan("content", quotes[0], quotes[1] + 1, 0.9),
+             attribute.RawSpan("source", tok["Obama"], tok["Obama"] + 1, 0.9),
+             attribute.RawSpan("cue", tok["said"], tok["said"] + 1, 0.9),
+             attribute.RawSpan("source", tok["He"], tok["He"] + 1, 0.9),
+             attribute.RawSpan("cue", tok["did"], tok["suggest"] + 1, 0.9),
+             attribute.RawSpan("content", tok["retaliation"], tok["retaliation"] + 1, 0.9),
+             attribute.RawSpan("content", quotes[2], quotes[3] + 1, 0.9)]
+    linked = {doc[cue.start:cue.end].text: [doc[c.start:c.end].text for c in contents]
+              for cue, _, contents, _ in attribute.link(doc, spans, attribute._paragraph_ids(doc))}
+    assert len(linked["said"]) == 2 and "norms" in linked["said"][1]
+    assert linked["did not suggest"] == ["retaliation"]

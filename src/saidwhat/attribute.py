@@ -493,8 +493,12 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
                 return h.i
         return -1
 
+    def quoted(c: RawSpan) -> bool:
+        return doc[c.start].is_quote or c.start > 0 and doc[c.start - 1].is_quote
+
     groups: dict[int, list[RawSpan]] = {}
-    for c in contents:
+    last_quote: dict[int, int] = {}
+    for c in sorted(contents, key=lambda c: c.start):
         best, best_key = None, None
         c_paras = {para[c.start], para[c.end - 1]}
         c_sents = set(range(sent_of[c.start], sent_of[c.end - 1] + 1))
@@ -512,8 +516,16 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
             key = (-syn, qp not in c_paras, not same_sent, dist(c, q))
             if best_key is None or key < best_key:
                 best, best_key = ci, key
+        if best is not None and best_key[0] == 0 and best_key[2] and quoted(c):
+            # a quote with no cue in its sentence continues the paragraph's last quote, whose
+            # speaker goes on after a sentence of narration ("He didn't suggest retaliation.")
+            prev = last_quote.get(para[c.start])
+            if prev is not None and prev != best and cues[best].end <= c.start:
+                best = prev
         if best is not None:  # a content with no cue nearby is dropped (emitting it cost F1)
             groups.setdefault(best, []).append(c)
+            if quoted(c):
+                last_quote[para[c.start]] = best
 
     # a cue left without content takes the nearest content of a cue that got several, when it
     # is nearer to that content (the tagger found two contents but merged their cues' work)
@@ -539,9 +551,6 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     # around it (in PolNeAR train, 116 of 19,881 attributions span paragraphs)
     # -- unless it is a quote running over paragraphs: each paragraph opens with a new mark, and
     # only the last one closes
-    def quoted(c: RawSpan) -> bool:
-        return doc[c.start].is_quote or c.start > 0 and doc[c.start - 1].is_quote
-
     def runs_on(c: RawSpan) -> bool:
         """The quote ``c`` ends its paragraph without a closing mark."""
         for t in doc[c.end:c.end + 4]:
