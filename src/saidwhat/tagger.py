@@ -325,14 +325,19 @@ def _forward_exact(net: Any, batch: dict, lengths: Any) -> Any:
     if len(lengths) == 1:
         return net(batch, lengths)
     x = net.inputs(batch)
-    steps = torch.arange(x.shape[1])[None, :]
+    b, t = x.shape[0], x.shape[1]
+    steps = torch.arange(t)[None, :]
     lens = lengths[:, None]
     rev = torch.where(steps < lens, lens - 1 - steps, steps)  # its own inverse
+    flat = (rev + torch.arange(b)[:, None] * t).reshape(-1)  # row-major positions, reversed
+
+    def flip(y: Any) -> Any:
+        return y.reshape(b * t, -1).index_select(0, flat).reshape(b, t, -1)
+
     for fwd, bwd in _directions(net):
         h_fwd, _ = fwd(x)
-        h_bwd, _ = bwd(x.gather(1, rev[..., None].expand_as(x)))
-        h_bwd = h_bwd.gather(1, rev[..., None].expand_as(h_bwd))
-        x = torch.cat([h_fwd, h_bwd], -1)
+        h_bwd, _ = bwd(flip(x))
+        x = torch.cat([h_fwd, flip(h_bwd)], -1)
     return net.out(x)
 
 
