@@ -661,7 +661,7 @@ def _sourceless_cue(doc: Doc, cue: RawSpan) -> bool:
     """Cues whose subject is what the content is about, not who asserts it (``X seems to``,
     ``X is expected to``, ``known as``): PolNeAR leaves their source empty (in train: 74 of 74
     bare "expected", 185 of 197 bare "seem"/"appear", 56 of 65 "known") unless the cue goes on
-    with what the subject does ("seemed to blame", "is expected to announce": 39 of 40 have the
+    with what the subject does ("seemed to blame", "is expected to announce": all 40 have the
     subject as source); nor the questioner of a participle or passive "asked" (39 of 45
     "Asked ...", 29 of 34 "when asked", 28 of 39 "was asked"; an active "X asked" has its source
     in 100 of 104)."""
