@@ -68,3 +68,33 @@ def test_saidwhat_model_names_another_model_file(monkeypatch, tmp_path):
     monkeypatch.setenv("SAIDWHAT_MODEL", str(shipped))
     model = tagger.get_model()
     assert model is not None and len(model.members) >= 1
+
+
+@pytest.mark.skipif(not POLNEAR_TRAIN.exists(), reason="../shared/data/polnear/train.jsonl is not present")
+def test_distil_the_shipped_ensemble_into_one_network(tmp_path):
+    if not tagger.MODEL_PATH.exists():
+        pytest.skip("no trained tagger installed")
+    teacher = tagger.Tagger.load(tagger.MODEL_PATH)
+    out, logs = tmp_path / "student.pt", []
+    meta = tagger.train(POLNEAR_TRAIN, None, out, epochs=1, hidden=16, layers=1, limit=4,
+                        cache=tmp_path / "features.pkl", teacher=tagger.MODEL_PATH, alpha=0.3, log=logs.append)
+    assert any(line.startswith("teacher tagger.pt") for line in logs)
+    assert meta["distilled_from"] == "tagger.pt" and meta["alpha"] == 0.3
+    assert meta["o_bias"] == teacher.meta["o_bias"]
+
+    student = tagger.Tagger.load(out)
+    assert len(student.members) == 1
+    assert student.vocab.to_json() == teacher.vocab.to_json()  # the teacher's features, one network
+    text = '"We will not be rushed," the prime minister said on Tuesday.'
+    doc = load()(text)
+    lp = student.logprobs(doc, quotes.quote_mask(text))
+    assert lp.shape == (len(doc), len(tagger.TAGS)) and np.isfinite(lp).all()
+
+    # the teacher's chunks: one distribution over the tags per token
+    chunks = [{k: v[:50] for k, v in tagger.featurize(doc, quotes.quote_mask(text), teacher.vocab).items()}]
+    chunks[0]["labels"] = np.zeros(len(doc), np.int64)
+    soft = tagger._teacher_logprobs(teacher, chunks)[0].astype(np.float32)
+    assert soft.shape == (len(doc), len(tagger.TAGS))
+    assert np.allclose(np.exp(soft).sum(1), 1.0, atol=2e-2)
+    avg = teacher.logprobs(doc, quotes.quote_mask(text))
+    assert (soft.argmax(1) == avg.argmax(1)).all()  # the same ranking as the ensemble's averaged scores

@@ -623,9 +623,11 @@ def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CH
 
 
 def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Path],
-                     log: Callable[[str], None]) -> tuple[list[dict], Vocab, list[dict]]:
+                     log: Callable[[str], None], vocab: Optional[Vocab] = None) -> tuple[list[dict], Vocab, list[dict]]:
     """(records, vocabulary, feature chunks) of the training file: from ``cache`` when it holds
-    this file's features, else parsed (and written to ``cache``)."""
+    this file's features, else parsed (and written to ``cache``). The vocabulary is built from the
+    file, or is ``vocab`` (a teacher's, for distillation)."""
+    import hashlib
     import pickle
 
     from .evaluate import read_jsonl
@@ -633,6 +635,8 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
 
     train_recs = read_jsonl(train_file)[:limit]
     cache_key = f"{Path(train_file).resolve()}:{Path(train_file).stat().st_mtime}:{limit}:{FORMAT_VERSION}:features2"
+    if vocab is not None:
+        cache_key += ":vocab=" + hashlib.sha1(json.dumps(vocab.to_json(), sort_keys=True).encode()).hexdigest()
     if cache is not None and Path(cache).exists():
         with open(cache, "rb") as f:
             cached = pickle.load(f)
@@ -641,8 +645,9 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
             return train_recs, Vocab.from_json(cached["vocab"]), cached["chunks"]
     log(f"parsing {len(train_recs)} training articles")
     nlp = load()
-    train_items, counts = _prepare(train_recs, nlp, None, log)
-    vocab = Vocab.build(counts, nlp)
+    train_items, counts = _prepare(train_recs, nlp, vocab, log)
+    if vocab is None:
+        vocab = Vocab.build(counts, nlp)
     train_chunks = []
     for it in train_items:
         train_chunks.extend(_chunks(featurize(it["doc"], it["mask"], vocab), it["labels"]))
@@ -712,12 +717,39 @@ def train(train_file: Path, dev_file: Optional[Path], output: Path, *, members: 
     return meta
 
 
+def _teacher_logprobs(teacher: Tagger, chunks: list[dict], batch_size: int = 16) -> list[np.ndarray]:
+    """The teacher's tag distribution of each training chunk: its members' averaged
+    log-probabilities (what the ensemble decodes with), renormalised."""
+    import torch
+
+    out: list[Optional[np.ndarray]] = [None] * len(chunks)
+    order = sorted(range(len(chunks)), key=lambda k: len(chunks[k]["labels"]))
+    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16()):
+        for s in range(0, len(order), batch_size):
+            idx = order[s:s + batch_size]
+            b, lengths = _collate([{k: v for k, v in chunks[i].items() if k != "labels"} for i in idx])
+            total = None
+            for net, _ in teacher.members:
+                lp = torch.log_softmax(_forward_exact(net.eval(), b, lengths).float(), -1)
+                total = lp if total is None else total + lp
+            avg = torch.log_softmax(total / len(teacher.members), -1).numpy()  # renormalised
+            for row, i in enumerate(idx):
+                out[i] = avg[row, :int(lengths[row])].astype(np.float16)
+    return out  # type: ignore[return-value]
+
+
 def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
           threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
           log: Callable[[str], None] = print, limit: Optional[int] = None,
-          cache: Optional[Path] = None) -> dict:
+          cache: Optional[Path] = None, teacher: Optional[Path] = None, alpha: float = 0.3) -> dict:
     """Train the tagger on PolNeAR-format JSONL; keep the epoch with the best dev attribution F1
-    (or the last one without dev). Writes ``output`` and returns the training report."""
+    (or the last one without dev). Writes ``output`` and returns the training report.
+
+    With ``teacher`` (a trained tagger file, e.g. the shipped ensemble) the network is distilled:
+    it learns the teacher's averaged tag distribution (KL divergence) besides the gold tags, in
+    the proportion ``alpha`` gold to ``1 - alpha`` teacher, on the teacher's vocabulary, and
+    decodes with the teacher's outside-tag bias. One network does the work of the ensemble's
+    several at a fraction of the cost (README: figures)."""
     import torch
 
     from .evaluate import read_jsonl, score
@@ -728,8 +760,15 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     nlp = load()
-    train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log)
+    teacher_model = Tagger.load(Path(teacher)) if teacher is not None else None
+    train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log,
+                                                       vocab=teacher_model.vocab if teacher_model else None)
     log(f"vocabulary: {len(vocab.words)} words; {len(train_chunks)} training chunks")
+    if teacher_model is not None:
+        t0 = time.time()
+        for chunk, soft in zip(train_chunks, _teacher_logprobs(teacher_model, train_chunks)):
+            chunk["soft"] = soft
+        log(f"teacher {Path(teacher).name} ({len(teacher_model.members)} members) tagged the chunks in {time.time() - t0:.0f}s")
     dev_recs = read_jsonl(dev_file) if dev_file else []
     dev_items = []
     if dev_recs:
@@ -749,6 +788,8 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     history = []
     meta = {"arch": arch, "trained_on": str(Path(train_file).name), "articles": len(train_recs),
             "epochs": epochs, "seed": seed, "lr": lr}
+    if teacher_model is not None:
+        meta.update(distilled_from=Path(teacher).name, alpha=alpha, o_bias=teacher_model.meta.get("o_bias", 0.0))
     for epoch in range(1, epochs + 1):
         net.train()
         random.shuffle(train_chunks)
@@ -759,12 +800,17 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
         t0, total, ntok = time.time(), 0.0, 0
         for idx in batches:
             group = [train_chunks[k] for k in idx]
-            b, lengths = _collate([{k: v for k, v in c.items() if k != "labels"} for c in group])
+            b, lengths = _collate([{k: v for k, v in c.items() if k not in ("labels", "soft")} for c in group])
             labels, _ = _collate([{"labels": c["labels"]} for c in group])
             y = labels["labels"]
             logits = net(b, lengths)
             valid = torch.arange(y.shape[1])[None, :] < lengths[:, None]
-            loss = loss_fn(logits[valid], y[valid]) / valid.sum()
+            if teacher_model is None:
+                loss = loss_fn(logits[valid], y[valid]) / valid.sum()
+            else:
+                soft = _collate([{"soft": c["soft"].astype(np.float32)} for c in group])[0]["soft"][valid]
+                kl = (soft.exp() * (soft - torch.log_softmax(logits[valid], -1))).sum()
+                loss = (alpha * loss_fn(logits[valid], y[valid]) + (1 - alpha) * kl) / valid.sum()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)

@@ -134,12 +134,16 @@ def train(
     cache: Optional[Path] = typer.Option(None, help="Cache the parsed training features here (reused when the data is unchanged)."),
     jobs: int = typer.Option(1, help="Members trained at once, one process (core) each."),
     o_bias: float = typer.Option(0.3, help="The ensemble's outside-tag bias: above 0 finds fewer spans, below 0 more."),
+    distill_from: Optional[Path] = typer.Option(None, "--distill-from", exists=True, dir_okay=False,
+                                                help="Distil this trained tagger (e.g. the shipped ensemble) into one network."),
+    alpha: float = typer.Option(0.3, help="With --distill-from: weight of the gold tags against the teacher's (1 - alpha)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..tagger import train as run_train
 
+    extra = {"teacher": distill_from, "alpha": alpha} if distill_from is not None else {}
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
-              jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg))
+              jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg), **extra)
 
 
 @app.command()
