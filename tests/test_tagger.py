@@ -98,3 +98,20 @@ def test_distil_the_shipped_ensemble_into_one_network(tmp_path):
     assert np.allclose(np.exp(soft).sum(1), 1.0, atol=2e-2)
     avg = teacher.logprobs(doc, quotes.quote_mask(text))
     assert (soft.argmax(1) == avg.argmax(1)).all()  # the same ranking as the ensemble's averaged scores
+
+
+def test_saidwhat_model_fast_is_the_shipped_distilled_network(monkeypatch):
+    fast = tagger.MODEL_PATH.parent / "tagger-fast.pt"
+    if not fast.exists():
+        pytest.skip("no distilled tagger installed")
+    monkeypatch.setattr(tagger, "_loaded", False)
+    monkeypatch.setattr(tagger, "_model", None)
+    monkeypatch.setenv("SAIDWHAT_MODEL", "fast")
+    model = tagger.get_model()
+    assert len(model.members) == 1 and model.meta["distilled_from"] == "tagger.pt"
+    assert model.meta["o_bias"] == 0.3
+    from saidwhat import extract
+
+    art = extract('"We will not be rushed," the prime minister said on Tuesday.')
+    a = art.attributions[0]
+    assert a.cue.text.startswith("said") and a.source.text == "the prime minister" and "rushed" in a.content.text

@@ -529,15 +529,20 @@ def use_bf16() -> bool:
 
 
 def get_model() -> Optional[Tagger]:
-    """The shipped tagger (or the file ``$SAIDWHAT_MODEL`` names), loaded once per process, or
-    None when no trained model is installed."""
+    """The shipped tagger (or the file ``$SAIDWHAT_MODEL`` names, or the shipped variant it names:
+    ``fast`` is ``models/tagger-fast.pt``), loaded once per process, or None when no trained model
+    is installed."""
     global _model, _loaded
     with _lock:
         if not _loaded:
             _loaded = True
             import os
 
-            path = Path(os.environ.get("SAIDWHAT_MODEL") or MODEL_PATH)
+            name = os.environ.get("SAIDWHAT_MODEL")
+            path = Path(name) if name else MODEL_PATH
+            shipped = MODEL_PATH.parent / f"tagger-{name}.pt"
+            if name and not path.exists() and "/" not in name and shipped.exists():
+                path = shipped  # a shipped variant by name: SAIDWHAT_MODEL=fast
             if path.exists():
                 import torch
 
