@@ -85,7 +85,8 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     # "“…” ― Name" and "Name: “…”" are unambiguous formats: they win over the tagger's spans
     qtoks = quote_tokens(doc, qs)
     formatted = cueless_quotes(doc, qtoks, [])
-    headline = headline_attribution(doc) if offset == 0 else None
+    title = title_end(doc) if offset == 0 else 0  # only an article's first block has its title
+    headline = headline_attribution(doc, title)
     if headline is not None:
         formatted = [f for f in formatted if f[2][0].start >= headline[2][0].end] + [headline]
     if formatted:
@@ -97,7 +98,7 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = complete_sources(doc, split_contents(doc, spans, qs))
     para = _paragraph_ids(doc)
-    linked = join_split_quotes(doc, link(doc, spans, para, title_end(doc) if offset == 0 else 0), qtoks, para)
+    linked = join_split_quotes(doc, link(doc, spans, para, title), qtoks, para)
     linked.extend(formatted)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
     return build(text, doc, offset, linked, mask)
@@ -331,13 +332,13 @@ def title_end(doc: Doc) -> int:
     return 0
 
 
-def headline_attribution(doc: Doc) -> Optional[tuple]:
+def headline_attribution(doc: Doc, end: int) -> Optional[tuple]:
     """``Speaker: statement`` in the title line ("Pence: Gennifer Flowers Won't Be at Debate"),
     the headline form of "Pence said ...". The part before the colon must be a name (a person,
     organisation or group entity ending at the colon, or proper nouns only) or a single common
     noun ("Poll: ..."), not a newsroom label ("Breaking:", "The Latest:"); the statement must not
-    be a question. On PolNeAR train titles: 66 right, 9 wrong, 13 missed."""
-    end = title_end(doc)
+    be a question. ``end`` is ``title_end(doc)`` (0: no title line). On PolNeAR train titles:
+    66 right, 9 wrong, 13 missed."""
     if not end:
         return None
     colon = next((t for t in doc[:min(end, 9)] if t.text == ":"), None)

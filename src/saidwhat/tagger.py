@@ -415,22 +415,30 @@ class Tagger:
         """``logprobs`` of many blocks, run as padded batches of similar lengths (at most
         ``batch_size`` blocks and ``max_tokens`` padded tokens each). The result is exactly the
         one-at-a-time result: each LSTM direction runs on sequences that padding only follows."""
+        out: list[Optional[np.ndarray]] = [None] * len(docs)
+        keys = [k for k, doc in enumerate(docs) if len(doc)]
+        for k, doc in enumerate(docs):
+            if not len(doc):
+                out[k] = np.zeros((0, len(TAGS)), np.float32)
+        feats = [featurize(docs[k], masks[k], self.vocab) for k in keys]
+        for k, lp in zip(keys, self.logprobs_features(feats, batch_size, max_tokens)):
+            out[k] = lp
+        return out  # type: ignore[return-value]
+
+    def logprobs_features(self, feats: list[dict[str, np.ndarray]], batch_size: int = 8,
+                          max_tokens: int = 16000) -> list[np.ndarray]:
+        """The members' averaged tag log-probabilities of featurized (non-empty) sequences, in
+        padded batches of similar lengths, exactly as one at a time (``logprobs_many``)."""
         import torch
 
-        out: list[Optional[np.ndarray]] = [None] * len(docs)
-        feats = {}
-        for k, (doc, mask) in enumerate(zip(docs, masks)):
-            if len(doc) == 0:
-                out[k] = np.zeros((0, len(TAGS)), np.float32)
-            else:
-                feats[k] = featurize(doc, mask, self.vocab)
-        order = sorted(feats, key=lambda k: len(docs[k]))
+        n = [len(f["words"]) for f in feats]
         groups: list[list[int]] = []
-        for k in order:
-            if groups and len(groups[-1]) < batch_size and len(docs[k]) * (len(groups[-1]) + 1) <= max_tokens:
+        for k in sorted(range(len(feats)), key=lambda k: n[k]):
+            if groups and len(groups[-1]) < batch_size and n[k] * (len(groups[-1]) + 1) <= max_tokens:
                 groups[-1].append(k)
             else:
                 groups.append([k])
+        out: list[Optional[np.ndarray]] = [None] * len(feats)
         with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16()):
             for group in groups:
                 batch, lengths = _collate([feats[k] for k in group])
@@ -540,15 +548,16 @@ def get_model() -> Optional[Tagger]:
 
             name = os.environ.get("SAIDWHAT_MODEL")
             path = Path(name) if name else MODEL_PATH
-            shipped = MODEL_PATH.parent / f"tagger-{name}.pt"
-            if name and not path.exists() and "/" not in name and shipped.exists():
-                path = shipped  # a shipped variant by name: SAIDWHAT_MODEL=fast
+            if name and not path.exists() and "/" not in name:
+                shipped = MODEL_PATH.parent / f"tagger-{name}.pt"
+                if shipped.exists():
+                    path = shipped  # a shipped variant by name: SAIDWHAT_MODEL=fast
             if path.exists():
                 import torch
 
                 torch.set_num_threads(1)
                 _model = Tagger.load(path)
-            elif os.environ.get("SAIDWHAT_MODEL"):
+            elif name:
                 from .errors import ModelError
 
                 raise ModelError(f"SAIDWHAT_MODEL={path}: no such file")
@@ -727,20 +736,9 @@ def _teacher_logprobs(teacher: Tagger, chunks: list[dict], batch_size: int = 16)
     log-probabilities (what the ensemble decodes with), renormalised."""
     import torch
 
-    out: list[Optional[np.ndarray]] = [None] * len(chunks)
-    order = sorted(range(len(chunks)), key=lambda k: len(chunks[k]["labels"]))
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=use_bf16()):
-        for s in range(0, len(order), batch_size):
-            idx = order[s:s + batch_size]
-            b, lengths = _collate([{k: v for k, v in chunks[i].items() if k != "labels"} for i in idx])
-            total = None
-            for net, _ in teacher.members:
-                lp = torch.log_softmax(_forward_exact(net.eval(), b, lengths).float(), -1)
-                total = lp if total is None else total + lp
-            avg = torch.log_softmax(total / len(teacher.members), -1).numpy()  # renormalised
-            for row, i in enumerate(idx):
-                out[i] = avg[row, :int(lengths[row])].astype(np.float16)
-    return out  # type: ignore[return-value]
+    feats = [{k: v for k, v in c.items() if k != "labels"} for c in chunks]
+    return [torch.log_softmax(torch.from_numpy(avg), -1).numpy().astype(np.float16)
+            for avg in teacher.logprobs_features(feats, batch_size=batch_size)]
 
 
 def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
