@@ -470,10 +470,14 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     cues = [s for s in spans if s.role == "cue"]
     sources = [s for s in spans if s.role == "source"]
     contents = [s for s in spans if s.role == "content"]
+    # sentence ids that also break at paragraphs: the parser sometimes runs a sentence on over a
+    # paragraph break ("... in it.'” | Limbaugh continued: “...”")
     sent_of = [0] * len(doc)
-    for si, sent in enumerate(doc.sents):
-        for t in sent:
-            sent_of[t.i] = si
+    si = 0
+    for t in doc:
+        if t.i and (t.is_sent_start or para[t.i] != para[t.i - 1]):
+            si += 1
+        sent_of[t.i] = si
 
     def dist(a: RawSpan, b: RawSpan) -> int:
         if a.end <= b.start:
@@ -486,9 +490,20 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     for ci, q in enumerate(cues):
         cues_by_para.setdefault(para[q.start], []).append(ci)
 
+    def core(sp: RawSpan) -> tuple[int, int]:
+        """The span without the punctuation at its edges: the parser often hangs an opening
+        quotation mark on the previous sentence's verb (``... as evasive. ''Candidate ...''``)."""
+        lo, hi = sp.start, sp.end
+        while lo < hi - 1 and doc[lo].is_punct:
+            lo += 1
+        while hi > lo + 1 and doc[hi - 1].is_punct:
+            hi -= 1
+        return lo, hi
+
     def external_head(sp: RawSpan) -> int:
         """The token outside the span that governs it (-1 if none)."""
-        for t in doc[sp.start:sp.end]:
+        lo, hi = core(sp)
+        for t in doc[lo:hi]:
             h = t.head
             if h.i < sp.start or h.i >= sp.end:
                 return h.i
@@ -502,7 +517,8 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     for c in sorted(contents, key=lambda c: c.start):
         best, best_key = None, None
         c_paras = {para[c.start], para[c.end - 1]}
-        c_sents = set(range(sent_of[c.start], sent_of[c.end - 1] + 1))
+        lo, hi = core(c)
+        c_sents = set(range(sent_of[lo], sent_of[hi - 1] + 1))
         head = external_head(c)
         cand = []
         for p in range(para[c.start] - 1, para[c.end - 1] + 2):
@@ -512,7 +528,9 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
             if title and (q.start < title) != (c.start < title):
                 continue
             qp = para[q.start]
-            syn = 1 if q.start <= head < q.end else 0
+            # the parse ties a cue to a content in another paragraph only when the cue comes
+            # first ("He said: | “...”"), not "“...” | Limbaugh continued:"
+            syn = 1 if q.start <= head < q.end and (qp in c_paras or q.end <= c.start) else 0
             same_sent = sent_of[q.start] in c_sents
             key = (-syn, qp not in c_paras, not same_sent, dist(c, q))
             if best_key is None or key < best_key:
@@ -554,12 +572,31 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     # only the last one closes
     def runs_on(c: RawSpan) -> bool:
         """The quote ``c`` ends its paragraph without a closing mark."""
+        if c.end - 1 > c.start and doc[c.end - 1].is_quote:
+            return False  # the span takes its own closing mark
         for t in doc[c.end:c.end + 4]:
             if t.is_quote:
                 return False
             if t.is_space or "\n" in t.whitespace_:
                 return True
         return c.end >= len(doc)
+
+    def closes(c: RawSpan) -> bool:
+        """The quote ``c`` ends with a closing mark (a whole quoted paragraph after the cue's:
+        ``“...,” he said. | “Right now ...”``)."""
+        return c.end - 1 > c.start and doc[c.end - 1].is_quote
+
+    def thread(c: RawSpan) -> bool:
+        """``c`` quotes (opens or closes with a mark) and no other quote follows it in its
+        paragraph: a whole quoted paragraph after it goes on with the same speaker."""
+        if not (quoted(c) or doc[c.end - 1].is_quote):
+            return False
+        k = c.end
+        while k < len(doc) and para[k] == para[c.end - 1]:
+            if doc[k].is_quote:
+                return False
+            k += 1
+        return True
 
     for ci, group in groups.items():
         qp = para[cues[ci].start]
@@ -568,7 +605,7 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
             first = min(local, key=lambda c: c.start)
             last = max(local, key=lambda c: c.end)
             groups[ci] = [c for c in group if c in local or quoted(c) and (
-                c.end <= first.start and quoted(first) and runs_on(c) or c.start >= last.end and runs_on(last))]
+                c.end <= first.start and quoted(first) and runs_on(c) or c.start >= last.end and (runs_on(last) or closes(c) and thread(last)))]
 
     used_sources: set[int] = set()
     sources_by_para: dict[int, list[int]] = {}
@@ -696,6 +733,15 @@ def _subject(doc: Doc, cue: RawSpan, contents: list[RawSpan]) -> Optional[RawSpa
                 toks = [t.head]
                 break
     for t in toks:
+        for ch in t.children:
+            if ch.dep_ == "agent" and not (cue.start <= ch.i < cue.end):
+                # "was written by Springsteen": the agent, not the passive subject
+                obj = [x for x in ch.children if x.dep_ == "pobj"]
+                if obj:
+                    sub = list(obj[0].subtree)
+                    lo, hi = sub[0].i, sub[-1].i + 1
+                    if hi - lo <= 12 and not any(c.start < hi and lo < c.end for c in contents):
+                        return RawSpan("source", lo, hi, 0.5)
         for ch in t.children:
             if ch.dep_ in ("nsubj", "nsubjpass") and not (cue.start <= ch.i < cue.end):
                 sub = [x for x in ch.subtree]
