@@ -215,6 +215,19 @@ def transcript_turns(doc: Doc) -> list:
     return out
 
 
+_CHANT_VERBS = frozenset({"chant", "sing", "cry", "shout", "scream", "yell", "holler"})
+
+
+def _governor(doc: Doc, sp) -> Optional[Any]:
+    """The token outside the token span ``sp`` that governs its words (quotation marks aside)."""
+    for t in sp:
+        if t.is_punct:
+            continue
+        if not (sp.start <= t.head.i < sp.end):
+            return t.head
+    return None
+
+
 def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) -> list:
     """Direct quotations of a sentence or more that no attribution covers: linked to a cue the
     tagger found but left without content, else to a speech verb of the quote's sentence."""
@@ -232,12 +245,21 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
     sources = [sp for sp in spans if sp.role == "source"]
     out = []
     for q, sp in qtoks:
-        if len(sp) < 4 or any(t.i in covered for t in sp):
+        if any(t.i in covered for t in sp):
             continue
         words = [t for t in sp if t.is_alpha]
-        if len(words) < 4:
-            continue
         content = RawSpan("content", sp.start, sp.end, 0.5)
+        if len(words) < 4:
+            # a short quote counts only as what is chanted or shouted: chanted "What curfew?"
+            # (after "said" or "considered", two or three quoted words are mostly scare quotes)
+            gov = _governor(doc, sp)
+            if not words or gov is None or gov.i in covered or gov.pos_ != "VERB" or \
+                    gov.lemma_.lower() not in _CHANT_VERBS:
+                continue
+            cue = RawSpan("cue", gov.i, gov.i + 1, 0.5)
+            out.append((cue, _subject(doc, cue, [content]), [content], 0.5 if q.balanced else 0.3))
+            covered.update(range(sp.start, sp.end))
+            continue
         lo = doc[sp.start].sent.start
         hi = doc[sp.end - 1].sent.end
         near = [c for c in free_cues if lo - 3 <= c.start and c.end <= hi + 3]
@@ -729,7 +751,7 @@ def _subject(doc: Doc, cue: RawSpan, contents: list[RawSpan]) -> Optional[RawSpa
         # "Trump tweeted, saying ...", "She spoke and added ...": the governing verb's subject
         for t in toks:
             if t.dep_ in ("advcl", "xcomp", "conj") and t.head.pos_ in ("VERB", "AUX") and (
-                    t.dep_ != "advcl" or t.tag_ == "VBG"):
+                    t.dep_ != "advcl" or t.tag_ in ("VBG", "VBD")):
                 toks = [t.head]
                 break
     for t in toks:
