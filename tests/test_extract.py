@@ -344,3 +344,99 @@ def test_quote_after_a_narration_sentence_continues_the_last_quote():
               for cue, _, contents, _ in attribute.link(doc, spans, attribute._paragraph_ids(doc))}
     assert len(linked["said"]) == 2 and "norms" in linked["said"][1]
     assert linked["did not suggest"] == ["retaliation"]
+
+
+def _link(text, marks):
+    """Link hand-made spans: ``marks`` = [(role, first word, last word)], words looked up in order
+    (``"Q0"`` / ``"Q1"`` ... stand for the n-th quotation mark token)."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()(text)
+    quotes = [t.i for t in doc if t.is_quote]
+    spans = []
+    for role, first, last in marks:
+        lo = quotes[int(first[1:])] if first[:1] == "Q" and first[1:].isdigit() else \
+            next(t.i for t in doc if t.text == first)
+        hi = quotes[int(last[1:])] if last[:1] == "Q" and last[1:].isdigit() else \
+            next(t.i for t in doc if t.text == last and t.i >= lo)
+        spans.append(attribute.RawSpan(role, lo, hi + 1, 0.9))
+    linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
+    return {doc[cue.start:cue.end].text: ([doc[c.start:c.end].text for c in contents],
+                                          source and doc[source.start:source.end].text)
+            for cue, source, contents, _ in linked}
+
+
+def test_opening_mark_hung_on_the_previous_sentence_does_not_pick_its_cue():
+    """The parser hangs the opening '' on the previous sentence's verb ("seen"); the quote
+    still belongs to the cue of its own sentence."""
+    text = ("What the governor calls ''prudent'' might be seen by others as evasive. ''Candidate Smith "
+            "should follow the precedent set by every nominee since Nixon and release his tax returns,'' "
+            "Mr. Rosen said.")
+    linked = _link(text, [("source", "the", "governor"), ("cue", "calls", "calls"), ("content", "Q0", "Q1"),
+                          ("cue", "might", "seen"), ("source", "others", "others"),
+                          ("content", "Q2", "Q3"), ("source", "Mr.", "Rosen"), ("cue", "said", "said")])
+    contents, source = linked["said"]
+    assert source == "Mr. Rosen" and contents[0].startswith("''Candidate Smith")
+    assert "might be seen" not in linked  # it has no content of its own
+
+
+def test_a_cue_in_the_next_paragraph_does_not_take_the_quote_before_it():
+    """The parser runs the first paragraph's last sentence into "Hannity continued:" (as its
+    complement); the first quote stays with "According to", the second goes to "continued"."""
+    text = ("According to Hannity, “If it was left up to Obama, he wouldn’t have time to say anything "
+            "useful. Because the complaint is that, ‘Hey, hosts shouldn’t do this. It’s what an interview "
+            "is, and the host ought have no role in it.'”\n\nHannity continued: “The right is saying that "
+            "this time is different.”")
+    linked = _link(text, [("cue", "According", "to"), ("source", "Hannity", "Hannity"), ("content", "Q0", "Q3"),
+                          ("cue", "continued", ":"), ("content", "Q4", "Q5")])
+    assert linked["According to"][0][0].startswith("“If it was left up")
+    assert len(linked["continued:"][0]) == 1 and "The right" in linked["continued:"][0][0]
+
+
+def test_a_closed_quote_does_not_run_into_the_next_paragraph_unless_a_whole_quote_follows():
+    """“homicidal ideation.” closes its paragraph: the next paragraph, an excerpt opened by a mark
+    that never closes, is not more of it; a whole quoted paragraph after “...,” he said. is."""
+    text = ("On her papers, a doctor had typed “homicidal ideation.”\n\n"
+            "\"Melanie thought the whole thing was outrageous. She was anxious about the future.")
+    linked = _link(text, [("source", "a", "doctor"), ("cue", "had", "typed"), ("content", "Q0", "Q1"),
+                          ("content", "Q2", "future")])
+    assert linked["had typed"][0] == ["“homicidal ideation.”"]
+    text = ("“No one is writing songs for the senator. Hillary has nobody like that,” he said.\n\n"
+            "“Right now, the vote is against the other guy. It’s not for her.”")
+    linked = _link(text, [("content", "Q0", "Q1"), ("source", "he", "he"), ("cue", "said", "said"),
+                          ("content", "Q2", "Q3")])
+    assert len(linked["said"][0]) == 2 and "Right now" in linked["said"][0][1]
+
+
+def test_a_speech_verb_between_the_main_verb_and_the_quote_takes_it():
+    """"The spot concludes with footage of Trump saying ..., “...”": the parse hangs the quote on
+    "concludes", but "saying" stands between them and is its cue."""
+    text = ("The spot concludes with footage of Trump saying during the debate last week, “That makes me "
+            "smart,” when Clinton blasted him.")
+    linked = _link(text, [("source", "The", "spot"), ("cue", "concludes", "of"), ("source", "Trump", "Trump"),
+                          ("cue", "saying", "saying"), ("content", "Q0", "Q1")])
+    assert linked["saying"] == (["“That makes me smart,”"], "Trump")
+    assert "concludes with footage of" not in linked
+
+
+def test_chanted_short_quote_and_passive_agent():
+    """Two or three chanted words are what the crowd said; "was written by X": X is the source."""
+    from saidwhat import attribute, quotes
+    from saidwhat.parse import load
+
+    text = "Protesters marching through the streets chanted \"What curfew?\" and kept going until 2 a.m."
+    doc = load()(text)
+    qs = quotes.find_quotes(text)
+    (cue, source, contents, _), = attribute.uncovered_quotes(doc, attribute.quote_tokens(doc, qs), [], [])
+    assert (doc[cue.start:cue.end].text, doc[source.start:source.end].text) == ("chanted", "Protesters")
+    assert doc[contents[0].start:contents[0].end].text == "What curfew?"
+    text = "They called it a scare: the so-called \"fake news\" label stuck, she said."
+    doc = load()(text)
+    qs = quotes.find_quotes(text)
+    assert attribute.uncovered_quotes(doc, attribute.quote_tokens(doc, qs), [], []) == []
+
+    doc = load()("The song was written by Bruce Springsteen after the shooting.")
+    written = next(t for t in doc if t.text == "written")
+    source = attribute._subject(doc, attribute.RawSpan("cue", written.i - 1, written.i + 1, 0.9), [])
+    assert doc[source.start:source.end].text == "Bruce Springsteen"

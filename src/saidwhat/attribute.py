@@ -557,6 +557,19 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
             key = (-syn, qp not in c_paras, not same_sent, dist(c, q))
             if best_key is None or key < best_key:
                 best, best_key = ci, key
+        if best is not None and best_key[0] == -1:
+            # "The spot concludes with footage of Trump saying, “...”": the parse hangs the
+            # quote on the main verb, but a cue of the same sentence stands between them
+            q0 = cues[best]
+            between = [ci for ci in cand if sent_of[cues[ci].start] in c_sents and
+                       q0.end <= cues[ci].start and cues[ci].end <= c.start]
+            if between:
+                near = min(between, key=lambda ci: dist(c, cues[ci]))
+                q1 = cues[near]
+                lo2, hi2 = min(q1.end, c.end), max(q1.start, c.start)
+                if any(t.pos_ == "VERB" for t in doc[q1.start:q1.end]) and \
+                        not any(lo2 <= o.start and o.end <= hi2 for o in contents):
+                    best = near
         if best is not None and best_key[0] == 0 and best_key[2] and quoted(c):
             # a quote with no cue in its sentence continues the paragraph's last quote, whose
             # speaker goes on after a sentence of narration ("He didn't suggest retaliation.")
