@@ -605,10 +605,14 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     # around it (in PolNeAR train, 116 of 19,881 attributions span paragraphs)
     # -- unless it is a quote running over paragraphs: each paragraph opens with a new mark, and
     # only the last one closes
+    def closes(c: RawSpan) -> bool:
+        """The span ``c`` takes its own closing quotation mark."""
+        return c.end - 1 > c.start and doc[c.end - 1].is_quote
+
     def runs_on(c: RawSpan) -> bool:
         """The quote ``c`` ends its paragraph without a closing mark."""
-        if c.end - 1 > c.start and doc[c.end - 1].is_quote:
-            return False  # the span takes its own closing mark
+        if closes(c):
+            return False
         for t in doc[c.end:c.end + 4]:
             if t.is_quote:
                 return False
@@ -616,15 +620,10 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
                 return True
         return c.end >= len(doc)
 
-    def closes(c: RawSpan) -> bool:
-        """The quote ``c`` ends with a closing mark (a whole quoted paragraph after the cue's:
-        ``“...,” he said. | “Right now ...”``)."""
-        return c.end - 1 > c.start and doc[c.end - 1].is_quote
-
     def thread(c: RawSpan) -> bool:
         """``c`` quotes (opens or closes with a mark) and no other quote follows it in its
         paragraph: a whole quoted paragraph after it goes on with the same speaker."""
-        if not (quoted(c) or doc[c.end - 1].is_quote):
+        if not (quoted(c) or closes(c)):
             return False
         k = c.end
         while k < len(doc) and para[k] == para[c.end - 1]:
@@ -639,8 +638,11 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
         if local and len(local) < len(group):
             first = min(local, key=lambda c: c.start)
             last = max(local, key=lambda c: c.end)
+            # (after the cue's paragraph: a quote running on from it, or a whole quoted
+            # paragraph that goes on with its speaker: “...,” he said. | “Right now ...”)
             groups[ci] = [c for c in group if c in local or quoted(c) and (
-                c.end <= first.start and quoted(first) and runs_on(c) or c.start >= last.end and (runs_on(last) or closes(c) and thread(last)))]
+                c.end <= first.start and quoted(first) and runs_on(c) or
+                c.start >= last.end and (runs_on(last) or closes(c) and thread(last)))]
 
     used_sources: set[int] = set()
     sources_by_para: dict[int, list[int]] = {}
@@ -762,6 +764,8 @@ def _subject(doc: Doc, cue: RawSpan, contents: list[RawSpan]) -> Optional[RawSpa
     toks = list(doc[cue.start:cue.end])
     if not any(ch.dep_ in ("nsubj", "nsubjpass") for t in toks for ch in t.children):
         # "Trump tweeted, saying ...", "She spoke and added ...": the governing verb's subject
+        # (also a finite adverbial clause with no subject of its own: a misparsed participle,
+        # "Protesters marching through the streets chanted ...")
         for t in toks:
             if t.dep_ in ("advcl", "xcomp", "conj") and t.head.pos_ in ("VERB", "AUX") and (
                     t.dep_ != "advcl" or t.tag_ in ("VBG", "VBD")):
