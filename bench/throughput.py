@@ -124,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     from saidwhat import parse
 
     print(f"processes: {args.processes}, batch size: {args.batch_size}, rounds: {args.rounds}")
+    from saidwhat import tagger
+
+    path, why = tagger.model_choice()
+    print(f"tagger: {path.name} ({why}), {'bfloat16' if tagger.use_bf16() else 'float32'}")
     print(f"peak RSS after importing spaCy: {peak_rss_mb()[0]:.0f} MiB")
     nlp = spacy.load(SPACY_MODEL)
     nlp.max_length = max(nlp.max_length, max(map(len, texts), default=0) + 1)

@@ -1,6 +1,7 @@
 """Training the tagger (``saidwhat train``), small: a few PolNeAR articles, one epoch, tiny
 networks; members trained in parallel processes. Skipped without ../shared."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -115,3 +116,30 @@ def test_saidwhat_model_fast_is_the_shipped_distilled_network(monkeypatch):
     art = extract('"We will not be rushed," the prime minister said on Tuesday.')
     a = art.attributions[0]
     assert a.cue.text.startswith("said") and a.source.text == "the prime minister" and "rushed" in a.content.text
+
+
+def test_model_choice_follows_the_cpu_unless_told(monkeypatch):
+    """Unset, SAIDWHAT_MODEL picks the ensemble where bfloat16 is native and the distilled network
+    elsewhere (speed); ``ensemble`` or ``fast`` force one; a path is taken as given."""
+    fast = tagger.MODEL_PATH.parent / "tagger-fast.pt"
+    if not (fast.exists() and tagger.MODEL_PATH.exists()):
+        pytest.skip("no trained taggers installed")
+    monkeypatch.delenv("SAIDWHAT_MODEL", raising=False)
+    monkeypatch.setattr(tagger, "_bf16", True)
+    assert tagger.model_choice()[0] == tagger.MODEL_PATH
+    monkeypatch.setattr(tagger, "_bf16", False)
+    path, why = tagger.model_choice()
+    assert path == fast and "bfloat16" in why
+    monkeypatch.setenv("SAIDWHAT_MODEL", "ensemble")
+    assert tagger.model_choice()[0] == tagger.MODEL_PATH
+    monkeypatch.setenv("SAIDWHAT_MODEL", "fast")
+    monkeypatch.setattr(tagger, "_bf16", True)
+    assert tagger.model_choice()[0] == fast
+    monkeypatch.setenv("SAIDWHAT_MODEL", "/no/such/tagger.pt")
+    assert tagger.model_choice()[0] == Path("/no/such/tagger.pt")
+
+    monkeypatch.delenv("SAIDWHAT_MODEL")
+    monkeypatch.setattr(tagger, "_bf16", False)
+    monkeypatch.setattr(tagger, "_loaded", False)
+    monkeypatch.setattr(tagger, "_model", None)
+    assert len(tagger.get_model().members) == 1

@@ -111,7 +111,10 @@ def evaluate(
 ) -> None:
     """Extract from a gold file's texts and print the same figures as shared/eval/score.py."""
     from ..evaluate import evaluate as run_eval, format_table
+    from ..tagger import model_choice
 
+    path, why = model_choice()
+    err.print(f"tagger: {path.name} ({why})" if path.exists() else "tagger: none installed (rules)")
     n = sum(1 for line in open(gold, encoding="utf-8") if line.strip())
     with _progress(err) as progress:
         task = progress.add_task("evaluating", total=n, found=0)
