@@ -440,3 +440,14 @@ def test_chanted_short_quote_and_passive_agent():
     written = next(t for t in doc if t.text == "written")
     source = attribute._subject(doc, attribute.RawSpan("cue", written.i - 1, written.i + 1, 0.9), [])
     assert doc[source.start:source.end].text == "Bruce Springsteen"
+
+
+def test_a_sung_quote_takes_its_own_verb_as_cue():
+    """The tagger tagged the quote but not "singing": the quote's verb of singing is its cue, with
+    the band leader as source, rather than "called", which the parse does not tie to it."""
+    text = ('At his cookout, the band leader called local officials to the stage, singing "It\'s Our '
+            'Time."')
+    linked = _link(text, [("source", "the", "leader"), ("cue", "called", "called"),
+                          ("content", "local", "stage"), ("content", "Q0", "Q1")])
+    assert linked["called"][0] == ["local officials to the stage"]
+    assert linked["singing"] == (['"It\'s Our Time."'], "the band leader")

@@ -570,6 +570,16 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
                 if any(t.pos_ == "VERB" for t in doc[q1.start:q1.end]) and \
                         not any(lo2 <= o.start and o.end <= hi2 for o in contents):
                     best = near
+        if quoted(c) and head >= 0 and (best is None or best_key[0] == 0):
+            # "called the bigwigs to the stage, singing “It's Our Time.”": the quote's own verb of
+            # singing or chanting, which the tagger left untagged, is its cue rather than a cue
+            # the parse does not tie (any speech verb here: train with gold tags 0.9573 -> 0.9570)
+            h = doc[head]
+            if h.pos_ == "VERB" and h.lemma_.lower() in _CHANT_VERBS and \
+                    sent_of[h.i] in c_sents and not any(o.start <= h.i < o.end for o in spans):
+                cues.append(RawSpan("cue", h.i, h.i + 1, 0.5))
+                best, best_key = len(cues) - 1, (-1, False, False, 0)
+                cues_by_para.setdefault(para[h.i], []).append(best)
         if best is not None and best_key[0] == 0 and best_key[2] and quoted(c):
             # a quote with no cue in its sentence continues the paragraph's last quote, whose
             # speaker goes on after a sentence of narration ("He didn't suggest retaliation.")
