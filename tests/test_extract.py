@@ -261,6 +261,20 @@ def test_asked_participle_has_no_source_but_the_answer_does():
     assert said.source is not None and "prime minister" in said.source.text
 
 
+@pytest.mark.parametrize("text", ["Asked what that might look like, Sanders said he would fight on.",
+                                  "Asked a direct question about this, she declined to answer."])
+def test_asked_opening_a_sentence_has_no_source_even_when_tagged_past_tense(text):
+    """The parser tags these "Asked" as past tenses (VBD), not participles: still no source."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()(text)
+    assert doc[0].tag_ == "VBD"  # what makes the case: a VBN is covered by the participle rule
+    assert attribute._sourceless_cue(doc, attribute.RawSpan("cue", 0, 1, 0.9))
+    said = next(t for t in doc if t.lemma_ in ("say", "decline"))
+    assert not attribute._sourceless_cue(doc, attribute.RawSpan("cue", said.i, said.i + 1, 0.9))
+
+
 def test_agentless_passive_cue_takes_no_unrelated_source():
     """Linking alone, on hand-made spans: "was signed" must not take the subject of another verb."""
     from saidwhat import attribute
