@@ -544,7 +544,7 @@ def model_choice() -> tuple[Path, str]:
     Unset, the ensemble runs where the CPU has native bfloat16 units; elsewhere its four networks
     in float32 would take saidwhat below half of spaCy's speed (0.42x against 0.73x for the
     distilled network, one core, README), so the distilled network runs (dev F1 0.759 against
-    0.764). Set ``SAIDWHAT_MODEL=ensemble`` for the same output on every machine."""
+    0.765). Set ``SAIDWHAT_MODEL=ensemble`` for the same output on every machine."""
     import os
 
     fast = MODEL_PATH.parent / "tagger-fast.pt"
