@@ -10,8 +10,10 @@ the parse's time, run over whole batches of articles at once (``Tagger.logprobs_
 and in bfloat16 where the CPU has native units. Trained on PolNeAR's train split by
 ``saidwhat train`` (CPU).
 
-The trained weights ship in ``saidwhat/models/tagger.pt`` (24 MB); ``get_model()`` loads them
-once per process, offline, or returns None when they are absent (the rule-based fallback runs).
+The trained weights ship in ``saidwhat/models/tagger.pt`` (24 MB), with the ensemble distilled
+into one network in ``tagger-fast.pt`` (6 MB), which runs instead on CPUs without native bfloat16
+units (``model_choice``). ``get_model()`` loads the chosen file once per process, offline, or
+returns None when none is installed (the rule-based fallback runs).
 """
 from __future__ import annotations
 
