@@ -218,14 +218,24 @@ def transcript_turns(doc: Doc) -> list:
 _CHANT_VERBS = frozenset({"chant", "sing", "cry", "shout", "scream", "yell", "holler"})
 
 
-def _governor(doc: Doc, sp) -> Optional[Any]:
-    """The token outside the token span ``sp`` that governs its words (quotation marks aside)."""
-    for t in sp:
-        if t.is_punct:
-            continue
-        if not (sp.start <= t.head.i < sp.end):
-            return t.head
-    return None
+def _core(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Tokens ``start:end`` without the punctuation at their edges: the parser often hangs an
+    opening quotation mark on the previous sentence's verb (``... as evasive. ''Candidate ...''``)."""
+    lo, hi = start, end
+    while lo < hi - 1 and doc[lo].is_punct:
+        lo += 1
+    while hi > lo + 1 and doc[hi - 1].is_punct:
+        hi -= 1
+    return lo, hi
+
+
+def _external_head(doc: Doc, start: int, end: int) -> int:
+    """The token outside ``start:end`` that governs it, judged on its core (``_core``): -1 if none."""
+    lo, hi = _core(doc, start, end)
+    for t in doc[lo:hi]:
+        if not (start <= t.head.i < end):
+            return t.head.i
+    return -1
 
 
 def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) -> list:
@@ -252,11 +262,11 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
         if len(words) < 4:
             # a short quote counts only as what is chanted or shouted: chanted "What curfew?"
             # (after "said" or "considered", two or three quoted words are mostly scare quotes)
-            gov = _governor(doc, sp)
-            if not words or gov is None or gov.i in covered or gov.pos_ != "VERB" or \
-                    gov.lemma_.lower() not in _CHANT_VERBS:
+            g = _external_head(doc, sp.start, sp.end)
+            if not words or g < 0 or g in covered or doc[g].pos_ != "VERB" or \
+                    doc[g].lemma_.lower() not in _CHANT_VERBS:
                 continue
-            cue = RawSpan("cue", gov.i, gov.i + 1, 0.5)
+            cue = RawSpan("cue", g, g + 1, 0.5)
             out.append((cue, _subject(doc, cue, [content]), [content], 0.5 if q.balanced else 0.3))
             covered.update(range(sp.start, sp.end))
             continue
@@ -512,25 +522,6 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     for ci, q in enumerate(cues):
         cues_by_para.setdefault(para[q.start], []).append(ci)
 
-    def core(sp: RawSpan) -> tuple[int, int]:
-        """The span without the punctuation at its edges: the parser often hangs an opening
-        quotation mark on the previous sentence's verb (``... as evasive. ''Candidate ...''``)."""
-        lo, hi = sp.start, sp.end
-        while lo < hi - 1 and doc[lo].is_punct:
-            lo += 1
-        while hi > lo + 1 and doc[hi - 1].is_punct:
-            hi -= 1
-        return lo, hi
-
-    def external_head(sp: RawSpan) -> int:
-        """The token outside the span that governs it (-1 if none)."""
-        lo, hi = core(sp)
-        for t in doc[lo:hi]:
-            h = t.head
-            if h.i < sp.start or h.i >= sp.end:
-                return h.i
-        return -1
-
     def quoted(c: RawSpan) -> bool:
         return doc[c.start].is_quote or c.start > 0 and doc[c.start - 1].is_quote
 
@@ -539,9 +530,9 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> lis
     for c in sorted(contents, key=lambda c: c.start):
         best, best_key = None, None
         c_paras = {para[c.start], para[c.end - 1]}
-        lo, hi = core(c)
+        lo, hi = _core(doc, c.start, c.end)
         c_sents = set(range(sent_of[lo], sent_of[hi - 1] + 1))
-        head = external_head(c)
+        head = _external_head(doc, c.start, c.end)
         cand = []
         for p in range(para[c.start] - 1, para[c.end - 1] + 2):
             cand.extend(cues_by_para.get(p, ()))
@@ -783,25 +774,26 @@ def _subject(doc: Doc, cue: RawSpan, contents: list[RawSpan]) -> Optional[RawSpa
                     t.dep_ != "advcl" or t.tag_ in ("VBG", "VBD")):
                 toks = [t.head]
                 break
+    def phrase(tok: Any) -> Optional[RawSpan]:
+        """``tok``'s phrase as a source, unless it is long or overlaps a content."""
+        lo, hi = tok.left_edge.i, tok.right_edge.i + 1
+        if hi - lo > 12 or any(c.start < hi and lo < c.end for c in contents):
+            return None
+        return RawSpan("source", lo, hi, 0.5)
+
     for t in toks:
         for ch in t.children:
             if ch.dep_ == "agent" and not (cue.start <= ch.i < cue.end):
                 # "was written by Springsteen": the agent, not the passive subject
                 obj = [x for x in ch.children if x.dep_ == "pobj"]
-                if obj:
-                    sub = list(obj[0].subtree)
-                    lo, hi = sub[0].i, sub[-1].i + 1
-                    if hi - lo <= 12 and not any(c.start < hi and lo < c.end for c in contents):
-                        return RawSpan("source", lo, hi, 0.5)
+                agent = phrase(obj[0]) if obj else None
+                if agent is not None:
+                    return agent
         for ch in t.children:
             if ch.dep_ in ("nsubj", "nsubjpass") and not (cue.start <= ch.i < cue.end):
-                sub = [x for x in ch.subtree]
-                lo, hi = sub[0].i, sub[-1].i + 1
-                if any(c.start < hi and lo < c.end for c in contents) or hi - lo > 12:
-                    return None
                 if ch.dep_ == "nsubjpass" or ch.tag_ in ("WDT", "EX") or ch.lower_ in ("it", "there", "this", "that"):
                     return None
-                return RawSpan("source", lo, hi, 0.5)
+                return phrase(ch)
     return None
 
 
