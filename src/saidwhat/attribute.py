@@ -9,14 +9,16 @@ parse) gives a weaker but working result.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from spacy.tokens import Doc
 
 from . import quotes as quotes_mod
+from . import tagger
 from .lexicon import SPEECH_VERBS
 from .model import Attribution, Span
+from .tagger import RawSpan
+
 
 def attribution_type(text: str, parts: list[tuple[int, int]], mask: bytearray) -> str:
     """direct / indirect / mixed, as PolNeAR derives it: the share of the content's letters
@@ -49,14 +51,6 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-@dataclass
-class RawSpan:
-    role: str  # "cue" | "source" | "content"
-    start: int  # token indices in the doc, end exclusive
-    end: int
-    score: float = 1.0
-
-
 def block_quotes(text: str, doc: Doc, offset: int = 0) -> tuple[list, bytearray]:
     """The quotations of one parsed block and their character mask."""
     block = text[offset:offset + _doc_len(doc)]
@@ -67,7 +61,6 @@ def block_quotes(text: str, doc: Doc, offset: int = 0) -> tuple[list, bytearray]
 def find_attributions(text: str, doc: Doc, offset: int = 0, tagged: Optional[tuple] = None) -> list[Attribution]:
     """Attributions of one parsed block ``doc`` whose text is ``text[offset:offset+len(doc.text)]``;
     ``tagged`` = (quotes, mask, tagger spans) when the caller tagged the block already (in a batch)."""
-    from . import tagger
     if tagged is not None:
         qs, mask, spans = tagged
         return from_spans(text, doc, offset, spans, qs, mask)

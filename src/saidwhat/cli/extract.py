@@ -142,7 +142,7 @@ def train(
     alpha: float = typer.Option(0.3, help="With --distill-from: weight of the gold tags against the teacher's (1 - alpha)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
-    from ..tagger import train as run_train
+    from ..training import train as run_train
 
     extra = {"teacher": distill_from, "alpha": alpha} if distill_from is not None else {}
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
@@ -156,7 +156,7 @@ def ensemble(
     o_bias: float = typer.Option(0.3, help="The ensemble's outside-tag bias."),
 ) -> None:
     """Put trained taggers (e.g. one `saidwhat train --seed N` run each) together into one ensemble."""
-    from ..tagger import combine
+    from ..training import combine
 
     ens = combine(members, output, o_bias)
     err.print(f"saved {output}: {len(ens.members)} members ({output.stat().st_size / 1e6:.1f} MB)")
