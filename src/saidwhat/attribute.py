@@ -52,8 +52,9 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def block_quotes(text: str, doc: Doc, offset: int = 0) -> tuple[list, bytearray]:
-    """The quotations of one parsed block and their character mask."""
-    block = text[offset:offset + _doc_len(doc)]
+    """The quotations of one parsed block and their character mask, found in the text the parse
+    read (``doc.text``: the block of ``text`` as ``pipeline._clean`` made it, same offsets)."""
+    block = doc.text
     qs = quotes_mod.find_quotes(block)
     return qs, quotes_mod.quote_mask(block, qs)
 
@@ -167,9 +168,12 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list, para: list[int]) -> l
     return [item for item in linked if item[2]]
 
 
+_LABEL_TITLES = frozenset({"MR", "MS", "MRS", "DR", "SEN", "REP", "GOV", "GEN", "SEC", "PRES", "AMB", "LT", "COL", "CAPT"})
+
+
 def transcript_turns(doc: Doc) -> list:
     """Interview transcripts: a paragraph opening with a speaker label in capitals and a colon
-    (``WALLACE: Let's start ...``) is that speaker's turn, and so are the paragraphs after it up
+    (``WALLACE: Let's start ...``, ``MS. PSAKI: ...``) is that speaker's turn, and so are the paragraphs after it up
     to the next label (one content part each; stage directions like ``(CROSSTALK.)`` left out).
     The last turn keeps to its own paragraph: what follows the transcript is the article's."""
     paras = []  # (first token, end) of each paragraph: its tokens less the spaces around them
@@ -191,7 +195,8 @@ def transcript_turns(doc: Doc) -> list:
     for p, (i, end) in enumerate(paras):
         j = i + 1 if doc[i].is_quote else i
         k = j
-        while k < end and k - j < 4 and doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2:
+        while k < end and k - j < 5 and (doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2
+                                         or doc[k].text == "." and k > j and doc[k - 1].text in _LABEL_TITLES):
             k += 1
         if k > j and k < end - 1 and doc[k].text == ":":
             labels.append((p, j, k))
@@ -290,6 +295,45 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
 _DASHES = ("―", "—", "–", "--", "-")
 
 
+_OUTLET_INNER = frozenset({"of", "and", "&", "for", "the", "on", "de"})
+
+
+def _line_label(doc: Doc, colon: int) -> Optional[RawSpan]:
+    """The speaker of a quote after a colon that opens its line: ``Name: “…”``, and the
+    round-up forms ``Name, Outlet: “…”`` and ``Name (Outlet): “…”`` (one paragraph per pundit),
+    whose source is the name. None when the colon does not follow a name at a line start."""
+
+    def starts_line(k: int) -> bool:
+        return k < 0 or "\n" in doc[k].text or "\n" in doc[k].whitespace_ or doc[k].is_space
+
+    def run(k: int, limit: int, inner: frozenset = frozenset()) -> tuple[list, int]:
+        """Capitalised tokens ending at ``k`` (with ``inner`` lower-case words between them)."""
+        toks: list = []
+        while k >= 0 and len(toks) < limit and "\n" not in doc[k].text and not doc[k].is_space and (
+                doc[k].text[:1].isupper() or doc[k].text in (".", "'s") or toks and doc[k].lower_ in inner):
+            toks.insert(0, doc[k])
+            k -= 1
+        while toks and toks[0].lower_ in inner and not toks[0].text[:1].isupper():
+            toks.pop(0)
+            k += 1
+        return toks, k
+
+    def person(k: int) -> Optional[RawSpan]:
+        name, k = run(k, 4)
+        if name and starts_line(k) and all(t.pos_ == "PROPN" for t in name if t.is_alpha):
+            return RawSpan("source", name[0].i, name[-1].i + 1)
+        return None
+
+    if doc[colon].text == "):":  # Name (Outlet):
+        outlet, k = run(colon - 1, 6, _OUTLET_INNER)
+        return person(k - 1) if outlet and k >= 1 and doc[k].text == "(" else None
+    outlet, k = run(colon - 1, 6, _OUTLET_INNER)
+    if outlet and k >= 1 and doc[k].text == ",":  # Name, Outlet:
+        return person(k - 1)
+    name, k = run(colon - 1, 5)
+    return RawSpan("source", name[0].i, name[-1].i + 1) if name and starts_line(k) else None
+
+
 def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
     """Quotes with no cue verb that news formats mark by position: ``“…” ― Name`` and
     ``Name: “…”``. Only quotes no other attribution already covers."""
@@ -323,20 +367,13 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
                 out.append((RawSpan("cue", dash.i, dash.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
                             [RawSpan("content", sp.start, sp.end)], conf))
                 continue
-        # Name: “…” at the start of a line
+        # Name: “…” (or a round-up's "Name, Outlet: “…”") at the start of a line
         before = [t for t in doc[max(0, sp.start - 8):sp.start] if not t.is_quote]
-        colon = next((t for t in reversed(before) if t.text == ":"), None)
+        colon = next((t for t in reversed(before) if t.text in (":", "):")), None)
         if colon is not None and colon.i >= sp.start - 2:
-            k = colon.i - 1
-            name = []
-            while k >= 0 and (doc[k].text[:1].isupper() or doc[k].text in (".", "'s")) and "\n" not in doc[k].text \
-                    and not doc[k].is_space and len(name) < 5:
-                name.insert(0, doc[k])
-                k -= 1
-            starts_line = k < 0 or "\n" in doc[k].text or "\n" in doc[k].whitespace_ or doc[k].is_space
-            if name and starts_line:
-                out.append((RawSpan("cue", colon.i, colon.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
-                            [RawSpan("content", sp.start, sp.end)], conf))
+            source = _line_label(doc, colon.i)
+            if source is not None:
+                out.append((RawSpan("cue", colon.i, colon.i + 1), source, [RawSpan("content", sp.start, sp.end)], conf))
     return out
 
 
