@@ -1,0 +1,325 @@
+"""Roles: reading a role phrase ("Estonia's prime minister", "WHO director-general", "his father")
+into a ``Role``, cleaning role text, and matching a role-noun source against an entity's roles.
+
+A role's modifiers are sorted into what can decide between two people: the office ("prime",
+"foreign"; rank words such as "vice" must agree exactly), the places it is tied to (country names
+and demonyms alike: "US", "American", "United States"), and the organisations ("Kremlin", "WHO",
+"Republican"). Words such as "former" or "new" never decide.
+
+``match`` grades an entity for a role-noun source: ``EXACT`` when every modifier of the source is
+confirmed by the entity's roles ("the US president" / "US President Joe Biden"), ``WEAK`` when
+nothing contradicts but something is unconfirmed ("the US president" / a bare "President Karis"),
+``NONE`` when the heads differ or a modifier contradicts ("the US president" / "Estonian President
+Alar Karis").
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from .entity import Entity, Role
+from .index import is_poss_marker
+from .lexicon import (
+    DETERMINERS, GENERIC_LEADER, LEADER_HEADS, NEUTRAL_MODIFIERS, PERSON_NOUNS, POSS_PRONOUNS,
+    RANK_MODIFIERS, RELATION_GENDER, ROLE_NOUNS, TITLES, place_of,
+)
+
+NONE, WEAK, EXACT = 0, 1, 2
+
+_CUT_WORDS = frozenset("who which that whose whom with since after before when while where because".split())
+_PREPS = frozenset("of for at from in to on with".split())
+_ROLE_HEADS = ROLE_NOUNS | frozenset(RELATION_GENDER)
+_PARTY_WORDS = frozenset("""republican republicans democratic democrat democrats conservative
+conservatives labour liberal liberals green greens libertarian socialist communist tory tories
+independent""".split())
+
+
+def fold(s: str) -> str:
+    return " ".join(s.replace("’", "'").lower().split()).strip(" .,'")
+
+
+def is_role_word(t) -> bool:
+    lw = t.lower_
+    return lw in _ROLE_HEADS or t.lemma_.lower() in _ROLE_HEADS
+
+
+def _role_head_index(words: list) -> Optional[int]:
+    for i in range(len(words) - 1, -1, -1):
+        if is_role_word(words[i]):
+            return i
+    return None
+
+
+def _norm_head(t) -> str:
+    lw = t.lower_
+    if lw in _ROLE_HEADS:
+        return lw
+    lem = t.lemma_.lower()
+    return lem if lem in _ROLE_HEADS else lw
+
+
+def _word_text(t) -> str:
+    """How a word is written in a role: common words lower-case, names and acronyms as given."""
+    if t.text.isupper() and len(t.text) > 1:
+        return t.text
+    if place_of(t.text) or (t.pos_ == "PROPN" and t.lower_ not in TITLES and t.lower_ not in _ROLE_HEADS
+                            and t.lower_ not in _PARTY_WORDS) or t.ent_type_ in ("ORG", "GPE", "NORP"):
+        return t.text
+    return t.text.lower()
+
+
+def split_roles(toks: list) -> list[list]:
+    """A role phrase cut where a role can no longer go on, split at conjunctions into the roles
+    it lists ("Conservative Party leader and Prime Minister" -> two)."""
+    out, cur = [], []
+    for t in toks:
+        if t.text in (",", ";", "(", ")", ":", "—", "–") or t.lower_ in _CUT_WORDS:
+            break
+        if t.lower_ in ("and", "or", "&", "/"):
+            out.append(cur)
+            cur = []
+            continue
+        cur.append(t)
+    out.append(cur)
+    return [c for c in out if c]
+
+
+def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] = None) -> Optional[Role]:
+    """One role from its tokens, or None when the phrase has no role noun at its head.
+
+    ``lookup(tokens)`` maps a possessor ("Biden's", "his") to the entity it names, if known."""
+    parts = split_roles(toks)
+    if not parts:
+        return None
+    words = parts[0]
+    # edges: determiners, punctuation, numbers ("2020 presidential nominee")
+    while words and (words[0].is_punct or words[0].lower_ in DETERMINERS):
+        words = words[1:]
+    # the head is the last role noun before any preposition: "minister of Estonia"
+    first_prep = next((i for i, w in enumerate(words) if w.lower_ in _PREPS and i > 0), len(words))
+    pre = words[:first_prep]
+    head_i = _role_head_index(pre)
+    if head_i is None:
+        return None
+    head = pre[head_i]
+    before, after = pre[:head_i], words[head_i + 1:] if first_prep == head_i + 1 else []
+    # a possessor: "Estonia's", "Biden's", "his", "UC San Diego's"
+    of = None
+    places, orgs, office, org_names = set(), set(), set(), []
+    kept: list = []
+    poss_end = max((i for i, w in enumerate(before) if is_poss_marker(w) or w.lower_ in POSS_PRONOUNS),
+                   default=-1)
+    if poss_end >= 0:
+        owner = before[:poss_end + 1]
+        owner_words = [w for w in owner if not is_poss_marker(w)]
+        before = before[poss_end + 1:]
+        owner_text = " ".join(w.text for w in owner_words)
+        p = place_of(owner_text) if owner_words else ""
+        ent = lookup(owner) if lookup is not None else None
+        if p:
+            places.add(p)
+            kept += owner
+        elif ent is not None and ent.kind == "person":
+            of = ent
+        elif ent is not None and ent.kind == "organisation":
+            orgs.add(fold(ent.name))
+            org_names.append(ent.name)
+            kept += owner
+        elif owner_words and owner_words[-1].lower_ in POSS_PRONOUNS:
+            return None  # "his father" with no known possessor: no role of anyone yet
+        elif owner_words and all(w.pos_ == "PROPN" for w in owner_words):
+            orgs.add(fold(owner_text))
+            org_names.append(owner_text)
+            kept += owner
+    # modifiers before the head
+    i = 0
+    while i < len(before):
+        w = before[i]
+        if any(c.isdigit() for c in w.text) or w.is_punct and w.text != "-":
+            i += 1
+            continue
+        # a multi-word place ("United States", "South Korea") or a proper-noun run (an organisation)
+        if w.pos_ == "PROPN" or w.text[:1].isupper() and w.lower_ not in TITLES and w.lower_ not in _ROLE_HEADS:
+            j = i
+            while j + 1 < len(before) and (before[j + 1].pos_ == "PROPN" or before[j + 1].text[:1].isupper()) \
+                    and before[j + 1].lower_ not in TITLES and before[j + 1].lower_ not in _ROLE_HEADS:
+                j += 1
+            run = before[i:j + 1]
+            text = " ".join(x.text for x in run)
+            p = place_of(text) or (place_of(run[0].text) if len(run) == 1 else "")
+            if p:
+                places.add(p)
+            elif len(run) == 1 and run[0].lower_ in _PARTY_WORDS:
+                orgs.add(run[0].lower_.rstrip("s") if run[0].lower_ != "democratic" else "democrat")
+            else:
+                if lookup is not None:
+                    ent = lookup(run)
+                    if ent is not None and ent.kind == "person":
+                        i = j + 1
+                        continue  # a name inside a role phrase is not the role
+                orgs.add(fold(text))
+                org_names.append(text)
+            kept += run
+            i = j + 1
+            continue
+        lw = w.lower_
+        p = place_of(w.text)
+        if p:
+            places.add(p)
+        elif lw in _PARTY_WORDS:
+            orgs.add(lw.rstrip("s") if lw != "democratic" else "democrat")
+        elif lw in NEUTRAL_MODIFIERS:
+            pass
+        elif w.pos_ in ("ADJ", "NOUN", "PROPN", "VERB", "ADV") or lw in RANK_MODIFIERS or lw in TITLES:
+            office.add(w.lemma_.lower() if w.pos_ == "NOUN" else lw)
+        kept.append(w)
+        i += 1
+    # "of Estonia", "for the Kremlin", "of State"
+    tail: list = []
+    if after and after[0].lower_ in ("of", "for", "at", "to"):
+        np = [t for t in after[1:] if not t.is_punct or t.text == "-"]
+        np_words = [t for t in np if t.lower_ not in DETERMINERS]
+        text = " ".join(t.text for t in np_words)
+        if np_words and not any(c.isdigit() for c in text) and len(np_words) <= 6:
+            p = place_of(text)
+            ent = lookup(np) if lookup is not None else None
+            if p:
+                places.add(p)
+            elif ent is not None and ent.kind == "person" and head.lower_ in RELATION_GENDER:
+                of = ent
+            elif ent is not None and ent.kind == "organisation" or (
+                    np_words[0].text[:1].isupper() and after[0].lower_ in ("for", "at")):
+                orgs.add(fold(ent.name if ent is not None else text))
+                org_names.append(ent.name if ent is not None else text)
+            elif all(t.text[:1].isupper() for t in np_words):
+                office.update(t.lower_ for t in np_words)
+            else:
+                np = []
+            tail = [after[0]] + np if np else []
+    hd = _norm_head(head)
+    words_out = [w for w in kept if not any(c.isdigit() for c in w.text)] + [head] + tail
+    words_out.sort(key=lambda w: w.i)
+    text = "".join(_word_text(w) + w.whitespace_ for w in words_out).strip()
+    text = re.sub(r"\s+(['’]s)\b", r"\1", text)
+    if of is not None:
+        text = f"{of.name}'s {hd}" if not tail else text
+    text = clean_role_text(text)
+    if not text:
+        return None
+    return Role(text=text, head=hd, office=frozenset(office), places=frozenset(places),
+                orgs=frozenset(orgs), of=of, org_names=tuple(org_names))
+
+
+_DEBRIS = re.compile(r"^(his|her|their|its|our|my|your|and|or|but|both|either|the|a|an)\b\s*", re.I)
+
+
+def clean_role_text(text: str) -> str:
+    """A role as a clean noun phrase: no numbers, no conjunction fragments, no possessive
+    debris, no relative clause; "" when nothing role-like remains."""
+    text = " ".join((text or "").split())
+    text = re.split(r"\s*[,;:(]\s*|\s+(?:who|which|that|whose|with)\s+", text, maxsplit=1)[0]
+    prev = None
+    while prev != text:
+        prev = text
+        text = _DEBRIS.sub("", text).strip(" -–—'\"“”‘’.")
+        text = re.sub(r"\s+(and|or|of|for|at|the|to|in|&)$", "", text, flags=re.I)
+    if not text or any(c.isdigit() for c in text) or len(text.split()) > 10:
+        return ""
+    if re.search(r"\b(and|or|&)\b", text, re.I) and not _both_roles(text):
+        return ""
+    words = [w.lower() for w in re.findall(r"[\w'’-]+", text)]
+    if not any(w in _ROLE_HEADS or w.rstrip("s") in _ROLE_HEADS or w in PERSON_NOUNS for w in words):
+        return ""
+    return text
+
+
+def _both_roles(text: str) -> bool:
+    parts = re.split(r"\s+(?:and|or|&)\s+", text)
+    return len(parts) > 1 and all(
+        any(w.lower() in _ROLE_HEADS for w in p.split()) for p in parts)
+
+
+def split_role_texts(text: str) -> list[str]:
+    """A role text that lists several ("leader and prime minister") as its cleaned parts."""
+    parts = re.split(r"\s+(?:and|&)\s+", " ".join(text.split()))
+    if len(parts) > 1 and all(clean_role_text(p) for p in parts):
+        return [clean_role_text(p) for p in parts]
+    t = clean_role_text(text)
+    return [t] if t else []
+
+
+# ---------------------------------------------------------------------------------------------
+# matching a role-noun source to an entity
+
+
+def _soft_in(word: str, words: set) -> bool:
+    return any(word == w or (len(word) >= 4 and len(w) >= 4 and word[:4] == w[:4]) for w in words)
+
+
+def _orgs_agree(a: set, b: set) -> bool:
+    for x in a:
+        for y in b:
+            if x == y or x in y.split() or y in x.split():
+                return True
+            if x.replace(".", "").isalpha() and len(x) >= 2 and "".join(w[0] for w in y.split()
+                                                                        if w not in ("of", "the", "and")) == x:
+                return True
+    return False
+
+
+def match_role(m: Role, r: Role, e: Entity) -> int:
+    """How well an entity's role ``r`` supports the source role ``m``."""
+    generic = m.head in GENERIC_LEADER and m.head != r.head
+    if not (r.head == m.head or (generic and r.head in LEADER_HEADS)):
+        return NONE
+    if not generic:
+        if (m.office & RANK_MODIFIERS) != (r.office & RANK_MODIFIERS):
+            return NONE
+    mo, ro = m.office - RANK_MODIFIERS, r.office - RANK_MODIFIERS
+    weak = False
+    if not generic and mo:
+        if ro and not all(_soft_in(w, ro) for w in mo):
+            return NONE
+        if not ro:
+            weak = True
+    places = set(r.places) | e.places
+    if m.places:
+        if places and not (m.places & places):
+            return NONE
+        if not places:
+            weak = True
+    orgs = set(r.orgs) | e.orgs
+    if m.orgs:
+        if orgs and not _orgs_agree(set(m.orgs), orgs):
+            return NONE
+        if not orgs:
+            weak = True
+    if generic and (weak or not (m.places or m.orgs)):
+        return NONE  # "the leader" alone, or "Russia's leader" with nothing to confirm it
+    return WEAK if weak else EXACT
+
+
+def match(m: Role, e: Entity) -> int:
+    """The best grade any of the entity's own roles gives the source role ``m``."""
+    best = NONE
+    for r in e.roles:
+        if r.of is not None:
+            continue
+        best = max(best, match_role(m, r, e))
+        if best == EXACT:
+            break
+    return best
+
+
+def contradicts(m: Role, e: Entity) -> bool:
+    """Whether the entity's known roles rule out the source role (another office or country)."""
+    if e.kind != "person":
+        return True
+    own = [r for r in e.roles if r.of is None]
+    if m.places and e.places and not (m.places & e.places):
+        return True
+    if not own:
+        return False
+    if any(r.head == m.head or (m.head in GENERIC_LEADER and r.head in LEADER_HEADS) for r in own):
+        return match(m, e) == NONE
+    return False
