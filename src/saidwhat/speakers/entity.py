@@ -43,6 +43,7 @@ class Mention:
     in_quote: bool
     ambiguous: bool = False  # a bare name that could be more than one person
     named: bool = True       # a name (not a role noun or pronoun)
+    namesakes: int = 1       # how many people a bare name could be
 
 
 @dataclass(eq=False)
@@ -66,8 +67,19 @@ class Entity:
 
     # -- name ---------------------------------------------------------------------------------
 
+    _name_cache: tuple = field(default=(), repr=False)
+
     @property
     def name(self) -> str:
+        key = (len(self.forms), self.long_form, self.kind, len(self.members))
+        if self._name_cache and self._name_cache[0] == key:
+            return self._name_cache[1]
+        value = self._name()
+        if self.kind != "group":
+            self._name_cache = (key, value)
+        return value
+
+    def _name(self) -> str:
         if self.kind == "group" and self.members:
             names = [m.name for m in self.members]
             return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -38,12 +38,29 @@ def conjuncts(toks: list, head) -> list[list]:
         return []
     if not any(t.lower_ in _CC or t.dep_ == "cc" and t.lower_ in _CC for t in toks):
         return []
-    heads = sorted([head] + conj, key=lambda t: t.i)
+    # "National Institute of Allergy and Infectious Diseases", "High Court of England and Wales": an
+    # "and" inside one name coordinates nothing
+    def ent_start(t) -> int:
+        if not t.ent_type_:
+            return -1
+        i = t.i
+        while i > 0 and t.doc[i].ent_iob_ == "I":
+            i -= 1
+        return i
+    heads = [head]
+    for c in sorted(conj, key=lambda t: t.i):
+        if ent_start(c) == -1 or all(ent_start(c) != ent_start(h) for h in heads):
+            heads.append(c)
+    if len(heads) < 2:
+        return []
+    heads.sort(key=lambda t: t.i)
     others = {h.i: {x.i for x in h.subtree} for h in heads}
     out = []
     for h in heads:
         own = {x.i for x in h.subtree}
         for o in heads:
+            if o is h:
+                continue
             if o is not h and o.i in own:
                 own -= others[o.i]
         words = [t for t in toks if t.i in own and not (t.dep_ in ("cc", "preconj") or t.lower_ in _CC
@@ -55,8 +72,12 @@ def conjuncts(toks: list, head) -> list[list]:
 
 
 def is_document(head) -> bool:
-    return head is not None and head.pos_ in ("NOUN", "PROPN") and (
-        head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS)
+    """A common noun that names a text ("the report"), not a name ("Page")."""
+    if head is None or head.pos_ != "NOUN":
+        return False
+    if head.text[:1].isupper() and head.i != head.sent.start:
+        return False
+    return head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS
 
 
 def issuer_in_phrase(toks: list, head, entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:

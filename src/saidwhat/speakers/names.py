@@ -135,6 +135,9 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
             j -= 1
             continue
         break
+    # "Constitution Party presidential nominee": the whole organisation name, not its last word
+    while left and left[0].ent_iob_ == "I" and left[0].i > 0 and not doc[left[0].i - 1].is_punct:
+        left.insert(0, doc[left[0].i - 1])
     return left
 
 
@@ -165,6 +168,11 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if not name or not any(c.isalpha() for c in name):
                 continue
             left = _left_titles(doc, ent.start, ent.end)
+            if label in ("ORG", "GPE", "NORP") and not titles and any(
+                    is_role_word(x) and x.lower_ not in ("head", "chief", "leader") for x in left[-3:]) \
+                    and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
+                    and not place_of(" ".join(x.text for x in toks)):
+                label = "PERSON"  # "Independent presidential candidate Brock Pierce" (tagged ORG)
             root = ent.root
             raws.append(RawName(s, e, label, name, left + titles, toks, root, off,
                                 root.dep_ in ("nsubj", "nsubjpass")))
@@ -268,8 +276,8 @@ class NameCollector:
             joined = " ".join(lw)
             # a person's name typed as an organisation: "Trump" (ORG), "La Riva" beside "Gloria La Riva"
             suffix_of_person = any(len(fw) > len(lw) and fw[-len(lw):] == lw for fw in full_words)
-            if joined in full or (r.label != "GPE" and (len(lw) == 1 and lw[0] in lasts or
-                                                       len(lw) > 1 and suffix_of_person)) \
+            if joined in full or (not (r.label == "GPE" and place_of(r.name)) and (
+                    len(lw) == 1 and lw[0] in lasts or len(lw) > 1 and suffix_of_person)) \
                     and not any(w in ORG_NOUNS for w in lw):
                 r.label = "PERSON"
                 persons.append(r)
@@ -315,14 +323,16 @@ class NameCollector:
                     cands = g
             if not cands:
                 cands = [e for e in self.t.persons if e.name.lower() == w]
-            if len(cands) > 1:
+            n = len(cands)
+            if n > 1:
                 decided = decide_namesake(self.ix, cands, r.start, r.titles, lookup=self._lookup_tokens)
                 if decided is not None:
                     cands = [decided]
                 else:
                     cands.sort(key=lambda e: self._recency(e, r.start))
             if cands:
-                self._attach(cands[0], r, ambiguous=len(cands) > 1)
+                m = self._attach(cands[0], r, ambiguous=len(cands) > 1, namesakes=n)
+                m.namesakes = n
             else:
                 e = self.t.new("person")
                 e.last_word = w
@@ -335,7 +345,7 @@ class NameCollector:
             return (0, -max(before))
         return (1, min((m.start for m in e.mentions), default=0))
 
-    def _attach(self, e: Entity, r: RawName, ambiguous: bool = False):
+    def _attach(self, e: Entity, r: RawName, ambiguous: bool = False, namesakes: int = 1):
         e.forms.append((len(r.words), r.name))
         m = self.t.add_mention(e, r.start, r.end, r.subject)
         m.ambiguous = ambiguous
@@ -348,8 +358,8 @@ class NameCollector:
             e.kind_votes["person"] += 3
         if len(r.words) >= 2:
             e.first_words.add(_surname(r.words)[0])
-        if ambiguous:
-            return m
+        if ambiguous or namesakes > 1:
+            return m  # a guess between namesakes lends no role
         role_toks = [t for t in r.titles if t.lower_ not in HONORIFICS]
         if role_toks and any(is_role_word(t) for t in role_toks):
             e.add_role(parse_role(role_toks, self._lookup_tokens))
@@ -516,12 +526,18 @@ def decide_namesake(ix: ArticleIndex, cands: list[Entity], pos: int, titles: lis
             return prev
 
     def clear(m) -> bool:
-        return m.named and not m.ambiguous and m.start != pos
+        return m.named and not m.ambiguous and m.namesakes <= 1 and m.start != pos
 
-    near = [c for c in cands if any(clear(m) and si - 1 <= m.sent <= si and m.start < pos for m in c.mentions)]
+    near = [c for c in cands if any(clear(m) and m.subject and si - 1 <= m.sent <= si and m.start < pos
+                                    for m in c.mentions)]
     if len(near) == 1:
         return near[0]
-    here = [c for c in cands if any(clear(m) and ix.para_of(m.start) == para and m.start < pos
+    # one of them is called by the first name alone ("Hunter"): the bare surname is the other
+    by_first = [c for c in cands if any(clear(m) and ix.text[m.start:m.end].lower() in c.first_words
+                                        for m in c.mentions)]
+    if len(by_first) == len(cands) - 1:
+        return next(c for c in cands if c not in by_first)
+    here = [c for c in cands if any(clear(m) and m.subject and ix.para_of(m.start) == para and m.start < pos
                                     for m in c.mentions)]
     if len(here) == 1:
         return here[0]

@@ -36,6 +36,9 @@ from .names import NameCollector, decide_namesake
 from .roles import EXACT, NONE, WEAK, contradicts, is_role_word, match, parse_role
 
 _POSS_TO_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
+# an interview turn: "((Sara Seager)) ..." or "NG: ..." at the start of a paragraph
+_TURN = re.compile(r"\(\(([^()\n]{1,60})\)\)|([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s")
+_INTERVIEWERS = frozenset("wn wikinews q question interviewer".split())
 AMBIGUOUS = object()
 
 
@@ -145,7 +148,7 @@ class Resolver:
                     e = self.namesake(p, ph, a.source.start, None, False)
                 if e is None and ph is not None:
                     e = self.phrase_entity(a, p, ph, None, None, order)
-                if isinstance(e, Entity) and e not in members:
+                if isinstance(e, Entity) and e not in members and not any(ch.isdigit() for ch in e.name):
                     members.append(e)
             if len(members) > 1:
                 return self.group(members)
@@ -164,6 +167,17 @@ class Resolver:
         lw = head.lower_
         if lw in ("i", "we", "me", "us"):
             return self.first_person(a, order)
+        if lw in ("who", "which", "that") and head.head.dep_ in ("relcl", "acl") and head.head.head.i != head.i:
+            # "..., who said": the noun phrase the clause belongs to
+            ante = head.head.head
+            sub = [t for t in ante.subtree if t.i <= ante.i]
+            e = self.named(sub, ante)
+            if e is AMBIGUOUS:
+                e = self.namesake(sub, ante, self.off_of(ante) + ante.idx, None, False)
+            if e is None and sub:
+                e = self.phrase_entity(a, sub, ante, prev, nxt, order) if ante.lower_ not in (
+                    "who", "which", "that") else None
+            return e if isinstance(e, Entity) else None
         if head.pos_ == "PRON" or lw in PRONOUNS:
             if lw not in PRONOUNS:
                 return None
@@ -198,29 +212,35 @@ class Resolver:
         if e is not None:
             pos = off + head.idx
             m = next((m for m in e.mentions if m.start <= pos < m.end), None)
-            if m is not None and m.ambiguous:
+            if m is not None and (m.ambiguous or m.namesakes > 1):
                 return AMBIGUOUS
             if e.kind == "person" or not (head.lower_ in ORG_DESCRIPTORS):
                 return e
         ids = {t.i for t in toks}
+        titled = head.lower_ in TITLES or is_role_word(head) or head.pos_ == "PROPN"
+        plural = head.tag_ in ("NNS", "NNPS")
         # "President Biden" where the head is inside a compound chain of the entity
-        for t in toks:
-            if t.head.i == head.i and t.dep_ == "compound":
-                c = self.t.entity_at(off, t.i)
-                if c is not None and c.kind == "person":
-                    return c
-        if head.pos_ == "NOUN" or is_role_word(head) or head.lower_ in TITLES:
+        if titled and not plural:
+            for t in toks:
+                if t.head.i == head.i and t.dep_ == "compound":
+                    c = self.t.entity_at(off, t.i)
+                    if c is not None and c.kind == "person":
+                        return c
+        if (head.pos_ == "NOUN" or is_role_word(head) or head.lower_ in TITLES) and not plural:
             # "the president, Joe Biden,", "A Republican Assemblywoman, Jill Tolles"
             for ch in head.children:
-                if ch.dep_ == "appos" and ch.i in ids | {ch.i}:
+                if ch.dep_ == "appos":
                     c = self.t.entity_at(off, ch.i)
                     if c is not None and c.kind in ("person", "organisation"):
                         return c
-            # "UC San Diego's chancellor, Pradeep Khosla": a person named after the role
-            for t in toks:
-                if t.i > head.i:
-                    c = self.t.entity_at(off, t.i)
-                    if c is not None and c.kind == "person" and t.ent_type_ == "PERSON":
+            # "UC San Diego's chancellor, Pradeep Khosla": a person named right after the role
+            if is_role_word(head):
+                rest = [t for t in toks if t.i > head.i]
+                while rest and (rest[0].is_punct or rest[0].lower_ in ("the", "of")):
+                    rest = rest[1:]
+                if rest and rest[0].ent_type_ == "PERSON" and rest[0].head.i in {head.i} | {x.i for x in rest}:
+                    c = self.t.entity_at(off, rest[0].i)
+                    if c is not None and c.kind == "person":
                         return c
         if head.lower_ in ORG_DESCRIPTORS or head.lemma_.lower() in ("agency", "newspaper", "outlet"):
             # "Yonhap news agency", "the Reuters news agency": the name inside
@@ -231,7 +251,12 @@ class Resolver:
                         return c
         if head.text in self.names.acronym_of:
             return self.names.acronym_of[head.text]
-        if head.pos_ == "PROPN" and head.lower_ not in TITLES and not is_role_word(head):
+        if head.text.isupper() and 2 <= len(head.text) <= 4 and len(toks) == 1:
+            e = self.turn_entity(head.text)  # "NG" for Natasha Gownaris, in an interview
+            if e is not None and e.kind == "person":
+                return e
+        if (head.pos_ == "PROPN" or head.text[:1].isupper() and head.pos_ in ("NOUN", "ADJ", "VERB")) \
+                and head.lower_ not in TITLES and not is_role_word(head):
             # a name the NER missed: surname / first name of a known person
             w = head.lower_
             cands = [c for c in self.t.persons if len(c.name.split()) > 1 and (c.last_word == w or w in c.first_words)]
@@ -262,7 +287,9 @@ class Resolver:
     # -- first person, relations, documents, groups ------------------------------------------
 
     def first_person(self, a: Attribution, order: list) -> Optional[Entity]:
-        """I/we: the speaker of the attribution whose content holds this one."""
+        """I/we: the speaker of the attribution whose content holds this one; else, in an interview,
+        the person whose turn it is ("((Sara Seager)) ...", "NG: ..."); else, in a paragraph that a
+        colon introduces ("Bruno Nepumoceno reached the following conclusion:"), the one it names."""
         pos = a.source.start
         outer = None
         for o in order:
@@ -270,6 +297,52 @@ class Resolver:
                 outer = o
         if outer is not None:
             return self.of.get(id(outer))
+        para = self.ix.para_of(pos)
+        for p in range(para, max(-1, para - 30), -1):
+            start = self.ix.para_starts[p]
+            m = _TURN.match(self.text, start)
+            if m:
+                label = (m.group(1) or m.group(2) or "").strip()
+                return self.turn_entity(label)
+        if para > 0:
+            start = self.ix.para_starts[para - 1]
+            prev_text = self.text[start:self.ix.para_starts[para]].rstrip()
+            if prev_text.endswith(":") and not self.ix.in_quote(len(prev_text) + start - 1):
+                last = self.ix.sent_of(start + len(prev_text) - 1)
+                ms = [m for m in self.t.between(self.ix.sent_start(last), start + len(prev_text))
+                      if m.named and m.entity.kind in ("person", "organisation")]
+                subj = [m for m in ms if m.subject]
+                if subj or ms:
+                    return (subj or ms)[0].entity
+        return None
+
+    def _asks(self, label: str) -> bool:
+        """Whether a turn label is the interviewer's: most of its turns are questions."""
+        if not hasattr(self, "_askers"):
+            turns: dict[str, list[bool]] = {}
+            for start in self.ix.para_starts:
+                m = _TURN.match(self.text, start)
+                if m:
+                    end = self.text.find("\n", start)
+                    body = self.text[start:end if end != -1 else len(self.text)].rstrip()
+                    turns.setdefault((m.group(1) or m.group(2) or "").strip(), []).append(body.endswith("?"))
+            self._askers = {k for k, v in turns.items() if sum(v) * 2 >= len(v) and len(v) >= 2}
+        return label in self._askers
+
+    def turn_entity(self, label: str) -> Optional[Entity]:
+        """The entity an interview turn's label names: a name, a surname, or initials ("NG")."""
+        if not label or label.lower() in _INTERVIEWERS or self._asks(label):
+            return None
+        low = label.lower()
+        people = [e for e in self.t.entities if e.kind in ("person", "organisation") and e.forms]
+        for test in (lambda e: e.name.lower() == low,
+                     lambda e: any(f.lower() == low for _, f in e.forms),
+                     lambda e: e.kind == "person" and e.last_word == low,
+                     lambda e: label.isupper() and len(e.name.split()) > 1 and
+                     "".join(w[0] for w in e.name.split() if w[:1].isupper()) == label):
+            hits = [e for e in people if test(e)]
+            if len(hits) == 1:
+                return hits[0]
         return None
 
     def _pending_relations(self) -> None:
@@ -424,7 +497,7 @@ class Resolver:
             first = strip_tokens(first[:cut]) or first
         _, _, name = phrase(self.text, self.off_of(first[0]), first)
         name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
-        if possessed and role is not None:
+        if possessed and role is not None and not plural:
             name = role.text
         lname = name.lower()
         hl = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_

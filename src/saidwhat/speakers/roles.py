@@ -40,7 +40,15 @@ def fold(s: str) -> str:
 
 def is_role_word(t) -> bool:
     lw = t.lower_
-    return lw in _ROLE_HEADS or t.lemma_.lower() in _ROLE_HEADS
+    if not (lw in _ROLE_HEADS or t.lemma_.lower() in _ROLE_HEADS):
+        return False
+    doc = t.doc
+    # a word inside a hyphenated compound is no role: "head-to-head", "father-in-law" aside
+    if t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_:
+        return False
+    if t.i > 0 and doc[t.i - 1].text == "-" and not doc[t.i - 1].whitespace_:
+        return False
+    return True
 
 
 def _role_head_index(words: list) -> Optional[int]:
@@ -102,6 +110,8 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
     if head_i is None:
         return None
     head = pre[head_i]
+    if head.tag_ in ("NNS", "NNPS") and head.lower_ not in ("spokesmen",):
+        return None  # "two teenage chess players": a group the person is part of, not a role
     before, after = pre[:head_i], words[head_i + 1:] if first_prep == head_i + 1 else []
     # a possessor: "Estonia's", "Biden's", "his", "UC San Diego's"
     of = None
@@ -170,8 +180,11 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
             orgs.add(lw.rstrip("s") if lw != "democratic" else "democrat")
         elif lw in NEUTRAL_MODIFIERS:
             pass
-        elif w.pos_ in ("ADJ", "NOUN", "PROPN", "VERB", "ADV") or lw in RANK_MODIFIERS or lw in TITLES:
+        elif w.pos_ in ("ADJ", "NOUN", "PROPN") or lw in RANK_MODIFIERS or lw in TITLES:
             office.add(w.lemma_.lower() if w.pos_ == "NOUN" else lw)
+        elif w.pos_ in ("VERB", "ADV", "NUM", "DET", "PRON", "CCONJ", "ADP"):
+            i += 1
+            continue  # "leading President Trump": not part of the role
         kept.append(w)
         i += 1
     # "of Estonia", "for the Kremlin", "of State"
@@ -217,7 +230,14 @@ def clean_role_text(text: str) -> str:
     """A role as a clean noun phrase: no numbers, no conjunction fragments, no possessive
     debris, no relative clause; "" when nothing role-like remains."""
     text = " ".join((text or "").split())
+    if re.match(r"(?:who|which|that|whose|where|when)\b", text, re.I):
+        return ""
     text = re.split(r"\s*[,;:(]\s*|\s+(?:who|which|that|whose|with)\s+", text, maxsplit=1)[0]
+    # what follows the role noun, unless it is "of/for/at ...": "candidate wearing a facemask"
+    ws = text.split()
+    heads = [i for i, w in enumerate(ws) if w.lower().strip("'’") in _ROLE_HEADS]
+    if heads and heads[-1] + 1 < len(ws) and ws[heads[-1] + 1].lower() not in _PREPS:
+        text = " ".join(ws[:heads[-1] + 1])
     prev = None
     while prev != text:
         prev = text
