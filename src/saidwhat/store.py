@@ -484,7 +484,8 @@ class Store:
                              " (SELECT group_id FROM speaker_members WHERE member_id = ?))")
                 params += [int(speaker), int(speaker)]
             else:
-                name = str(speaker).strip()
+                # aliases are names without their article: "the Kremlin" finds "Kremlin"
+                name = re.sub(r"^(?:the|a|an)\s+", "", str(speaker).strip(), flags=re.I) or str(speaker).strip()
                 like = f"%{name}%"
                 where.append("(a.speaker_id IN (SELECT id FROM speakers WHERE name LIKE ?"
                              " UNION SELECT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE)"

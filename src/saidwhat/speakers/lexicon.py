@@ -43,6 +43,7 @@ spokesman spokeswoman adviser advisor aide manager director coordinator organise
 activist campaigner leader head player coach captain referee athlete champion author writer
 editor reporter analyst expert professor lecturer priest pastor bishop archbishop cardinal pope
 rabbi imam cleric sheikh king queen monarch governor-general premier first-minister
+director-general editor-in-chief commander-in-chief deputy-director vice-chair vice-chairman
 """)
 
 # Relation nouns: a person named through another ("his father", "Biden's son").

@@ -163,8 +163,9 @@ def _roles(texts: list[str]) -> list[str]:
     return out
 
 
-def parse_name(raw: str, kind: str = "other", roles: Optional[list[str]] = None) -> Parsed:
-    """Read one speaker name (as the article gives it) into kind, name and roles."""
+def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> Parsed:
+    """Read one speaker name (as the article gives it) into kind, name and roles. ``kind`` is
+    the article's (``""``: unknown); an article's ``other`` speaker is never a person."""
     roles = _roles([r for r in (roles or []) if r])
     text = " ".join(raw.translate(_APOS).split()).strip(" ,.;:\"'")
     text = re.sub(r"'s$", "", text)

@@ -127,9 +127,10 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
         if t.is_punct and t.text not in (".", "-"):
             break
         attached = ent_start <= t.head.i < ent_end
+        deps = ("compound", "amod", "poss", "case", "npadvmod", "punct")
         if attached and t.dep_ in ("compound", "amod", "nmod", "poss", "case", "det") \
-                or (left and t.head.i == left[0].i and t.dep_ in ("compound", "amod", "poss", "case", "det")) \
-                or (left and t.head.i in {x.i for x in left} and t.dep_ in ("compound", "amod", "poss", "case")) \
+                or (left and t.head.i == left[0].i and t.dep_ in deps + ("det",)) \
+                or (left and t.head.i in {x.i for x in left} and t.dep_ in deps) \
                 or (t.lower_ in TITLES or is_role_word(t)) and attached:
             left.insert(0, t)
             j -= 1
@@ -168,6 +169,15 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if not name or not any(c.isalpha() for c in name):
                 continue
             left = _left_titles(doc, ent.start, ent.end)
+            if label == "PERSON" and not titles:
+                # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
+                while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
+                        left[-1].ent_type_ in ("", "PERSON") and not place_of(left[-1].text) and \
+                        left[-1].i == toks[0].i - 1:
+                    toks = [left.pop()] + toks
+                s, e, name = phrase(ix.text, off, toks)
+                name = re.sub(r"['’]s$", "", name)
+                e = s + len(name)
             if label in ("ORG", "GPE", "NORP") and not titles and any(
                     is_role_word(x) and x.lower_ not in ("head", "chief", "leader") for x in left[-3:]) \
                     and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
@@ -285,8 +295,8 @@ class NameCollector:
             others.append(r)
         persons.sort(key=lambda r: r.start)
         self._acronyms(others)
-        self._persons(persons)
         self._orgs(others)
+        self._persons(persons)
         self._kinds()
 
     # -- people ---------------------------------------------------------------------------------

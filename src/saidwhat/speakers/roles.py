@@ -38,17 +38,24 @@ def fold(s: str) -> str:
     return " ".join(s.replace("’", "'").lower().split()).strip(" .,'")
 
 
+def hyphen_compound(t) -> tuple[int, int, str]:
+    """The hyphen-joined run of tokens around ``t`` ("director - general" -> "director-general"):
+    (first index, last index, lower-case text)."""
+    doc = t.doc
+    a = b = t.i
+    while a >= 2 and doc[a - 1].text == "-" and not doc[a - 2].whitespace_ and not doc[a - 1].whitespace_:
+        a -= 2
+    while b + 2 < len(doc) and doc[b + 1].text == "-" and not doc[b].whitespace_ and not doc[b + 1].whitespace_:
+        b += 2
+    return a, b, "".join(x.lower_ for x in doc[a:b + 1])
+
+
 def is_role_word(t) -> bool:
     lw = t.lower_
-    if not (lw in _ROLE_HEADS or t.lemma_.lower() in _ROLE_HEADS):
-        return False
-    doc = t.doc
-    # a word inside a hyphenated compound is no role: "head-to-head", "father-in-law" aside
-    if t.i + 1 < len(doc) and doc[t.i + 1].text == "-" and not t.whitespace_:
-        return False
-    if t.i > 0 and doc[t.i - 1].text == "-" and not doc[t.i - 1].whitespace_:
-        return False
-    return True
+    a, b, compound = hyphen_compound(t)
+    if a != b:  # "director-general" is a role (its last part stands for it); "head-to-head" is not
+        return t.i == b and compound in _ROLE_HEADS
+    return lw in _ROLE_HEADS or t.lemma_.lower() in _ROLE_HEADS
 
 
 def _role_head_index(words: list) -> Optional[int]:
@@ -59,6 +66,9 @@ def _role_head_index(words: list) -> Optional[int]:
 
 
 def _norm_head(t) -> str:
+    a, b, compound = hyphen_compound(t)
+    if a != b and compound in _ROLE_HEADS:
+        return compound
     lw = t.lower_
     if lw in _ROLE_HEADS:
         return lw
@@ -81,7 +91,7 @@ def split_roles(toks: list) -> list[list]:
     it lists ("Conservative Party leader and Prime Minister" -> two)."""
     out, cur = [], []
     for t in toks:
-        if t.text in (",", ";", "(", ")", ":", "—", "–") or t.lower_ in _CUT_WORDS:
+        if t.text in (",", ";", "(", ")", ":", "—", "–") or t.text in _CUT_WORDS:
             break
         if t.lower_ in ("and", "or", "&", "/"):
             out.append(cur)
@@ -129,9 +139,10 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
         if p:
             places.add(p)
             kept += owner
-        elif ent is not None and ent.kind == "person":
+        elif ent is not None and ent.kind == "person" and (
+                any(f == owner_text for _, f in ent.forms) or head.lower_ in RELATION_GENDER):
             of = ent
-        elif ent is not None and ent.kind == "organisation":
+        elif ent is not None and ent.kind == "organisation" and len(owner_words) == 1:
             orgs.add(fold(ent.name))
             org_names.append(ent.name)
             kept += owner
@@ -162,13 +173,16 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
             elif len(run) == 1 and run[0].lower_ in _PARTY_WORDS:
                 orgs.add(run[0].lower_.rstrip("s") if run[0].lower_ != "democratic" else "democrat")
             else:
-                if lookup is not None:
-                    ent = lookup(run)
-                    if ent is not None and ent.kind == "person":
-                        i = j + 1
-                        continue  # a name inside a role phrase is not the role
-                orgs.add(fold(text))
-                org_names.append(text)
+                ent = lookup(run) if lookup is not None else None
+                if ent is not None and ent.kind == "person" and any(f == text for _, f in ent.forms):
+                    i = j + 1
+                    continue  # a name inside a role phrase is not the role
+                if ent is not None and ent.kind == "organisation":
+                    orgs.add(fold(ent.name))
+                    org_names.append(ent.name)
+                else:
+                    orgs.add(fold(text))
+                    org_names.append(text)
             kept += run
             i = j + 1
             continue
@@ -230,7 +244,7 @@ def clean_role_text(text: str) -> str:
     """A role as a clean noun phrase: no numbers, no conjunction fragments, no possessive
     debris, no relative clause; "" when nothing role-like remains."""
     text = " ".join((text or "").split())
-    if re.match(r"(?:who|which|that|whose|where|when)\b", text, re.I):
+    if re.match(r"(?:[Ww]ho|[Ww]hich|[Tt]hat|[Ww]hose|[Ww]here|[Ww]hen)\b", text):
         return ""
     text = re.split(r"\s*[,;:(]\s*|\s+(?:who|which|that|whose|with)\s+", text, maxsplit=1)[0]
     # what follows the role noun, unless it is "of/for/at ...": "candidate wearing a facemask"
