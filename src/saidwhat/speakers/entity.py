@@ -38,12 +38,13 @@ class Mention:
     start: int
     end: int
     entity: "Entity"
-    subject: bool
+    subject: int             # 2: subject of the main clause, 1: of another clause, 0: no subject
     sent: int
     in_quote: bool
     ambiguous: bool = False  # a bare name that could be more than one person
     named: bool = True       # a name (not a role noun or pronoun)
     namesakes: int = 1       # how many people a bare name could be
+    poss: bool = False       # a possessor ("Hunter Biden's laptop"), not what the sentence is about
 
 
 @dataclass(eq=False)
@@ -189,11 +190,11 @@ class EntityTable:
     def persons(self) -> list[Entity]:
         return [e for e in self.entities if e.kind == "person" and e.forms]
 
-    def add_mention(self, e: Entity, s: int, e_: int, subject: bool, named: bool = True) -> Mention:
+    def add_mention(self, e: Entity, s: int, e_: int, subject: int, named: bool = True, poss: bool = False) -> Mention:
         for m in e.mentions:
             if m.start == s and m.end == e_:
                 return m
-        m = Mention(s, e_, e, subject, self.ix.sent_of(s), self.ix.in_quote(s), named=named)
+        m = Mention(s, e_, e, subject, self.ix.sent_of(s), self.ix.in_quote(s), named=named, poss=poss)
         e.mentions.append(m)
         i = self._bisect.bisect_left(self.starts, s)
         self.starts.insert(i, s)

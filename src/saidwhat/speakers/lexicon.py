@@ -44,6 +44,8 @@ activist campaigner leader head player coach captain referee athlete champion au
 editor reporter analyst expert professor lecturer priest pastor bishop archbishop cardinal pope
 rabbi imam cleric sheikh king queen monarch governor-general premier first-minister
 director-general editor-in-chief commander-in-chief deputy-director vice-chair vice-chairman
+businessman businesswoman billionaire mogul tycoon entrepreneur investor host anchor moderator
+commentator columnist pundit governor-elect mayor-elect
 """)
 
 # Relation nouns: a person named through another ("his father", "Biden's son").

@@ -40,6 +40,25 @@ _POSS_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _ACRONYM_DEF = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z&.\-]{1,11})\s*\)")
 
 
+def subject_level(tok) -> int:
+    """2 for the subject of a sentence's main verb, 1 for another subject, else 0."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return 0
+    return 2 if tok.head.dep_ == "ROOT" else 1
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in title case (headlines), where the NER glues words to names ("Obama Says")."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) >= 4]
+        if len(line.split()) >= 4 and len(line) < 200 and words and \
+                sum(w[0].isupper() for w in words) >= 0.85 * len(words):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
 @dataclass
 class RawName:
     start: int
@@ -50,8 +69,9 @@ class RawName:
     toks: list
     root: object
     off: int
-    subject: bool
+    subject: int
     words: list = field(default_factory=list)
+    poss: bool = False
 
     def __post_init__(self) -> None:
         self.words = self.name.split()
@@ -144,6 +164,9 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
 
 def read_entities(ix: ArticleIndex) -> list[RawName]:
     raws: list[RawName] = []
+    headlines = _title_case_lines(ix.text)
+    capitalised: Optional[set] = None
+    lowered: set = set()
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -161,6 +184,22 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     label = "PERSON"
             toks = _trim_name(toks, label == "PERSON")
             toks = _extend(toks, doc, label)
+            if len(toks) > 1 and label == "PERSON" and any(a <= off + toks[0].idx < b for a, b in headlines):
+                # a headline's capitals say nothing: keep the words written as a name elsewhere
+                if capitalised is None:
+                    capitalised, lowered = _capitalised_elsewhere(ix, headlines)
+                keep = [t.text in capitalised or t.lower_ not in lowered and not t.tag_.startswith("VB")
+                        for t in toks]
+                if not all(keep) and any(keep):
+                    runs, cur = [], []
+                    for t, k in zip(toks, keep):
+                        if k:
+                            cur.append(t)
+                        elif cur:
+                            runs.append(cur)
+                            cur = []
+                    runs.append(cur)
+                    toks = max(runs, key=len)
             if not toks:
                 continue
             s, e, name = phrase(ix.text, off, toks)
@@ -184,8 +223,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     and not place_of(" ".join(x.text for x in toks)):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce" (tagged ORG)
             root = ent.root
-            raws.append(RawName(s, e, label, name, left + titles, toks, root, off,
-                                root.dep_ in ("nsubj", "nsubjpass")))
+            nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+            raws.append(RawName(s, e, label, name, left + titles, toks, root, off, subject_level(root),
+                                poss=nxt is not None and is_poss_marker(nxt) or name != phrase(ix.text, off, toks)[2]))
         # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
         for t in doc:
             if t.dep_ not in ("nsubj", "nsubjpass") or t.ent_type_:
@@ -203,7 +243,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
                 if len(toks) > 1:
                     ps, pe, name = phrase(ix.text, off, toks)
-                    raws.append(RawName(ps, pe, "ORG", name, [], toks, t, off, True))
+                    raws.append(RawName(ps, pe, "ORG", name, [], toks, t, off, subject_level(t)))
                 continue
             if any(x.ent_type_ for x in toks):
                 continue
@@ -212,9 +252,24 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue
             ps, pe, name = phrase(ix.text, off, toks)
             if any(c.isalpha() for c in name):
-                raws.append(RawName(ps, pe, "PERSON", name, titles, toks, t, off, True))
+                raws.append(RawName(ps, pe, "PERSON", name, titles, toks, t, off, subject_level(t)))
     raws.sort(key=lambda r: r.start)
     return raws
+
+
+def _capitalised_elsewhere(ix: ArticleIndex, headlines: list[tuple[int, int]]) -> tuple[set, set]:
+    """Words written capitalised outside headlines (not first in their sentence), and words
+    written in lower case: a headline's "Says" is "says", its "Hillary" a name."""
+    caps, lower = set(), set()
+    for off, doc in ix.blocks:
+        for t in doc:
+            if any(a <= off + t.idx < b for a, b in headlines):
+                continue
+            if t.text[:1].isupper() and not t.is_sent_start:
+                caps.add(t.text)
+            elif t.text[:1].islower():
+                lower.add(t.text)
+    return caps, lower
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,9 +277,14 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
 
 
 def _surname(words: list[str]) -> tuple[str, str]:
-    """(first word, last name word) of a person's name, suffixes aside ("Robert Downey Jr.")."""
+    """(first word, last name word) of a person's name, suffixes aside ("Robert Downey Jr."),
+    folded: lower case, one apostrophe ("O’Neill" = "O'Neill")."""
     ws = [w for w in words if w.lower().rstrip(",") not in NAME_SUFFIXES] or words
-    return ws[0].lower(), ws[-1].lower()
+    return fold_word(ws[0]), fold_word(ws[-1])
+
+
+def fold_word(w: str) -> str:
+    return w.lower().replace("’", "'").replace("‘", "'")
 
 
 def _contains(big: list[str], small: list[str]) -> bool:
@@ -323,16 +383,31 @@ class NameCollector:
             if len(hosts) == 1 and e in self.t.entities:
                 self.t.merge(hosts[0], e)
                 full[key] = hosts[0]
+        # a surname with a title that no full name fits ("Mr. Obama" beside "Michelle Obama") is
+        # a person of its own, found first so that later bare mentions can choose it
+        singles_of: dict[tuple[str, str], Entity] = {}
+        rest = []
         for r in singles:
-            w = r.name.lower()
+            w = fold_word(r.name)
             tg = _title_gender(r.titles)
             cands = [e for e in self.t.persons if len(e.name.split()) > 1 and (e.last_word == w or w in e.first_words)]
+            if tg and cands and not [e for e in cands if e.pronoun_gender() in (tg, None)]:
+                e = singles_of.get((w, tg))
+                if e is None:
+                    e = singles_of[(w, tg)] = self.t.new("person")
+                    e.last_word = w
+                self._attach(e, r)
+            else:
+                rest.append(r)
+        self.singles_of = singles_of
+        for r in rest:
+            w = fold_word(r.name)
+            tg = _title_gender(r.titles)
+            cands = self.candidates(w)
             if tg:
-                g = [e for e in cands if e.pronoun_gender() in (tg, None)]
-                if g:
-                    cands = g
+                cands = [e for e in cands if e.pronoun_gender() in (tg, None)]
             if not cands:
-                cands = [e for e in self.t.persons if e.name.lower() == w]
+                cands = [e for e in self.t.persons if fold_word(e.name) == w]
             n = len(cands)
             if n > 1:
                 decided = decide_namesake(self.ix, cands, r.start, r.titles, lookup=self._lookup_tokens)
@@ -348,6 +423,13 @@ class NameCollector:
                 e.last_word = w
                 self._attach(e, r)
 
+    def candidates(self, word: str) -> list[Entity]:
+        """The people a single name could be: full names with that surname or first name, and
+        people known by that name alone with a title that sets them apart ("Mr. Obama")."""
+        w = fold_word(word)
+        out = [e for e in self.t.persons if len(e.name.split()) > 1 and (e.last_word == w or w in e.first_words)]
+        return out + [e for e in getattr(self, "singles_of", {}).values() if e.last_word == w and e in self.t.entities]
+
     @staticmethod
     def _recency(e: Entity, pos: int) -> tuple:
         before = [m.start for m in e.mentions if m.start < pos]
@@ -357,7 +439,7 @@ class NameCollector:
 
     def _attach(self, e: Entity, r: RawName, ambiguous: bool = False, namesakes: int = 1):
         e.forms.append((len(r.words), r.name))
-        m = self.t.add_mention(e, r.start, r.end, r.subject)
+        m = self.t.add_mention(e, r.start, r.end, r.subject, poss=r.poss)
         m.ambiguous = ambiguous
         self.t.register(e, r.toks, r.off)
         e.kind_votes["person" if r.label == "PERSON" else "organisation"] += 1
@@ -476,7 +558,7 @@ class NameCollector:
                 self.acronym_of[acr] = e
                 by_text[acr.lower()] = e
                 e.long_form = e.long_form or r.name
-            self.t.add_mention(e, r.start, r.end, r.subject)
+            self.t.add_mention(e, r.start, r.end, r.subject, poss=r.poss)
             self.t.register(e, r.toks, r.off)
         # acronyms used before their definition, or tagged as something else: the long form wins
         for acr, e in self.acronym_of.items():
@@ -511,12 +593,13 @@ class NameCollector:
 def decide_namesake(ix: ArticleIndex, cands: list[Entity], pos: int, titles: list,
                     prev: Optional[Entity] = None, thread: bool = False, lookup=None) -> Optional[Entity]:
     """Which of several people a bare name at ``pos`` is ("Biden": Joe or Hunter), or None when
-    nothing decides. In order: the mention's own title (gender, role), the quote thread, a
-    full mention of one of them in the same or previous sentence, in the same paragraph, then
-    salience (one of them named at least twice as often as any other, and at least 3 times)."""
+    nothing decides. In order: the mention's own title (gender, role) or the he/she that follows
+    it, the quote thread, a mention of only one of them in the same or previous sentence, then in
+    the paragraph, then in the two paragraphs before, then salience (named more often, first
+    introduced, with a role of their own rather than as someone's relative: "Biden's son Hunter")."""
     if len(cands) <= 1:
         return cands[0] if cands else None
-    tg = _title_gender(titles)
+    tg = _title_gender(titles) or _gender_after(ix, pos)
     if tg:
         same = [c for c in cands if c.pronoun_gender() == tg]
         if len(same) == 1:
@@ -535,24 +618,54 @@ def decide_namesake(ix: ArticleIndex, cands: list[Entity], pos: int, titles: lis
         if thread or last is not None and ix.para_of(last) == para and si - ix.sent_of(last) <= 1:
             return prev
 
-    def clear(m) -> bool:
-        return m.named and not m.ambiguous and m.namesakes <= 1 and m.start != pos
+    def clear(m) -> bool:  # a mention that says who it is, about that person
+        return m.named and not m.ambiguous and m.namesakes <= 1 and m.start != pos and not m.poss
 
-    near = [c for c in cands if any(clear(m) and m.subject and si - 1 <= m.sent <= si and m.start < pos
+    word = fold_word(ix.text[pos:pos + 40].split()[0].strip(".,;:'’\"")) if ix.text[pos:pos + 40].split() else ""
+
+    def full(m) -> bool:  # "Hunter" alone says nothing about whom "Biden" means
+        return clear(m) and (len(ix.text[m.start:m.end].split()) > 1 or fold_word(ix.text[m.start:m.end]) == word)
+
+    near = [c for c in cands if any(full(m) and m.subject and si - 1 <= m.sent <= si and m.start < pos
                                     for m in c.mentions)]
     if len(near) == 1:
         return near[0]
-    # one of them is called by the first name alone ("Hunter"): the bare surname is the other
-    by_first = [c for c in cands if any(clear(m) and ix.text[m.start:m.end].lower() in c.first_words
-                                        for m in c.mentions)]
-    if len(by_first) == len(cands) - 1:
-        return next(c for c in cands if c not in by_first)
-    here = [c for c in cands if any(clear(m) and m.subject and ix.para_of(m.start) == para and m.start < pos
+    here = [c for c in cands if any(full(m) and ix.para_of(m.start) == para and m.start < pos
                                     for m in c.mentions)]
     if len(here) == 1:
         return here[0]
-    counts = {id(c): sum(1 for m in c.mentions if clear(m)) for c in cands}
-    best = max(cands, key=lambda c: counts[id(c)])
-    if counts[id(best)] >= 3 and all(counts[id(best)] >= 2 * counts[id(c)] for c in cands if c is not best):
+    if not here:
+        recent = [c for c in cands if any(full(m) and para - 2 <= ix.para_of(m.start) <= para and m.start < pos
+                                          for m in c.mentions)]
+        if len(recent) == 1:
+            return recent[0]
+    first = min(cands, key=lambda c: c.first_at())
+
+    def salience(c: Entity) -> int:
+        own = any(r.of is None and r.head for r in c.roles)
+        kin = any(r.of is not None and r.of in cands for r in c.roles)
+        named = sum(1 for m in c.mentions if m.named and not m.ambiguous and m.namesakes <= 1 and m.start != pos)
+        return named + 2 * (c is first) + 2 * own - 2 * kin
+    score = {id(c): salience(c) for c in cands}
+    best = max(cands, key=lambda c: score[id(c)])
+    if all(score[id(best)] >= score[id(c)] + 2 for c in cands if c is not best):
         return best
     return None
+
+
+def _gender_after(ix: ArticleIndex, pos: int) -> Optional[str]:
+    """He/she (his/her) after a name in its own sentence, before any other name: how the article
+    refers to whom the name stands for ("Trump demands ..., yet refuses to explain how his wife")."""
+    end = ix.sent_start(ix.sent_of(pos) + 1)
+    toks = ix.tokens(pos, min(end, pos + 300))
+    for t in toks[1:]:
+        if t.ent_type_ == "PERSON":
+            return None
+        lw = t.lower_
+        if lw in _GENDERED and not ix.in_quote(t.idx):
+            return _GENDERED[lw]
+    return None
+
+
+_GENDERED = {"he": "male", "his": "male", "him": "male", "himself": "male",
+             "she": "female", "her": "female", "hers": "female", "herself": "female"}

@@ -192,7 +192,8 @@ class Resolver:
             return None
         noun = head.lemma_.lower() if head.pos_ == "NOUN" else lw
         possessed = any(c.dep_ == "poss" for c in head.children if c.i < head.i)
-        if (lw in RELATION_GENDER or noun in RELATION_GENDER) and (possessed or noun in FAMILY_NOUNS):
+        singular = head.tag_ not in ("NNS", "NNPS")
+        if (lw in RELATION_GENDER or noun in RELATION_GENDER) and (possessed or noun in FAMILY_NOUNS) and singular:
             e = self.relation(toks, head, noun if noun in RELATION_GENDER else lw, pos)
             if e is not None:
                 return e
@@ -258,8 +259,7 @@ class Resolver:
         if (head.pos_ == "PROPN" or head.text[:1].isupper() and head.pos_ in ("NOUN", "ADJ", "VERB")) \
                 and head.lower_ not in TITLES and not is_role_word(head):
             # a name the NER missed: surname / first name of a known person
-            w = head.lower_
-            cands = [c for c in self.t.persons if len(c.name.split()) > 1 and (c.last_word == w or w in c.first_words)]
+            cands = self.names.candidates(head.text)
             if len(cands) == 1:
                 return cands[0]
             if len(cands) > 1:
@@ -268,7 +268,7 @@ class Resolver:
 
     def namesake(self, toks: list, head, pos: int, prev_e: Optional[Entity], thread: bool) -> Optional[Entity]:
         w = head.lower_
-        cands = [c for c in self.t.persons if len(c.name.split()) > 1 and (c.last_word == w or w in c.first_words)]
+        cands = self.names.candidates(head.text)
         titles = [t for t in toks if t.i < head.i]
         e = decide_namesake(self.ix, cands, pos, titles, prev_e, thread, self.lookup)
         if e is not None:
@@ -482,6 +482,15 @@ class Resolver:
             e = _nearest(graded[WEAK], pos)
             e.add_role(role, votes=0)
             return e
+        # the quote run goes on under another name: "Clinton says ... The Democratic presidential
+        # nominee says ..." (the previous attribution, a named person, in the sentence before)
+        if prev_e is not None and fits(prev_e) and prev_e.forms and prev.source is not None and \
+                0 <= si - self.ix.sent_of(prev.source.start) <= 1:
+            rivals = [m for m in self.t.between(prev.source.end, pos) if m.named and m.subject and not m.in_quote
+                      and m.entity is not prev_e and m.entity.kind == "person"]
+            if not rivals:
+                prev_e.add_role(role, votes=0)
+                return prev_e
         return None
 
     def common_entity(self, toks: list, head, role, plural: bool, indefinite: bool,
@@ -515,8 +524,10 @@ class Resolver:
                     return c
             # "the campaign" / "the ministry": an earlier organisation with that last word
             if kind == "organisation":
+                para = self.ix.para_of(self.off_of(head) + head.idx)
                 for c in reversed(self.t.entities):
-                    if c.kind == "organisation" and c.last_word in (hl, head.lower_) and c.forms:
+                    if c.kind == "organisation" and c.last_word in (hl, head.lower_) and c.forms and any(
+                            0 <= para - self.ix.para_of(m.start) <= 3 for m in c.mentions):
                         return c
         c = self.t.new(kind)
         c.forms.append((len(name.split()), name))

@@ -31,7 +31,15 @@ _PREPS = frozenset("of for at from in to on with".split())
 _ROLE_HEADS = ROLE_NOUNS | frozenset(RELATION_GENDER)
 _PARTY_WORDS = frozenset("""republican republicans democratic democrat democrats conservative
 conservatives labour liberal liberals green greens libertarian socialist communist tory tories
-independent""".split())
+independent gop dem dems""".split())
+_PARTY = {"gop": "republican", "republicans": "republican", "democratic": "democrat", "democrats": "democrat",
+          "dem": "democrat", "dems": "democrat", "conservatives": "conservative", "tories": "tory",
+          "liberals": "liberal", "greens": "green"}
+
+
+def _party(word: str) -> str:
+    w = word.lower()
+    return _PARTY.get(w, w)
 
 
 def fold(s: str) -> str:
@@ -171,7 +179,7 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
             if p:
                 places.add(p)
             elif len(run) == 1 and run[0].lower_ in _PARTY_WORDS:
-                orgs.add(run[0].lower_.rstrip("s") if run[0].lower_ != "democratic" else "democrat")
+                orgs.add(_party(run[0].lower_))
             else:
                 ent = lookup(run) if lookup is not None else None
                 if ent is not None and ent.kind == "person" and any(f == text for _, f in ent.forms):
@@ -191,7 +199,7 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
         if p:
             places.add(p)
         elif lw in _PARTY_WORDS:
-            orgs.add(lw.rstrip("s") if lw != "democratic" else "democrat")
+            orgs.add(_party(lw))
         elif lw in NEUTRAL_MODIFIERS:
             pass
         elif w.pos_ in ("ADJ", "NOUN", "PROPN") or lw in RANK_MODIFIERS or lw in TITLES:
