@@ -202,3 +202,20 @@ def test_store_a_retried_article_clears_its_failure(tmp_path):
         store.add_failure("feed.jsonl:2", "read", "not JSON")
         assert store.add_articles([(a, text_hash(a.text), "feed.jsonl:1")]) == 1
         assert [f["location"] for f in store.failures()] == ["feed.jsonl:2"]
+
+
+def test_store_speaker_directory_is_clean(db):
+    """On the bundled samples: no alias with a coordinating conjunction (a group is no one's alias),
+    no role with a digit or possessive debris, every speaker of a known kind and gender."""
+    import re
+
+    with Store(db, readonly=True) as store:
+        speakers = store.speakers(limit=1000)
+    assert speakers
+    for s in speakers:
+        assert s["kind"] in ("person", "organisation", "group", "other") and s["gender"] in ("female", "male", "unknown")
+        for a in s["aliases"]:
+            assert not re.search(r"\b(and|or|nor)\b|&", a["alias"]), (s["name"], a)
+        for r in s["roles"]:
+            assert not re.search(r"\d", r) and not re.match(r"(his|her|their|its)\b", r, re.I), (s["name"], r)
+        assert (s["kind"] == "group") == bool(s["members"])

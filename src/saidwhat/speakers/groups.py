@@ -71,6 +71,17 @@ def conjuncts(toks: list, head) -> list[list]:
     return out if len(out) > 1 else []
 
 
+# nouns that name the same document ("The court issued its decision ... The ruling said")
+_SAME_DOCUMENT = [frozenset(g.split()) for g in (
+    "ruling decision judgment judgement verdict opinion order", "report study survey analysis findings paper",
+    "statement announcement release communique communiqué declaration", "website site page",
+    "guidelines guideline guidance", "letter memo memorandum email e-mail", "tweet post")]
+
+
+def same_document(lemma: str) -> frozenset:
+    return next((g for g in _SAME_DOCUMENT if lemma in g), frozenset([lemma]))
+
+
 def is_document(head) -> bool:
     """A common noun that names a text ("the report"), not a name ("Page")."""
     if head is None or head.pos_ != "NOUN":
@@ -103,7 +114,8 @@ def issuer_in_article(ix: ArticleIndex, head, pos: int,
                       entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
     """The issuer of an earlier mention of the same document noun, nearest first."""
     lemma = head.lemma_.lower()
-    verb = _DOC_VERBS.get(lemma)
+    nouns = same_document(lemma)
+    verbs = {_DOC_VERBS[n] for n in nouns if n in _DOC_VERBS}
     found = None
     for off, doc in ix.blocks:
         if off > pos:
@@ -113,7 +125,7 @@ def issuer_in_article(ix: ArticleIndex, head, pos: int,
             if at >= pos:
                 break
             e = None
-            if t.lemma_.lower() == lemma and t.pos_ == "NOUN":
+            if t.lemma_.lower() in nouns and t.pos_ == "NOUN":
                 e = issuer_in_phrase(list(t.subtree), t, entity_of)
                 if e is None and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in ISSUE_VERBS:
                     v = t.head
@@ -127,7 +139,7 @@ def issuer_in_article(ix: ArticleIndex, head, pos: int,
                     poss = [c for c in t.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
                     if poss:
                         e = entity_of(poss[0])
-            elif verb and t.lemma_.lower() == verb and t.pos_ == "VERB":
+            elif t.lemma_.lower() in verbs and t.pos_ == "VERB":
                 subj = [c for c in t.children if c.dep_ == "nsubj"]
                 e = entity_of(subj[0]) if subj else None
                 if e is not None and e.kind != "organisation":

@@ -135,12 +135,16 @@ def head_of(toks: list):
     if not toks:
         return None
     ids = {t.i for t in toks}
-    for t in toks:
-        if t.head.i not in ids or t.head.i == t.i:
-            if not t.is_punct:
-                return t
-    content = [t for t in toks if not t.is_punct]
-    return content[-1] if content else None
+    tops = [t for t in toks if (t.head.i not in ids or t.head.i == t.i) and not t.is_punct]
+    # a determiner or preposition the parser hangs outside the phrase is not its head
+    # ("The guidelines state ...", with "The" on "state")
+    content = [t for t in tops if t.pos_ not in ("DET", "ADP", "CCONJ", "PART", "PUNCT")]
+    if content:
+        return content[0]
+    if tops:
+        return tops[0]
+    rest = [t for t in toks if not t.is_punct]
+    return rest[-1] if rest else None
 
 
 def normalise(text: str) -> str:

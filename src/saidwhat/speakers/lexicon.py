@@ -2,6 +2,8 @@
 words, places with their demonyms, and a small first-name lexicon (a prior for pronouns only)."""
 from __future__ import annotations
 
+import re
+
 from ..lexicon import ROLE_NOUNS as _SHARED_ROLE_NOUNS
 
 
@@ -89,7 +91,7 @@ newspaper paper magazine channel station service services club league federation
 corporation airline hospital school college center centre charity society agency tribunal panel
 legislature assembly secretariat directorate command forces guard church mosque museum library
 laboratory lab startup manufacturer maker retailer operator carrier broadcaster outlet publisher
-website site
+website site hotel restaurant store shop factory plant mine port airport studio label
 """) - _words("paper site website")
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
 ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website")
@@ -138,6 +140,15 @@ NEUTRAL_MODIFIERS = _words("""
 former then current incumbent acting interim new outgoing incoming late longtime long-time top senior
 elected newly sitting retiring retired ex once future presumptive presumed likely would-be de-facto
 de facto veteran powerful influential embattled beleaguered controversial popular
+""")
+
+# Words that name a ministry's field in a title ("Interior Minister", "Secretary of State"): the office,
+# not an organisation of its own.
+OFFICE_WORDS = _words("""
+interior foreign defence defense finance health justice home treasury education agriculture energy
+environment transport transportation labour labor trade economy economic culture commerce housing
+security intelligence immigration state war navy army veterans affairs development communications
+information industry tourism sport sports science technology welfare employment fisheries
 """)
 
 THREAD_CUES = _words("add continue conclude elaborate go reiterate insist explain")
@@ -202,6 +213,42 @@ Sri Lanka:Sri Lankan; Maldives:Maldivian; European Union|EU; Vatican|Holy See
 """
 
 
+# Capitals and big cities that tie a sentence to a country ("In Tallinn, President Alar Karis").
+_CITIES = """
+Washington|New York|Los Angeles|Chicago:United States; London:United Kingdom; Moscow:Russia;
+Beijing|Shanghai:China; Tokyo:Japan; Seoul:South Korea; Pyongyang:North Korea; New Delhi|Delhi|Mumbai:India;
+Islamabad:Pakistan; Kabul:Afghanistan; Tehran:Iran; Baghdad:Iraq; Damascus:Syria; Ankara|Istanbul:Turkey;
+Jerusalem|Tel Aviv:Israel; Beirut:Lebanon; Amman:Jordan; Cairo:Egypt; Tripoli|Benghazi:Libya; Tunis:Tunisia;
+Algiers:Algeria; Rabat:Morocco; Riyadh:Saudi Arabia; Doha:Qatar; Abu Dhabi|Dubai:United Arab Emirates;
+Khartoum:Sudan; Addis Ababa:Ethiopia; Nairobi:Kenya; Kampala:Uganda; Kigali:Rwanda; Abuja|Lagos:Nigeria;
+Accra:Ghana; Dakar:Senegal; Pretoria|Johannesburg|Cape Town:South Africa; Harare:Zimbabwe; Kinshasa:Democratic Republic of the Congo;
+Paris:France; Berlin:Germany; Rome:Italy; Madrid|Barcelona:Spain; Lisbon:Portugal; Amsterdam|The Hague:Netherlands;
+Brussels:Belgium; Bern|Geneva|Zurich:Switzerland; Vienna:Austria; Copenhagen:Denmark; Oslo:Norway;
+Stockholm:Sweden; Helsinki:Finland; Reykjavik:Iceland; Tallinn:Estonia; Riga:Latvia; Vilnius:Lithuania;
+Warsaw:Poland; Prague:Czech Republic; Bratislava:Slovakia; Budapest:Hungary; Bucharest:Romania; Sofia:Bulgaria;
+Athens:Greece; Nicosia:Cyprus; Belgrade:Serbia; Zagreb:Croatia; Ljubljana:Slovenia; Sarajevo:Bosnia and Herzegovina;
+Kyiv|Kiev:Ukraine; Minsk:Belarus; Chisinau:Moldova; Tbilisi:Georgia; Yerevan:Armenia; Baku:Azerbaijan;
+Ottawa|Toronto|Montreal:Canada; Mexico City:Mexico; Havana:Cuba; Caracas:Venezuela; Bogota|Bogotá:Colombia;
+Lima:Peru; Brasilia|Brasília|Sao Paulo|São Paulo|Rio de Janeiro:Brazil; Santiago:Chile; Buenos Aires:Argentina;
+Canberra|Sydney|Melbourne:Australia; Wellington|Auckland:New Zealand; Jakarta:Indonesia; Kuala Lumpur:Malaysia;
+Manila:Philippines; Bangkok:Thailand; Hanoi:Vietnam; Taipei:Taiwan; Dhaka:Bangladesh; Kathmandu:Nepal;
+Colombo:Sri Lanka; Yangon|Naypyidaw:Myanmar
+"""
+
+
+def _cities() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for entry in _CITIES.replace("\n", " ").split(";"):
+        names, _, country = entry.strip().partition(":")
+        for n in names.split("|"):
+            if n.strip():
+                out[n.strip().lower()] = country.strip()
+    return out
+
+
+CITY_COUNTRY = _cities()
+
+
 def _places() -> dict[str, str]:
     forms: dict[str, str] = {}
     for entry in _PLACES.replace("\n", " ").split(";"):
@@ -214,6 +261,8 @@ def _places() -> dict[str, str]:
 
 
 PLACE_FORMS = _places()
+_PLACE_WORD = re.compile(r"\b(?:" + "|".join(sorted((re.escape(k) for k in list(PLACE_FORMS) + list(CITY_COUNTRY)
+                                                     if len(k) > 1), key=len, reverse=True)) + r")\b", re.I)
 
 
 def place_of(word: str) -> str:
@@ -225,6 +274,19 @@ def place_of(word: str) -> str:
             w = w[: -len(poss)]
             break
     return PLACE_FORMS.get(w) or PLACE_FORMS.get(w.replace(".", "")) or ""
+
+
+def country_in(text: str) -> set:
+    """The countries a stretch of text names: country names, demonyms, capitals and big cities."""
+    found = set()
+    for m in _PLACE_WORD.finditer(text):
+        w = m.group(0)
+        if not w[:1].isupper():
+            continue  # "us" is no country
+        p = place_of(w) or CITY_COUNTRY.get(w.lower(), "")
+        if p:
+            found.add(p)
+    return found
 
 
 # First names: a weak prior for he/she when the article says nothing; never a speaker's gender.

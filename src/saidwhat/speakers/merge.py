@@ -281,6 +281,12 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
     by_article: dict[int, list[Local]] = defaultdict(list)
     for loc in locals_:
         by_article[loc.article_id].append(loc)
+        # a lone surname the NER took for an organisation ("Biden said ...") is a person when the
+        # collection knows people by that surname and nothing in the name says organisation
+        p = loc.parsed
+        if p.kind == "organisation" and len(p.name.split()) == 1 and fold(p.name) in full_by_surname \
+                and not _is_org([p.name]):
+            loc.parsed = Parsed("person", p.name, surname=fold(p.name), roles=p.roles)
 
     for loc in locals_:
         p = loc.parsed
@@ -337,6 +343,8 @@ def clean_alias(alias: str, name: str, kind: str) -> str:
     a = _ALIAS_CUT.split(a, maxsplit=1)[0]
     a = re.sub(r"'s$", "", a).strip()
     toks = _strip_determiners(_tokens(a))
+    if any(fold(t) in CONJUNCTIONS for t in toks):
+        return ""  # "Biden and Harris", "Trump and his supporters": a group, no one's name
     # trailing lower-case words are no part of a name ("Nancy Pelosi yesterday")
     while len(toks) > 1 and not _capitalised(toks[-1]) and fold(toks[-1]) not in PARTICLES:
         toks = toks[:-1]

@@ -36,12 +36,16 @@ _INSTITUTIONS = frozenset("university college institute school hospital campus a
 _ORG_NAME_END = re.compile(r"(news|times|post|press|media|tv|radio|bank|corp|inc|ltd|llc|group|party|"
                            r"agency|ministry|council|union|league|network|foundation|institute|university)$",
                            re.I)
+_ROYAL = frozenset("king queen prince princess duke duchess pope emperor empress sultan emir sheikh".split())
 _POSS_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _ACRONYM_DEF = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z&.\-]{1,11})\s*\)")
 
 
 def subject_level(tok) -> int:
-    """2 for the subject of a sentence's main verb, 1 for another subject, else 0."""
+    """2 for the subject of a sentence's main verb, 1 for another subject, else 0 (a conjunct
+    shares its head's: "Anna Berg and Erik Berg run the bakery")."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
     if tok.dep_ not in ("nsubj", "nsubjpass"):
         return 0
     return 2 if tok.head.dep_ == "ROOT" else 1
@@ -228,7 +232,12 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                                 poss=nxt is not None and is_poss_marker(nxt) or name != phrase(ix.text, off, toks)[2]))
         # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
         for t in doc:
-            if t.dep_ not in ("nsubj", "nsubjpass") or t.ent_type_:
+            if t.ent_type_:
+                continue
+            # "A company spokeswoman, Ana Ruiz, said": a name in apposition to a role the NER missed
+            appos = t.dep_ == "appos" and t.pos_ == "PROPN" and (
+                is_role_word(t.head) or t.head.lemma_.lower() in PERSON_NOUNS)
+            if t.dep_ not in ("nsubj", "nsubjpass") and not appos:
                 continue
             org = t.lower_ in ORG_NOUNS
             if t.pos_ != "PROPN" and not org:
@@ -252,7 +261,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue
             ps, pe, name = phrase(ix.text, off, toks)
             if any(c.isalpha() for c in name):
-                raws.append(RawName(ps, pe, "PERSON", name, titles, toks, t, off, subject_level(t)))
+                raws.append(RawName(ps, pe, "PERSON", name, titles, toks, t, off,
+                                    subject_level(t.head if appos else t)))
     raws.sort(key=lambda r: r.start)
     return raws
 
@@ -450,6 +460,9 @@ class NameCollector:
             e.kind_votes["person"] += 3
         if len(r.words) >= 2:
             e.first_words.add(_surname(r.words)[0])
+        elif r.titles and r.titles[-1].lower_ in _ROYAL:  # "Princess Anne", "Pope Francis"
+            titled = f"{r.titles[-1].text} {r.name}"
+            e.forms.append((2, titled))
         if ambiguous or namesakes > 1:
             return m  # a guess between namesakes lends no role
         role_toks = [t for t in r.titles if t.lower_ not in HONORIFICS]
@@ -640,6 +653,8 @@ def decide_namesake(ix: ArticleIndex, cands: list[Entity], pos: int, titles: lis
         if len(recent) == 1:
             return recent[0]
     first = min(cands, key=lambda c: c.first_at())
+    if any(c is not first and ix.sent_of(c.first_at()) == ix.sent_of(first.first_at()) for c in cands):
+        first = None  # introduced together: neither is the article's first
 
     def salience(c: Entity) -> int:
         own = any(r.of is None and r.head for r in c.roles)

@@ -30,7 +30,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
     FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, INDEFINITE, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS,
-    PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES,
+    PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
 )
 from .names import NameCollector, decide_namesake
 from .roles import EXACT, NONE, WEAK, contradicts, is_role_word, match, parse_role
@@ -198,7 +198,7 @@ class Resolver:
             if e is not None:
                 return e
         if groups.is_document(head) and not is_role_word(head):
-            return self.document(toks, head, pos)
+            return self.document(a, toks, head, pos)
         return self.role_or_common(a, toks, head, prev, nxt, pos)
 
     # -- names ------------------------------------------------------------------------------
@@ -395,11 +395,23 @@ class Resolver:
         self.common.append(c)
         return c
 
-    def document(self, toks: list, head, pos: int) -> Optional[Entity]:
-        e = groups.issuer_in_phrase(toks, head, self.entity_of_token) or \
-            groups.issuer_in_article(self.ix, head, pos, self.entity_of_token)
+    def document(self, a: Attribution, toks: list, head, pos: int) -> Optional[Entity]:
+        def issuer(tok) -> Optional[Entity]:  # a name, or an organisation noun ("the state court")
+            e = self.entity_of_token(tok)
+            if e is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in ORG_NOUNS:
+                sub = [t for t in tok.subtree if t.i <= tok.i]
+                e = self.common_entity(sub, tok, None, tok.tag_ == "NNS", False, False)
+            return e
+        e = groups.issuer_in_phrase(toks, head, issuer) or groups.issuer_in_article(self.ix, head, pos, issuer)
         if e is not None:
             return e
+        # "the hotel's website": the organisation the possessor stands for, named or not
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+        if owner is not None:
+            sub = [t for t in owner.subtree if t.tag_ != "POS" and t.text not in ("'s", "’s")]
+            e = self.phrase_entity(a, sub, owner, None, None, [])
+            if e is not None and e.kind in ("organisation", "person"):
+                return e
         noun = head.lemma_.lower()
         words = groups.document_name([t for t in toks if t.i <= head.i])
         name = " ".join(t.text for t in words) or head.text
@@ -478,8 +490,11 @@ class Resolver:
                 self.ix.sent_of(nxt.source.start) - si <= 3:
             nxt_e.add_role(role)
             return nxt_e
-        if graded[WEAK]:
-            e = _nearest(graded[WEAK], pos)
+        # a weak match (a bare title) only where nothing around its name ties it to another
+        # country: "In Tallinn, President Alar Karis ..." never takes "the US president"
+        weak = [e for e in graded[WEAK] if not (role.places and self._elsewhere(e, role.places))]
+        if weak:
+            e = _nearest(weak, pos)
             e.add_role(role, votes=0)
             return e
         # the quote run goes on under another name: "Clinton says ... The Democratic presidential
@@ -492,6 +507,15 @@ class Resolver:
                 prev_e.add_role(role, votes=0)
                 return prev_e
         return None
+
+    def _elsewhere(self, e: Entity, places: frozenset) -> bool:
+        """Whether the sentences that name ``e`` name countries, none of them ``places``."""
+        found: set = set()
+        for m in e.mentions:
+            if m.named:
+                si = self.ix.sent_of(m.start)
+                found |= country_in(self.text[self.ix.sent_start(si):self.ix.sent_start(si + 1)])
+        return bool(found) and not (found & places)
 
     def common_entity(self, toks: list, head, role, plural: bool, indefinite: bool,
                       possessed: bool) -> Optional[Entity]:
@@ -558,8 +582,10 @@ class Resolver:
             a.speaker = self._speakers.get(id(e)) if e is not None else None
         return out
 
-    def speaker_of(self, e: Entity) -> Speaker:
+    def speaker_of(self, e: Entity, refresh: bool = True) -> Speaker:
         sp = self._speakers.get(id(e)) or self._extra.get(id(e))
+        if sp is not None and not refresh:
+            return sp  # the article's speakers do not change once resolved
         if sp is None:
             sp = Speaker(id="", name=e.name or "", kind=e.kind)  # type: ignore[arg-type]
             (self._speakers if e.used else self._extra)[id(e)] = sp
@@ -585,7 +611,7 @@ class Resolver:
         ms = [m for m in self.t.mentions if m.start < end and start < m.end]
         if ms:
             best = max(ms, key=lambda m: (min(end, m.end) - max(start, m.start), -(m.end - m.start)))
-            return self.speaker_of(best.entity)
+            return self.speaker_of(best.entity, refresh=False)
         toks = self.ix.tokens(start, end)
         head = head_of(toks)
         if head is None:
@@ -599,7 +625,7 @@ class Resolver:
             role = parse_role([t for t in toks if t.i <= head.i] + _of_phrase(toks, head), self.lookup)
             if role is not None and role.of is None:
                 e = self.role_entity(_NO_ATTRIBUTION, role, start, None, None)
-        return self.speaker_of(e) if isinstance(e, Entity) else None
+        return self.speaker_of(e, refresh=False) if isinstance(e, Entity) else None
 
 
 _NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))

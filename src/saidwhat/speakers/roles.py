@@ -20,8 +20,8 @@ from typing import Callable, Optional
 from .entity import Entity, Role
 from .index import is_poss_marker
 from .lexicon import (
-    DETERMINERS, GENERIC_LEADER, LEADER_HEADS, NEUTRAL_MODIFIERS, PERSON_NOUNS, POSS_PRONOUNS,
-    RANK_MODIFIERS, RELATION_GENDER, ROLE_NOUNS, TITLES, place_of,
+    CITY_COUNTRY, DETERMINERS, GENERIC_LEADER, LEADER_HEADS, NEUTRAL_MODIFIERS, OFFICE_WORDS, PERSON_NOUNS,
+    POSS_PRONOUNS, RANK_MODIFIERS, RELATION_GENDER, ROLE_NOUNS, TITLES, place_of,
 )
 
 NONE, WEAK, EXACT = 0, 1, 2
@@ -88,6 +88,8 @@ def _word_text(t) -> str:
     """How a word is written in a role: common words lower-case, names and acronyms as given."""
     if t.text.isupper() and len(t.text) > 1:
         return t.text
+    if t.lower_ in OFFICE_WORDS:
+        return t.text.lower()
     if place_of(t.text) or (t.pos_ == "PROPN" and t.lower_ not in TITLES and t.lower_ not in _ROLE_HEADS
                             and t.lower_ not in _PARTY_WORDS) or t.ent_type_ in ("ORG", "GPE", "NORP"):
         return t.text
@@ -168,7 +170,8 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
             i += 1
             continue
         # a multi-word place ("United States", "South Korea") or a proper-noun run (an organisation)
-        if w.pos_ == "PROPN" or w.text[:1].isupper() and w.lower_ not in TITLES and w.lower_ not in _ROLE_HEADS:
+        if (w.pos_ == "PROPN" or w.text[:1].isupper()) and w.lower_ not in TITLES and w.lower_ not in _ROLE_HEADS \
+                and w.lower_ not in NEUTRAL_MODIFIERS and w.lower_ not in RANK_MODIFIERS:
             j = i
             while j + 1 < len(before) and (before[j + 1].pos_ == "PROPN" or before[j + 1].text[:1].isupper()) \
                     and before[j + 1].lower_ not in TITLES and before[j + 1].lower_ not in _ROLE_HEADS:
@@ -178,6 +181,12 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
             p = place_of(text) or (place_of(run[0].text) if len(run) == 1 else "")
             if p:
                 places.add(p)
+            elif all(x.lower_ in OFFICE_WORDS for x in run):
+                office.update(x.lower_ for x in run)  # "Interior Minister"
+            elif all(x.ent_type_ in ("GPE", "LOC") for x in run):
+                c = CITY_COUNTRY.get(text.lower())  # "Ottawa MP": a place, not an organisation
+                if c:
+                    places.add(c)
             elif len(run) == 1 and run[0].lower_ in _PARTY_WORDS:
                 orgs.add(_party(run[0].lower_))
             else:
@@ -216,10 +225,12 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
         np_words = [t for t in np if t.lower_ not in DETERMINERS]
         text = " ".join(t.text for t in np_words)
         if np_words and not any(c.isdigit() for c in text) and len(np_words) <= 6:
-            p = place_of(text)
+            p = place_of(text) or CITY_COUNTRY.get(text.lower(), "")
             ent = lookup(np) if lookup is not None else None
             if p:
                 places.add(p)
+            elif all(t.ent_type_ in ("GPE", "LOC") for t in np_words):
+                pass  # "mayor of Eastport": a place, no organisation
             elif ent is not None and ent.kind == "person" and head.lower_ in RELATION_GENDER:
                 of = ent
             elif ent is not None and ent.kind == "organisation" or (
@@ -252,8 +263,9 @@ def clean_role_text(text: str) -> str:
     """A role as a clean noun phrase: no numbers, no conjunction fragments, no possessive
     debris, no relative clause; "" when nothing role-like remains."""
     text = " ".join((text or "").split())
-    if re.match(r"(?:[Ww]ho|[Ww]hich|[Tt]hat|[Ww]hose|[Ww]here|[Ww]hen)\b", text):
-        return ""
+    if re.match(r"(?:[Ww]ho|[Ww]hich|[Tt]hat|[Ww]hose|[Ww]here|[Ww]hen|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y)\b",
+                text):
+        return ""  # a relative clause, or someone's relative ("his wife") whose someone is not said
     text = re.split(r"\s*[,;:(]\s*|\s+(?:who|which|that|whose|with)\s+", text, maxsplit=1)[0]
     # what follows the role noun, unless it is "of/for/at ...": "candidate wearing a facemask"
     ws = text.split()
