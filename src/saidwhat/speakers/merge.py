@@ -190,7 +190,7 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
         return Parsed("other", text, roles=roles)
     role_toks, name_toks = _name_run(toks)
     titled = any(_is_title(t) for t in role_toks)
-    if kind == "organisation" or (kind != "person" and _is_org(toks)
+    if kind == "organisation" or (kind == "" and _is_org(toks)
                                   and not (name_toks and titled and not _is_org(name_toks))):
         return Parsed("organisation", " ".join(toks), roles=roles)
     role = " ".join(role_toks).strip(" ,")
@@ -292,8 +292,10 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
         p = loc.parsed
         k = (loc.article_id, loc.local_id)
         if p.kind in ("organisation", "other"):
-            if p.name and any(_capitalised(t) for t in p.name.split()) and not (
-                    p.kind == "other" and not all(_capitalised(t) for t in p.name.split())):
+            words = _strip_determiners(p.name.split())
+            # "the government", "authorities in the United Kingdom" are no one in particular
+            if words and _capitalised(words[0]) and not (
+                    p.kind == "other" and not all(_capitalised(t) for t in words)):
                 keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
             continue
         if p.kind != "person":

@@ -26,7 +26,7 @@ from typing import Optional
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
-    DETERMINERS, HONORIFICS, HONORIFICS_FEMALE, HONORIFICS_MALE, GENDERED_NOUNS, NAME_DESCRIPTORS,
+    FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, HONORIFICS_FEMALE, HONORIFICS_MALE, GENDERED_NOUNS, NAME_DESCRIPTORS,
     NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, place_of,
 )
 from .roles import EXACT, is_role_word, match, parse_role
@@ -36,6 +36,7 @@ _INSTITUTIONS = frozenset("university college institute school hospital campus a
 _ORG_NAME_END = re.compile(r"(news|times|post|press|media|tv|radio|bank|corp|inc|ltd|llc|group|party|"
                            r"agency|ministry|council|union|league|network|foundation|institute|university)$",
                            re.I)
+_FIRST_NAMES = MALE_NAMES | FEMALE_NAMES  # only to find where a name starts, never a gender
 _ROYAL = frozenset("king queen prince princess duke duchess pope emperor empress sultan emir sheikh".split())
 _POSS_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _ACRONYM_DEF = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z&.\-]{1,11})\s*\)")
@@ -180,6 +181,15 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             while toks and (toks[0].lower_ in DETERMINERS or toks[0].is_punct):
                 toks = toks[1:]
             titles: list = []
+            # "Vermont Bernie Sanders" (ORG): a name that starts at a first name, after a place
+            k = next((i for i, x in enumerate(toks) if i > 0 and x.lower_ in _FIRST_NAMES), None)
+            if k is not None and len(toks) - k >= 2 and all(_is_name_token(x) for x in toks[k:]) and \
+                    not any(x.lower_ in ORG_NOUNS for x in toks) and all(x.text[:1].isupper() for x in toks[:k]):
+                titles, toks, label = toks[:k], toks[k:], "PERSON"
+            # "IM Dorsa Derakhshani": a short title in capitals before a full name
+            if label == "PERSON" and len(toks) >= 3 and toks[0].text.isupper() and len(toks[0].text) <= 3 \
+                    and toks[0].text.isalpha():
+                titles, toks = titles + toks[:1], toks[1:]
             if label in ("PERSON", "ORG", "NORP"):
                 t_, rest = _split_titles(toks)
                 if t_ and (label == "PERSON" or sum(_is_name_token(x) for x in rest) >= 2
@@ -211,6 +221,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             e = s + len(name)
             if not name or not any(c.isalpha() for c in name):
                 continue
+            if len(toks) == 1 and (toks[0].tag_ in ("VBG", "VBD", "VBN") or toks[0].lower_.endswith("ing")
+                                   and toks[0].is_sent_start):
+                continue  # "Quoting ..." at the start of a sentence is no one
             left = _left_titles(doc, ent.start, ent.end)
             if label == "PERSON" and not titles:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
@@ -475,8 +488,11 @@ class NameCollector:
         """"Joe Biden, the US president," and "the US president, Joe Biden,"; "X of the WHO"."""
         root = r.root
         name_ids = {t.i for t in r.toks}
+        first, last = min(name_ids), max(name_ids)
         for ch in root.children:
-            if ch.dep_ == "appos" and ch.i not in name_ids:
+            # an apposition right after the name ("Joe Biden, the US president,"), not one the parser
+            # hangs on it from the far side of the sentence
+            if ch.dep_ == "appos" and ch.i not in name_ids and 0 < ch.left_edge.i - last <= 2:
                 toks = [t for t in ch.subtree]
                 if ch.pos_ == "NOUN":
                     self._apposition(e, toks, r.off, False)
@@ -491,7 +507,9 @@ class NameCollector:
 
                         name = org.name if org is not None else objs[0].text
                         e.add_role(Role(text="", head="", orgs=frozenset([name.lower()]), org_names=(name,)))
-        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i not in name_ids:
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i not in name_ids \
+                and 0 < first - root.head.i <= 2 + len([t for t in root.head.subtree if root.head.i < t.i < first
+                                                        and t.i not in name_ids]):
             h = root.head
             toks = [t for t in h.subtree if not (root.left_edge.i <= t.i <= root.right_edge.i)]
             toks = [t for t in toks if t.i <= h.i]
@@ -593,7 +611,7 @@ class NameCollector:
                     v["organisation"] += 3
             if e.gender_votes:
                 v["person"] += 2
-            if e.kind == "person" and v["organisation"] > v["person"] and not e.roles:
+            if e.kind == "person" and v["organisation"] > v["person"] and (not e.roles or v["organisation"] > v["person"] + 2):
                 e.kind = "organisation"
             elif e.kind == "organisation" and v["person"] > v["organisation"] + 1:
                 e.kind = "person"

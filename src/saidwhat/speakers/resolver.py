@@ -535,8 +535,8 @@ class Resolver:
         lname = name.lower()
         hl = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
         is_role = is_role_word(head) and not plural
-        if hl in ORG_NOUNS or head.lower_ in ORG_NOUNS:
-            kind = "organisation"
+        if (hl in ORG_NOUNS or head.lower_ in ORG_NOUNS) and (not plural or hl in ("authority", "police")):
+            kind = "organisation"  # "the ministry", "the authorities"; "religious groups" are "other"
         elif is_role or hl in PERSON_NOUNS or head.lower_ in PERSON_NOUNS or is_role_word(head):
             kind = "other" if plural else "person"
         else:

@@ -170,10 +170,12 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
             i += 1
             continue
         # a multi-word place ("United States", "South Korea") or a proper-noun run (an organisation)
-        if (w.pos_ == "PROPN" or w.text[:1].isupper()) and w.lower_ not in TITLES and w.lower_ not in _ROLE_HEADS \
+        if (w.pos_ == "PROPN" or w.ent_type_ in ("ORG", "GPE", "NORP") or place_of(w.text)
+                or w.text.isupper() and len(w.text) >= 2 and w.text.isalpha()) \
+                and w.lower_ not in TITLES and w.lower_ not in _ROLE_HEADS \
                 and w.lower_ not in NEUTRAL_MODIFIERS and w.lower_ not in RANK_MODIFIERS:
             j = i
-            while j + 1 < len(before) and (before[j + 1].pos_ == "PROPN" or before[j + 1].text[:1].isupper()) \
+            while j + 1 < len(before) and (before[j + 1].pos_ == "PROPN" or before[j + 1].ent_type_ in ("ORG", "GPE")) \
                     and before[j + 1].lower_ not in TITLES and before[j + 1].lower_ not in _ROLE_HEADS:
                 j += 1
             run = before[i:j + 1]
