@@ -149,6 +149,7 @@ interior foreign defence defense finance health justice home treasury education 
 environment transport transportation labour labor trade economy economic culture commerce housing
 security intelligence immigration state war navy army veterans affairs development communications
 information industry tourism sport sports science technology welfare employment fisheries
+shadow emergencies emergency
 """)
 
 THREAD_CUES = _words("add continue conclude elaborate go reiterate insist explain")

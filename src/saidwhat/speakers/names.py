@@ -335,6 +335,7 @@ class NameCollector:
         self.ix, self.t = ix, table
         self.acronym_of: dict[str, Entity] = {}
         self.pending_relations: list[tuple] = []  # (entity, noun, possessive pronoun, position)
+        self._relations_later: list[tuple] = []   # (entity, role tokens, role read too early)
 
     def lookup(self, toks: list) -> Optional[Entity]:
         """The entity a token span names (its last name token's entity), if any."""
@@ -407,14 +408,24 @@ class NameCollector:
                 self.t.merge(hosts[0], e)
                 full[key] = hosts[0]
         # a surname with a title that no full name fits ("Mr. Obama" beside "Michelle Obama") is
-        # a person of its own, found first so that later bare mentions can choose it
+        # a person of its own, found first so that later bare mentions can choose it; so is the
+        # relative in "Biden's son Hunter Biden"
         singles_of: dict[tuple[str, str], Entity] = {}
         rest = []
         for r in singles:
             w = fold_word(r.name)
             tg = _title_gender(r.titles)
             cands = [e for e in self.t.persons if len(e.name.split()) > 1 and (e.last_word == w or w in e.first_words)]
-            if tg and cands and not [e for e in cands if e.pronoun_gender() in (tg, None)]:
+            if self._relative_of_namesake(r, w):
+                # the relative is the one other person of that name, if the article names one
+                named_next = [e for e in cands if any(0 < m.start - r.end <= 40 for m in e.mentions)]
+                others = [e for e in cands if e not in named_next]
+                if len(others) == 1:
+                    self._attach(others[0], r)
+                    continue
+                tg = tg or "?"
+                cands = []
+            if tg and (not cands and tg == "?" or cands and not [e for e in cands if e.pronoun_gender() in (tg, None)]):
                 e = singles_of.get((w, tg))
                 if e is None:
                     e = singles_of[(w, tg)] = self.t.new("person")
@@ -423,6 +434,11 @@ class NameCollector:
             else:
                 rest.append(r)
         self.singles_of = singles_of
+        for e, toks, early in self._relations_later:
+            role = parse_role(toks, self._lookup_tokens)
+            if role is not None and role.of is not None and role.of is not e:
+                e.roles = [r for r in e.roles if r is not early]
+                e.add_role(role, votes=0)
         for r in rest:
             w = fold_word(r.name)
             tg = _title_gender(r.titles)
@@ -445,6 +461,19 @@ class NameCollector:
                 e = self.t.new("person")
                 e.last_word = w
                 self._attach(e, r)
+
+    def _relative_of_namesake(self, r: RawName, w: str) -> bool:
+        """"Biden's son Hunter Biden": the possessor is another Biden than the one it names."""
+        if not r.poss:
+            return False
+        doc = r.toks[-1].doc
+        i = r.toks[-1].i + 1
+        while i < len(doc) and (doc[i].tag_ == "POS" or doc[i].text in ("'s", "’s", "'", "’")):
+            i += 1
+        if i >= len(doc) or doc[i].lemma_.lower() not in RELATION_GENDER:
+            return False
+        rest = [t for t in doc[i + 1:i + 5] if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"]
+        return len(rest) >= 2 and fold_word(rest[-1].text) == w
 
     def candidates(self, word: str) -> list[Entity]:
         """The people a single name could be: full names with that surname or first name, and
@@ -480,7 +509,11 @@ class NameCollector:
             return m  # a guess between namesakes lends no role
         role_toks = [t for t in r.titles if t.lower_ not in HONORIFICS]
         if role_toks and any(is_role_word(t) for t in role_toks):
-            e.add_role(parse_role(role_toks, self._lookup_tokens))
+            role = parse_role(role_toks, self._lookup_tokens)
+            if role is not None and role.head in RELATION_GENDER and role.of is None:
+                # "Biden's son Hunter Biden": whose son is known once every name is read
+                self._relations_later.append((e, role_toks, role))
+            e.add_role(role)
         self._appositions(e, r)
         return m
 
@@ -537,6 +570,8 @@ class NameCollector:
                     if g:
                         e.gender_votes[g] += 2
             return
+        if role.head in RELATION_GENDER and role.of is None:
+            self._relations_later.append((e, toks, role))
         e.add_role(role)
         e.kind_votes["person"] += 2
         st = strip_tokens(toks)
@@ -661,6 +696,11 @@ def decide_namesake(ix: ArticleIndex, cands: list[Entity], pos: int, titles: lis
                                     for m in c.mentions)]
     if len(near) == 1:
         return near[0]
+    # one of them is named as the other's relative ("Biden's son Hunter Biden"): the bare surname is
+    # the other, unless a sentence around says otherwise (above)
+    kin = [c for c in cands if any(r.of is not None and r.of in cands and r.of is not c for r in c.roles)]
+    if len(kin) == len(cands) - 1:
+        return next(c for c in cands if c not in kin)
     here = [c for c in cands if any(full(m) and ix.para_of(m.start) == para and m.start < pos
                                     for m in c.mentions)]
     if len(here) == 1:

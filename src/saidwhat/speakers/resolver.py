@@ -243,6 +243,15 @@ class Resolver:
                     c = self.t.entity_at(off, rest[0].i)
                     if c is not None and c.kind == "person":
                         return c
+                # "the communications director for the Trump campaign, Tim Murtaugh,"; "President of
+                # Ukraine Volodymyr Zelenskyy"
+                for t in toks:
+                    if t.i > head.i and (t.ent_type_ == "PERSON" or self.t.entity_at(off, t.i) is not None) and (
+                            t.head.i == head.i and t.dep_ in ("appos", "npadvmod", "dep")
+                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ == "of"):
+                        c = self.t.entity_at(off, t.i)
+                        if c is not None and c.kind == "person":
+                            return c
         if head.lower_ in ORG_DESCRIPTORS or head.lemma_.lower() in ("agency", "newspaper", "outlet"):
             # "Yonhap news agency", "the Reuters news agency": the name inside
             for t in toks:
@@ -492,7 +501,10 @@ class Resolver:
             return nxt_e
         # a weak match (a bare title) only where nothing around its name ties it to another
         # country: "In Tallinn, President Alar Karis ..." never takes "the US president"
-        weak = [e for e in graded[WEAK] if not (role.places and self._elsewhere(e, role.places))]
+        para = self.ix.para_of(pos)
+        window = 1 if role.places or role.orgs else 3  # "the president of Turkey": only close by
+        weak = [e for e in graded[WEAK] if not (role.places and self._elsewhere(e, role.places))
+                and any(m.named and 0 <= para - self.ix.para_of(m.start) <= window for m in e.mentions)]
         if weak:
             e = _nearest(weak, pos)
             e.add_role(role, votes=0)

@@ -20,13 +20,14 @@ from typing import Callable, Optional
 from .entity import Entity, Role
 from .index import is_poss_marker
 from .lexicon import (
-    CITY_COUNTRY, DETERMINERS, GENERIC_LEADER, LEADER_HEADS, NEUTRAL_MODIFIERS, OFFICE_WORDS, PERSON_NOUNS,
+    CITY_COUNTRY, DETERMINERS, FEMALE_NAMES, GENERIC_LEADER, MALE_NAMES, LEADER_HEADS, NEUTRAL_MODIFIERS, OFFICE_WORDS, PERSON_NOUNS,
     POSS_PRONOUNS, RANK_MODIFIERS, RELATION_GENDER, ROLE_NOUNS, TITLES, place_of,
 )
 
 NONE, WEAK, EXACT = 0, 1, 2
 
 _CUT_WORDS = frozenset("who which that whose whom with since after before when while where because".split())
+_FIRST_NAMES = MALE_NAMES | FEMALE_NAMES  # where a name starts, never a gender
 _PREPS = frozenset("of for at from in to on with".split())
 _ROLE_HEADS = ROLE_NOUNS | frozenset(RELATION_GENDER)
 _PARTY_WORDS = frozenset("""republican republicans democratic democrat democrats conservative
@@ -189,6 +190,9 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
                 c = CITY_COUNTRY.get(text.lower())  # "Ottawa MP": a place, not an organisation
                 if c:
                     places.add(c)
+            elif not any(x.ent_type_ in ("ORG", "NORP", "FAC", "PERSON") or x.text.isupper() and len(x.text) >= 2
+                         for x in run) and (lookup is None or lookup(run) is None):
+                office.update(x.lower_ for x in run)  # "Chief Technical Officer": title case, no name
             elif len(run) == 1 and run[0].lower_ in _PARTY_WORDS:
                 orgs.add(_party(run[0].lower_))
             else:
@@ -225,6 +229,13 @@ def parse_role(toks: list, lookup: Optional[Callable[[list], Optional[Entity]]] 
     if after and after[0].lower_ in ("of", "for", "at", "to"):
         np = [t for t in after[1:] if not t.is_punct or t.text == "-"]
         np_words = [t for t in np if t.lower_ not in DETERMINERS]
+        # "President of Ukraine Volodymyr Zelenskyy": the place, not the name after it
+        for k in range(len(np_words) - 1, 0, -1):
+            if place_of(" ".join(t.text for t in np_words[:k])) and any(
+                    t.ent_type_ == "PERSON" or t.lower_ in _FIRST_NAMES for t in np_words[k:]):
+                np_words = np_words[:k]
+                np = [t for t in np if t.i <= np_words[-1].i]
+                break
         text = " ".join(t.text for t in np_words)
         if np_words and not any(c.isdigit() for c in text) and len(np_words) <= 6:
             p = place_of(text) or CITY_COUNTRY.get(text.lower(), "")
