@@ -36,10 +36,20 @@ class ArticleIndex:
                     self.sent_starts.append(s.start_char + off)
             except Exception:  # no sentence boundaries: one sentence per block
                 self.sent_starts.append(off)
+        # the text the parse read: a line break that only wraps a line is a space there
+        # (``layout.soften_line_breaks``), and no paragraph break
+        read = text
+        if self.blocks and "\n" in text:
+            chars = list(text)
+            for off, doc in self.blocks:
+                t = doc.text
+                if len(t) <= len(chars) - off:
+                    chars[off:off + len(t)] = t
+            read = "".join(chars)
         # a paragraph break always starts a sentence
-        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", text)]
+        self.para_starts = [0] + [m.end() for m in re.finditer(r"\n\s*", read)]
         self.sent_starts = sorted(set(self.sent_starts) | set(self.para_starts))
-        self.quote = self._quote_mask(text)
+        self.quote = self._quote_mask(read)
 
     @staticmethod
     def _quote_mask(text: str) -> bytearray:

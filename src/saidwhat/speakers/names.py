@@ -245,12 +245,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                                 poss=nxt is not None and is_poss_marker(nxt) or name != phrase(ix.text, off, toks)[2]))
         # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
         for t in doc:
-            if t.ent_type_:
+            dep = t.dep_
+            if dep not in ("nsubj", "nsubjpass", "appos") or t.ent_type_:
                 continue
             # "A company spokeswoman, Ana Ruiz, said": a name in apposition to a role the NER missed
-            appos = t.dep_ == "appos" and t.pos_ == "PROPN" and (
+            appos = dep == "appos" and t.pos_ == "PROPN" and (
                 is_role_word(t.head) or t.head.lemma_.lower() in PERSON_NOUNS)
-            if t.dep_ not in ("nsubj", "nsubjpass") and not appos:
+            if dep == "appos" and not appos:
                 continue
             org = t.lower_ in ORG_NOUNS
             if t.pos_ != "PROPN" and not org:

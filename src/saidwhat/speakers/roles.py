@@ -61,6 +61,10 @@ def hyphen_compound(t) -> tuple[int, int, str]:
 
 def is_role_word(t) -> bool:
     lw = t.lower_
+    doc, i = t.doc, t.i
+    hyphen = (i + 1 < len(doc) and doc[i + 1].text == "-") or (i > 0 and doc[i - 1].text == "-")
+    if not hyphen:
+        return lw in _ROLE_HEADS or t.lemma_.lower() in _ROLE_HEADS
     a, b, compound = hyphen_compound(t)
     if a != b:  # "director-general" is a role (its last part stands for it); "head-to-head" is not
         return t.i == b and compound in _ROLE_HEADS
