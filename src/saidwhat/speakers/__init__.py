@@ -4,7 +4,8 @@ Rule-based, over the spaCy parse and entities the pipeline already made (no seco
 coreference model). One module per step:
 
 - ``names``: named mentions, canonical names ("Kaja Kallas", "University of California, San
-  Diego", "World Health Organization" for "WHO"), person or organisation by evidence, namesakes;
+  Diego", "World Health Organization" for "WHO"), person or organisation by evidence;
+- ``namesakes``: which of two people a bare surname is ("Biden": Joe or Hunter);
 - ``roles``: role phrases ("Estonia's prime minister") and how a role-noun source matches them;
 - ``pronouns``: he/she/they/it by gender, number, salience and the quote thread;
 - ``groups``: coordinated sources ("Biden and Harris") and documents ("the report");

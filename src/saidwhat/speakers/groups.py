@@ -33,10 +33,19 @@ def conjuncts(toks: list, head) -> list[list]:
     if head is None:
         return []
     ids = {t.i for t in toks}
+    if not any(t.lower_ in _CC for t in toks):
+        return []
     conj = [c for c in head.conjuncts if c.i in ids]
     if not conj:
-        return []
-    if not any(t.lower_ in _CC or t.dep_ == "cc" and t.lower_ in _CC for t in toks):
+        # the parser hung the coordination below the head ("Ratcliffe and FBI director Christopher
+        # Wray", with "Ratcliffe" on "director"): cut at a top-level "and" between two names
+        ccs = [t for t in toks if t.lower_ in _CC and t.ent_iob_ == "O" and t.i > toks[0].i]
+        if len(ccs) == 1 and any(c.dep_ == "conj" and c.i in ids for t in toks for c in t.children):
+            left = [t for t in toks if t.i < ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
+            right = [t for t in toks if t.i > ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
+            if left and right and (left[-1].pos_ == "PROPN" or left[-1].ent_type_) and \
+                    (right[-1].pos_ == "PROPN" or right[-1].ent_type_):
+                return [left, right]
         return []
     # "National Institute of Allergy and Infectious Diseases", "High Court of England and Wales": an
     # "and" inside one name coordinates nothing

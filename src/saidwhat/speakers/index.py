@@ -159,3 +159,8 @@ def head_of(toks: list):
 
 def normalise(text: str) -> str:
     return _WS.sub(" ", text).strip()
+
+
+def fold_word(w: str) -> str:
+    """A name word compared across mentions: lower case, one apostrophe ("O’Neill" = "O'Neill")."""
+    return w.lower().replace("’", "'").replace("‘", "'")

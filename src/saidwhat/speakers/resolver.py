@@ -32,7 +32,8 @@ from .lexicon import (
     FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, INDEFINITE, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS,
     PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
 )
-from .names import NameCollector, decide_namesake
+from .names import NameCollector
+from .namesakes import decide_namesake
 from .roles import EXACT, NONE, WEAK, contradicts, is_role_word, match, parse_role
 
 _POSS_TO_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
