@@ -77,6 +77,8 @@ stockholm oslo helsinki copenhagen dublin lisbon bern geneva hong-kong taipei ha
 jakarta bangkok nairobi pretoria abuja caracas havana brasilia doha beirut amman gaza
 """.split())
 
+PERSON_WORDS = frozenset("people man men woman women others everyone someone many some all most".split())
+
 _APOS = str.maketrans({"’": "'", "‘": "'"})
 
 
@@ -293,9 +295,11 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
         k = (loc.article_id, loc.local_id)
         if p.kind in ("organisation", "other"):
             words = _strip_determiners(p.name.split())
-            # "the government", "authorities in the United Kingdom" are no one in particular
+            # "the government", "authorities in the United Kingdom", "People" (first in its
+            # sentence) are no one in particular
             if words and _capitalised(words[0]) and not (
-                    p.kind == "other" and not all(_capitalised(t) for t in words)):
+                    p.kind == "other" and (not all(_capitalised(t) for t in words)
+                                           or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS))):
                 keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
             continue
         if p.kind != "person":
