@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
 AttributionType = Literal["direct", "indirect", "mixed"]
-SpeakerKind = Literal["person", "organisation", "other"]
+SpeakerKind = Literal["person", "organisation", "group", "document", "other"]
+Gender = Literal["female", "male", "unknown"]
 ATTRIBUTION_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
-SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "other")
+SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "group", "document", "other")
+GENDERS: tuple[str, ...] = ("female", "male", "unknown")
 
 
 def _has_surrogates(text: str) -> bool:
@@ -59,10 +61,16 @@ def _span_or_none(text: str, value: Any) -> Optional[Span]:
 
 @dataclass
 class Speaker:
-    """A person or organisation that speaks in an article.
+    """A person, organisation, group or document that speaks in an article.
 
     ``name`` is the fullest form the article gives ("Kaja Kallas"), ``mentions`` the spans that
     refer to it ("Kallas", "she", "the prime minister"), ``roles`` the role nouns seen with it.
+    ``kind``: ``person``, ``organisation``, ``group`` (a coordinated source: "Biden and Harris";
+    ``members`` lists the ids of its members), ``document`` ("the report", when the article does
+    not say who issued it) or ``other`` (unnamed plural people: "officials"). ``gender`` is how
+    the article refers to a person (pronouns, titles, gendered nouns), never a guess from a first
+    name: ``female``, ``male`` or ``unknown``. ``organisation`` and ``country``: what the article
+    ties the speaker to ("Kremlin spokesman" -> Kremlin; "Estonian prime minister" -> Estonia).
     """
 
     id: str
@@ -70,16 +78,32 @@ class Speaker:
     kind: SpeakerKind = "person"
     mentions: list[Span] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    gender: Gender = "unknown"
+    organisation: Optional[str] = None
+    country: Optional[str] = None
+    members: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "kind": self.kind,
-                "mentions": [m.to_list() for m in self.mentions], "roles": list(self.roles)}
+        d: dict[str, Any] = {"id": self.id, "name": self.name, "kind": self.kind,
+                             "mentions": [m.to_list() for m in self.mentions], "roles": list(self.roles),
+                             "gender": self.gender}
+        if self.organisation is not None:
+            d["organisation"] = self.organisation
+        if self.country is not None:
+            d["country"] = self.country
+        if self.members:
+            d["members"] = list(self.members)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], text: str = "") -> "Speaker":
+        """Also reads speakers stored before ``gender``/``organisation``/``country``/``members``
+        existed (they take their defaults)."""
         return cls(id=str(d.get("id", "")), name=d["name"], kind=d.get("kind", "person"),
                    mentions=[Span.of(text, s, e) for s, e in d.get("mentions", [])],
-                   roles=list(d.get("roles", [])))
+                   roles=list(d.get("roles", [])), gender=d.get("gender") or "unknown",
+                   organisation=d.get("organisation"), country=d.get("country"),
+                   members=[str(m) for m in d.get("members") or []])
 
 
 @dataclass
