@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/throughput.py [--limit N] [--processes N] [--rounds R] [--data FILE]
     .venv/bin/python bench/throughput.py --profile 20     # cProfile saidwhat's own time instead
+    .venv/bin/python bench/throughput.py --stance         # also extract_many(..., stance=True)
 
 Texts: ../shared/data/polnear/dev.jsonl when present, else the bundled samples
 (src/saidwhat/samples/news.jsonl). Words are whitespace-split tokens. Runs alternate (spaCy,
@@ -51,15 +52,24 @@ def run_spacy(nlp, texts: list[str], batch_size: int, processes: int) -> float:
     return time.perf_counter() - t
 
 
-def run_saidwhat(items: list[dict], batch_size: int, processes: int) -> float:
+STANCE_COUNTS: dict[str, int] = {}
+
+
+def run_saidwhat(items: list[dict], batch_size: int, processes: int, stance: bool = False) -> float:
     import saidwhat
 
     errors: list[str] = []
     t = time.perf_counter()
-    for _ in saidwhat.extract_many(items, batch_size=batch_size, n_process=processes,
-                                   on_error=lambda i, e: errors.append(f"{i}: {e!r}")):
-        pass
+    n_att = n_tgt = content_words = 0
+    for art in saidwhat.extract_many(items, batch_size=batch_size, n_process=processes,
+                                     on_error=lambda i, e: errors.append(f"{i}: {e!r}"), stance=stance):
+        if stance:
+            n_att += len(art.attributions)
+            n_tgt += sum(len(a.targets or []) for a in art.attributions)
+            content_words += sum(len(a.content.text.split()) for a in art.attributions)
     elapsed = time.perf_counter() - t
+    if stance:
+        STANCE_COUNTS.update(attributions=n_att, targets=n_tgt, content_words=content_words)
     if errors:
         print(f"  ({len(errors)} articles failed, e.g. {errors[0]})")
     return elapsed
@@ -106,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=1, help="n_process for both pipelines")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=2, help="timed runs of each pipeline (alternating)")
+    ap.add_argument("--stance", action="store_true",
+                    help="also time extract_many(..., stance=True) (targets and their stance)")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="instead of timing, cProfile extract_many on the first N articles")
     args = ap.parse_args(argv)
@@ -135,9 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     # warm up both (first-call allocations, lazily loaded models)
     run_spacy(nlp, texts[:4], args.batch_size, 1)
     run_saidwhat(items[:4], args.batch_size, 1)
+    if args.stance:
+        from saidwhat.stance import net as stance_net
+
+        run_saidwhat(items[:4], args.batch_size, 1, stance=True)
+        print(f"stance model: {stance_net.MODEL_PATH.name}, float32")
     print(f"peak RSS after loading both pipelines: {peak_rss_mb()[0]:.0f} MiB")
 
-    spacy_times, said_times = [], []
+    spacy_times, said_times, stance_times = [], [], []
     for r in range(args.rounds):
         ts = run_spacy(nlp, texts, args.batch_size, args.processes)
         spacy_times.append(ts)
@@ -145,9 +162,21 @@ def main(argv: list[str] | None = None) -> int:
         tw = run_saidwhat(items, args.batch_size, args.processes)
         said_times.append(tw)
         print(f"  round {r + 1}: saidwhat {tw:7.2f} s  {words / tw:8.0f} words/s", flush=True)
+        if args.stance:
+            tx = run_saidwhat(items, args.batch_size, args.processes, stance=True)
+            stance_times.append(tx)
+            print(f"  round {r + 1}: + stance {tx:7.2f} s  {words / tx:8.0f} words/s", flush=True)
 
     spacy_rate = words / statistics.median(spacy_times)
     said_rate = words / statistics.median(said_times)
+    if args.stance:
+        stance_rate = words / statistics.median(stance_times)
+        print(f"saidwhat with stance=True:        {stance_rate:8.0f} words/s (median of {args.rounds}); "
+              f"{STANCE_COUNTS}")
+        print(f"ratio saidwhat with stance / spaCy: {stance_rate / spacy_rate:6.2f}; "
+              f"with / without stance: {stance_rate / said_rate:.2f}")
+        paired = [ts / tx for ts, tx in zip(spacy_times, stance_times)]
+        print(f"per-round ratios with stance: {', '.join(f'{x:.2f}' for x in paired)}")
     own, children = peak_rss_mb()
     print(f"\nspaCy ({SPACY_MODEL}, nlp.pipe): {spacy_rate:8.0f} words/s (median of {args.rounds})")
     print(f"saidwhat (extract_many):          {said_rate:8.0f} words/s (median of {args.rounds})")
