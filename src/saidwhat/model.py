@@ -110,7 +110,7 @@ class Target:
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "mentions": [m.to_list() for m in self.mentions],
                 "mention_texts": [m.text for m in self.mentions], "stance": self.stance,
-                "probability": self.probability}
+                "probability": round(float(self.probability), 4) if self.probability is not None else None}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], text: str = "") -> "Target":

@@ -176,7 +176,7 @@ class StanceNet:
                     _, _, tgt = self.batch([items[i] for _, i in part])
                     n = tgt.shape[1]
                     logits = self.top(h[sel][:, :n], att[sel][:, :n], tgt)
-                    out[[i for _, i in part]] = torch.softmax(logits.float(), dim=-1).double().numpy()
+                    out[[i for _, i in part]] = torch.softmax(logits.double(), dim=-1).numpy()
         return out
 
     # -- files ---------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def score(articles: Iterable[Article], net: Optional[StanceNet] = None, batch_si
     for (t, _, _), p in zip(jobs, probs):
         k = int(p.argmax())
         t.stance = LABELS[k]
-        t.probability = float(p[k])
+        t.probability = round(float(p[k]), 4)
 
 
 def annotate(article: Article, blocks: list, stance: bool = True, net: Optional[StanceNet] = None) -> Article:

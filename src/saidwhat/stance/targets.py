@@ -53,6 +53,8 @@ rebels insurgents militants protesters demonstrators separatists troops forces s
 allies enemies opponents critics voters workers immigrants migrants refugees democrats
 republicans conservatives liberals
 """.split())
+# descriptions that only stand for another entity: a target only when the article ties them
+ANAPHORIC = frozenset("country nation state republic kingdom".split())
 ROLE_NOUNS = frozenset("""
 president prime minister chancellor premier leader king queen secretary senator governor mayor
 ambassador chairman chairwoman spokesman spokeswoman general chief commander candidate
@@ -283,6 +285,8 @@ class _Finder:
                 self.entities.append(ent)
                 add(m, ent)
                 continue
+            if m.head in ANAPHORIC:
+                continue  # "the country" with nothing to tie it to: no target
             key = "desc:" + m.text.lower()
             ent = by_key.get(key)
             if ent is None:
@@ -298,7 +302,11 @@ class _Finder:
             for ent in self.entities:
                 if ent.speaker is not None or (ent.kind == "person") != (sp.kind == "person"):
                     continue
-                hit = any(s <= m.start and m.end <= e for m in ent.mentions for s, e in spans)
+                # the entity is the speaker mention or its head ("Prime Minister Kaja Kallas"),
+                # not a word inside it ("critics of U.S. policy")
+                hit = any(s <= m.start and m.end <= e and
+                          not self.text[m.end:e].strip(" '’s").strip()
+                          for m in ent.mentions for s, e in spans)
                 same = sp.name in ent.forms or (ent.kind == "person" and any(
                     len(f.split()) == 1 and f in sp.name.split() for f in ent.forms))
                 if hit or same:
@@ -430,13 +438,14 @@ class _Finder:
                 if ent not in order:
                     order.append(ent)
                 found.setdefault(id(ent), []).append((s, e))
-        out = []
+        merged: dict[tuple[str, str], set] = {}  # two entities under one name are one target
         for ent in order:
             if a.speaker is not None and ent.speaker is a.speaker:
                 continue  # self-reference
-            spans = sorted(set(found[id(ent)]))
-            out.append(Target(name=ent.name, kind=ent.kind,  # type: ignore[arg-type]
-                              mentions=[Span.of(self.text, s, e) for s, e in spans]))
+            merged.setdefault((ent.name, ent.kind), set()).update(found[id(ent)])
+        out = [Target(name=name, kind=kind,  # type: ignore[arg-type]
+                      mentions=[Span.of(self.text, s, e) for s, e in sorted(spans)])
+               for (name, kind), spans in merged.items()]
         out.sort(key=lambda t: t.mentions[0].start)
         return out
 

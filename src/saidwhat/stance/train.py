@@ -110,7 +110,7 @@ def train(train_path: Path, out: Path, *, epochs: int = 4, lr: float = 5e-5, bat
             torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             opt.step()
             sched.step()
-            running += float(loss)
+            running += float(loss.detach())
             if b % 100 == 0:
                 log(f"  epoch {epoch} step {b}/{len(batches)} loss {running / b:.4f} "
                     f"({time.time() - te:.0f} s)")
