@@ -1,8 +1,13 @@
 """Throughput of ``saidwhat.extract_many`` against a plain spaCy pipeline on the same texts.
 
     .venv/bin/python bench/throughput.py [--limit N] [--processes N] [--rounds R] [--data FILE]
+    .venv/bin/python bench/throughput.py --all-paths      # every tagger, native and forced float32
     .venv/bin/python bench/throughput.py --profile 20     # cProfile saidwhat's own time instead
     .venv/bin/python bench/throughput.py --stance         # also extract_many(..., stance=True)
+
+``--all-paths`` times each tagger (the ensemble and the distilled network) both in this CPU's
+native precision (bfloat16 where it has the units) and forced to float32 (``SAIDWHAT_BF16=0``,
+what a CPU without bfloat16 units runs), each round running spaCy and then every path.
 
 Texts: ../shared/data/polnear/dev.jsonl when present, else the bundled samples
 (src/saidwhat/samples/news.jsonl). Words are whitespace-split tokens. Runs alternate (spaCy,
@@ -109,6 +114,30 @@ def profile(items: list[dict], batch_size: int, top: int) -> None:
     st.sort_stats("tottime").print_stats(top)
 
 
+def _paths(tagger, every: bool) -> list[tuple[str, object, bool]]:
+    """(name, loaded tagger, bfloat16?) of each path to time: the default one (``model_choice``
+    on this CPU), or every shipped tagger, native and forced float32."""
+    path, why = tagger.model_choice()
+    native = tagger.use_bf16()
+    if not every:
+        model = tagger.get_model()
+        return [(f"default: {path.name} ({why})", model, native)]
+    out = []
+    for name in ("tagger.pt", "tagger-fast.pt"):
+        file = tagger.MODEL_PATH.parent / name
+        if not file.exists():
+            continue
+        model = tagger.Tagger.load(file)
+        for bf16 in sorted({native, False}, reverse=True):
+            out.append((f"{name} {'bfloat16' if bf16 else 'float32'}", model, bf16))
+    return out
+
+
+def _use(tagger, model, bf16: bool) -> None:
+    tagger.set_model(model)
+    tagger._bf16 = bf16
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="JSONL with one {'id', 'text'} a line")
@@ -118,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=2, help="timed runs of each pipeline (alternating)")
     ap.add_argument("--stance", action="store_true",
                     help="also time extract_many(..., stance=True) (targets and their stance)")
+    ap.add_argument("--all-paths", action="store_true",
+                    help="time every tagger, native and forced float32, not just the default path")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="instead of timing, cProfile extract_many on the first N articles")
     args = ap.parse_args(argv)
@@ -138,52 +169,59 @@ def main(argv: list[str] | None = None) -> int:
     print(f"processes: {args.processes}, batch size: {args.batch_size}, rounds: {args.rounds}")
     from saidwhat import tagger
 
-    path, why = tagger.model_choice()
-    print(f"tagger: {path.name} ({why}), {'bfloat16' if tagger.use_bf16() else 'float32'}")
+    paths = _paths(tagger, args.all_paths)
+    for name, _, bf16 in paths:
+        print(f"path {name}: {'bfloat16' if bf16 else 'float32'}")
     print(f"peak RSS after importing spaCy: {peak_rss_mb()[0]:.0f} MiB")
     nlp = spacy.load(SPACY_MODEL)
     nlp.max_length = max(nlp.max_length, max(map(len, texts), default=0) + 1)
     parse.load()
     # warm up both (first-call allocations, lazily loaded models)
     run_spacy(nlp, texts[:4], args.batch_size, 1)
-    run_saidwhat(items[:4], args.batch_size, 1)
-    if args.stance:
+    for _, model, bf16 in paths:
+        _use(tagger, model, bf16)
+        run_saidwhat(items[:4], args.batch_size, 1)
+    if args.stance:  # stance on the default path (the first one)
         from saidwhat.stance import net as stance_net
 
+        _use(tagger, paths[0][1], paths[0][2])
         run_saidwhat(items[:4], args.batch_size, 1, stance=True)
-        print(f"stance model: {stance_net.MODEL_PATH.name}, float32")
+        print(f"stance model: {stance_net.MODEL_PATH.name}, float32, with tagger path {paths[0][0]}")
     print(f"peak RSS after loading both pipelines: {peak_rss_mb()[0]:.0f} MiB")
 
-    spacy_times, said_times, stance_times = [], [], []
+    spacy_times: list[float] = []
+    said_times: dict[str, list[float]] = {name: [] for name, _, _ in paths}
+    stance_times: list[float] = []
     for r in range(args.rounds):
         ts = run_spacy(nlp, texts, args.batch_size, args.processes)
         spacy_times.append(ts)
         print(f"  round {r + 1}: spaCy    {ts:7.2f} s  {words / ts:8.0f} words/s", flush=True)
-        tw = run_saidwhat(items, args.batch_size, args.processes)
-        said_times.append(tw)
-        print(f"  round {r + 1}: saidwhat {tw:7.2f} s  {words / tw:8.0f} words/s", flush=True)
+        for name, model, bf16 in paths:
+            _use(tagger, model, bf16)
+            tw = run_saidwhat(items, args.batch_size, args.processes)
+            said_times[name].append(tw)
+            print(f"  round {r + 1}: saidwhat {tw:7.2f} s  {words / tw:8.0f} words/s  [{name}]", flush=True)
         if args.stance:
+            _use(tagger, paths[0][1], paths[0][2])
             tx = run_saidwhat(items, args.batch_size, args.processes, stance=True)
             stance_times.append(tx)
-            print(f"  round {r + 1}: + stance {tx:7.2f} s  {words / tx:8.0f} words/s", flush=True)
+            print(f"  round {r + 1}: + stance {tx:7.2f} s  {words / tx:8.0f} words/s  [{paths[0][0]}]", flush=True)
 
     spacy_rate = words / statistics.median(spacy_times)
-    said_rate = words / statistics.median(said_times)
-    if args.stance:
-        stance_rate = words / statistics.median(stance_times)
-        print(f"saidwhat with stance=True:        {stance_rate:8.0f} words/s (median of {args.rounds}); "
-              f"{STANCE_COUNTS}")
-        print(f"ratio saidwhat with stance / spaCy: {stance_rate / spacy_rate:6.2f}; "
-              f"with / without stance: {stance_rate / said_rate:.2f}")
-        paired = [ts / tx for ts, tx in zip(spacy_times, stance_times)]
-        print(f"per-round ratios with stance: {', '.join(f'{x:.2f}' for x in paired)}")
     own, children = peak_rss_mb()
     print(f"\nspaCy ({SPACY_MODEL}, nlp.pipe): {spacy_rate:8.0f} words/s (median of {args.rounds})")
-    print(f"saidwhat (extract_many):          {said_rate:8.0f} words/s (median of {args.rounds})")
-    print(f"ratio saidwhat / spaCy:           {said_rate / spacy_rate:8.2f}")
-    paired = [ts / tw for ts, tw in zip(spacy_times, said_times)]
-    print(f"per-round ratios (each spaCy run with the saidwhat run right after it): "
-          f"{', '.join(f'{x:.2f}' for x in paired)}; median {statistics.median(paired):.2f}")
+    for name, _, _ in paths:
+        said_rate = words / statistics.median(said_times[name])
+        paired = [ts / tw for ts, tw in zip(spacy_times, said_times[name])]
+        print(f"saidwhat [{name}]: {said_rate:8.0f} words/s, ratio saidwhat / spaCy {said_rate / spacy_rate:.2f} "
+              f"(per round: {', '.join(f'{x:.2f}' for x in paired)}; median {statistics.median(paired):.2f})")
+    if args.stance:
+        stance_rate = words / statistics.median(stance_times)
+        plain_rate = words / statistics.median(said_times[paths[0][0]])
+        paired = [ts / tx for ts, tx in zip(spacy_times, stance_times)]
+        print(f"saidwhat with stance=True [{paths[0][0]}]: {stance_rate:8.0f} words/s, ratio / spaCy "
+              f"{stance_rate / spacy_rate:.2f} (per round: {', '.join(f'{x:.2f}' for x in paired)}); "
+              f"with / without stance {stance_rate / plain_rate:.2f}; {STANCE_COUNTS}")
     print(f"peak RSS: {own:.0f} MiB" + (f" (children: {children:.0f} MiB)" if children else ""))
     return 0
 
