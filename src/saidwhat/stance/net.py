@@ -45,7 +45,8 @@ class StanceNet:
     """Encoder + head, with the word-piece tokenizer; ``torch`` modules inside."""
 
     def __init__(self, config: dict, vocab: dict[str, int], state: Optional[dict] = None,
-                 max_len: int = MAX_LEN, head: bool = True, split: int = 3) -> None:
+                 max_len: int = MAX_LEN, head: bool = True, split: int = 3,
+                 markers: bool = False) -> None:
         import torch
         from torch import nn
         from transformers import BertConfig, BertModel
@@ -61,6 +62,8 @@ class StanceNet:
         self.dropout = nn.Dropout(cfg.hidden_dropout_prob)
         self.split = int(self.config.get("_saidwhat_split", split))
         self.config["_saidwhat_split"] = self.split
+        self.markers = bool(self.config.get("_saidwhat_markers", markers))
+        self.config["_saidwhat_markers"] = self.markers
         self.head = nn.Linear(2 * hidden, len(LABELS))
         self.target_vec = nn.Parameter(torch.zeros(hidden))
         self.module = nn.ModuleDict({"encoder": self.encoder, "head": self.head})
@@ -75,6 +78,7 @@ class StanceNet:
         self.meta: dict = {}
         self.cls_id, self.sep_id = vocab["[CLS]"], vocab["[SEP]"]
         self.pad_id = vocab["[PAD]"]
+        self.open_id, self.close_id = vocab["[unused0]"], vocab["[unused1]"]
         self._torch = torch
         self.eval()
 
@@ -101,6 +105,19 @@ class StanceNet:
         ids, offsets = list(enc.ids), enc.offsets
         spans = [(int(s), int(e)) for s, e in spans if e > s]
         flags = [1 if any(a < e and s < b for s, e in spans) else 0 for a, b in offsets]
+        if self.markers:  # [unused0] mention [unused1], the markers flagged with the mention
+            marked_ids: list[int] = []
+            marked_flags: list[int] = []
+            for i, (t, f) in enumerate(zip(ids, flags)):
+                if f and (i == 0 or not flags[i - 1]):
+                    marked_ids.append(self.open_id)
+                    marked_flags.append(1)
+                marked_ids.append(t)
+                marked_flags.append(f)
+                if f and (i == len(ids) - 1 or not flags[i + 1]):
+                    marked_ids.append(self.close_id)
+                    marked_flags.append(1)
+            ids, flags = marked_ids, marked_flags
         room = self.max_len - 2
         if len(ids) > room:
             first = flags.index(1) if 1 in flags else 0
