@@ -52,6 +52,7 @@ def train_stance(
     batch_size: int = typer.Option(16),
     held_out: float = typer.Option(0.1, help="Fraction of train's sentences held out to choose the epoch (0: keep the last)."),
     frozen: int = typer.Option(0, help="Lower encoder layers kept frozen (run once per text)."),
+    markers: bool = typer.Option(True, help="Put [unused0]/[unused1] marker pieces around each mention."),
     seed: int = typer.Option(13),
     threads: int = typer.Option(1, help="Torch threads (1 is fastest on 2 busy cores)."),
 ) -> None:
@@ -62,7 +63,7 @@ def train_stance(
 
     try:
         train(train_file, output, epochs=epochs, lr=lr, batch_size=batch_size, held_fraction=held_out,
-              split=frozen, seed=seed, threads=threads, log=lambda msg: err.print(msg))
+              split=frozen, markers=markers, seed=seed, threads=threads, log=lambda msg: err.print(msg))
     except SaidwhatError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
