@@ -7,7 +7,7 @@ from conftest import SHARED
 
 from saidwhat import Article, ModelError, Target, extract
 from saidwhat.errors import InputError
-from saidwhat.stance import LABELS, MODEL_PATH, StanceNet, get_net
+from saidwhat.stance import LABELS, MODEL_PATH, StanceEnsemble, StanceNet, get_net
 from saidwhat.stance.data import read_newsmtsc, scores
 
 DEV_MT = SHARED / "data" / "stance" / "newsmtsc" / "dev_mt.jsonl"
@@ -59,35 +59,44 @@ def targets_of(article, needle):
 
 def test_shipped_model_loads_offline_and_is_small():
     assert MODEL_PATH.exists()
-    assert MODEL_PATH.stat().st_size < 40e6
-    net = get_net()
-    assert net is get_net()  # loaded once per process
-    assert net.encoder.config.num_hidden_layers == 6
+    assert MODEL_PATH.stat().st_size < 50e6
+    model = get_net()
+    assert model is get_net()  # loaded once per process
+    members = model.members if isinstance(model, StanceEnsemble) else [model]
+    assert all(m.encoder.config.num_hidden_layers == 6 for m in members)
 
 
 def test_probabilities_contract_and_batch_equals_one_at_a_time():
-    net = get_net()
+    model = get_net()
     text = "Russia must never be given a say in who may or may not be a member of NATO."
-    items = [net.encode(text, [(0, 6)]), net.encode(text, [(71, 75)]),
-             net.encode("Poland has been a true friend to Ukraine.", [(0, 6)]),
-             net.encode("The talks were held in Geneva on Monday.", [(23, 29)])]
-    p = net.probabilities(items)
+    pairs = [(text, [(0, 6)]), (text, [(71, 75)]),
+             ("Poland has been a true friend to Ukraine.", [(0, 6)]),
+             ("The talks were held in Geneva on Monday.", [(23, 29)])]
+    assert text[71:75] == "NATO"
+    p = model.predict(pairs)
     assert p.shape == (4, len(LABELS)) and LABELS == ("negative", "neutral", "positive")
     assert np.all(p >= 0) and np.allclose(p.sum(1), 1.0, atol=1e-9)
-    one = np.vstack([net.probabilities([x]) for x in items])
+    one = np.vstack([model.predict([x]) for x in pairs])
     assert np.allclose(p, one, atol=1e-5)
     # the target matters: the same sentence, another target, other probabilities
     assert not np.allclose(p[0], p[1], atol=1e-3)
 
 
+def _a_net():
+    model = get_net()
+    return model.members[0] if isinstance(model, StanceEnsemble) else model
+
+
 def test_encode_flags_every_mention_and_keeps_it_in_a_long_text():
-    net = get_net()
+    net = _a_net()
     ids, flags = net.encode("Biden met Putin. Putin smiled.", [(10, 15), (17, 22)])
     assert ids[0] == net.cls_id and ids[-1] == net.sep_id and len(ids) == len(flags)
-    assert sum(flags) == 2
+    inv = {i: w for w, i in net.vocab.items()}
+    flagged = [inv[i] for i, f in zip(ids, flags) if f]
+    assert [w for w in flagged if not w.startswith("[unused")] == ["putin", "putin"]
     long = "word " * 400 + "Putin lied."
     ids, flags = net.encode(long, [(2000, 2005)])
-    assert len(ids) <= net.max_len and sum(flags) == 1
+    assert len(ids) <= net.max_len and "putin" in [inv[i] for i, f in zip(ids, flags) if f]
 
 
 def test_bad_model_file_is_a_clear_error(tmp_path):

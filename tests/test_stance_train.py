@@ -32,5 +32,14 @@ def test_train_stance_writes_a_loadable_model(tmp_path):
     net = StanceNet.load(out)
     assert net.meta["kept_epoch"] in (1, 2) and len(net.meta["history"]) == 2
     assert out.stat().st_size < 40e6
-    p = net.probabilities([net.encode("Biden praised Merkel.", [(14, 20)])])
+    p = net.predict([("Biden praised Merkel.", [(14, 20)])])
     assert np.allclose(p.sum(1), 1.0)
+    # two trained files make one ensemble file that loads and averages
+    from saidwhat.stance import StanceEnsemble
+
+    both = tmp_path / "both.pt"
+    res = CliRunner().invoke(app, ["ensemble-stance", str(out), str(out), "-o", str(both)])
+    assert res.exit_code == 0, res.output
+    ens = StanceNet.load(both)
+    assert isinstance(ens, StanceEnsemble) and len(ens.members) == 2
+    assert np.allclose(ens.predict([("Biden praised Merkel.", [(14, 20)])]), p)

@@ -67,3 +67,15 @@ def train_stance(
     except SaidwhatError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2)
+
+
+@app.command("ensemble-stance")
+def ensemble_stance(
+    members: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Trained stance files."),
+    output: Path = typer.Option(Path("src/saidwhat/models/stance.pt"), "--output", "-o"),
+) -> None:
+    """Put trained stance models (e.g. one `saidwhat train-stance` run each) into one ensemble file."""
+    from ..stance.net import combine
+
+    ens = combine(members, output)
+    err.print(f"saved {output}: {len(ens.members)} members ({output.stat().st_size / 1e6:.1f} MB)")

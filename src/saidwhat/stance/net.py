@@ -196,6 +196,10 @@ class StanceNet:
                     out[[i for _, i in part]] = torch.softmax(logits.double(), dim=-1).numpy()
         return out
 
+    def predict(self, pairs: Sequence[tuple[str, Spans]], batch_size: int = 32) -> np.ndarray:
+        """Probabilities (n, 3) for (text, target spans) pairs."""
+        return self.probabilities([self.encode(t, s) for t, s in pairs], batch_size=batch_size)
+
     # -- files ---------------------------------------------------------------------------------
     def save(self, path: Path, meta: Optional[dict] = None, int8: bool = True) -> None:
         """Write the network; with ``int8`` every 2-D weight matrix as int8 rows with a float16
@@ -217,7 +221,8 @@ class StanceNet:
                     "state": state, "meta": dict(meta or {})}, str(path))
 
     @classmethod
-    def load(cls, path: Path) -> "StanceNet":
+    def load(cls, path: Path) -> Any:
+        """A ``StanceNet``, or a ``StanceEnsemble`` when the file holds several networks."""
         import torch
 
         try:
@@ -226,6 +231,15 @@ class StanceNet:
             raise
         except Exception as exc:
             raise ModelError(f"cannot read the stance model {path}: {exc}") from exc
+        if isinstance(blob, dict) and blob.get("kind") == "saidwhat-stance-ensemble":
+            members = blob.get("members") or []
+            if not members:
+                raise ModelError(f"{path}: an ensemble without members")
+            return StanceEnsemble([cls.from_blob(b, path) for b in members])
+        return cls.from_blob(blob, path)
+
+    @classmethod
+    def from_blob(cls, blob: Any, path: Any = "") -> "StanceNet":
         if not isinstance(blob, dict) or blob.get("kind") != "saidwhat-stance":
             raise ModelError(f"{path} is not a saidwhat stance model")
         if blob.get("format") != FORMAT_VERSION or list(blob.get("labels", [])) != list(LABELS):
@@ -239,6 +253,31 @@ class StanceNet:
         net = cls(blob["config"], blob["vocab"], state, max_len=blob.get("max_len", MAX_LEN))
         net.meta = dict(blob.get("meta", {}))
         return net
+
+
+class StanceEnsemble:
+    """Several stance networks whose probabilities are averaged (each encodes its own input)."""
+
+    def __init__(self, members: list[StanceNet]) -> None:
+        self.members = list(members)
+        self.meta = {"members": [m.meta for m in self.members]}
+
+    def predict(self, pairs: Sequence[tuple[str, Spans]], batch_size: int = 32) -> np.ndarray:
+        return sum(m.predict(pairs, batch_size=batch_size) for m in self.members) / len(self.members)
+
+
+def combine(paths: Sequence[Path], out: Path) -> StanceEnsemble:
+    """Put trained stance files together into one ensemble file (``saidwhat ensemble-stance``)."""
+    import torch
+
+    blobs = []
+    for p in paths:
+        b = torch.load(str(p), map_location="cpu", weights_only=True)
+        blobs.extend(b["members"] if b.get("kind") == "saidwhat-stance-ensemble" else [b])
+    for b in blobs:
+        StanceNet.from_blob(b)  # each must load
+    torch.save({"kind": "saidwhat-stance-ensemble", "format": FORMAT_VERSION, "members": blobs}, str(out))
+    return StanceNet.load(Path(out))
 
 
 def base_encoder() -> tuple[dict, dict[str, int], dict]:
@@ -262,11 +301,12 @@ def base_encoder() -> tuple[dict, dict[str, int], dict]:
 
 
 _lock = threading.Lock()
-_cache: dict[str, StanceNet] = {}
+_cache: dict[str, Any] = {}
 
 
-def get_net(path: Optional[Path] = None) -> StanceNet:
-    """The shipped stance network (loaded once per process), or the file ``path``."""
+def get_net(path: Optional[Path] = None) -> Any:
+    """The shipped stance model (loaded once per process), or the file ``path``: a ``StanceNet``
+    or a ``StanceEnsemble``, both with ``predict(pairs)``."""
     p = Path(path) if path is not None else MODEL_PATH
     key = str(p.resolve())
     with _lock:

@@ -8,10 +8,10 @@ the contents' length and the number of targets, not with the article's.
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from ..model import Article, Attribution
-from .net import LABELS, StanceNet, get_net
+from .net import LABELS, get_net
 
 MAX_GAP = 200  # characters between a content and its cue/source for them to be read together
 
@@ -29,7 +29,7 @@ def stance_text(text: str, a: Attribution) -> tuple[str, int]:
     return text[lo:hi], lo
 
 
-def score(articles: Iterable[Article], net: Optional[StanceNet] = None, batch_size: int = 32) -> None:
+def score(articles: Iterable[Article], net: Optional[Any] = None, batch_size: int = 32) -> None:
     """Set ``stance`` and ``probability`` on every target of every attribution (targets must
     have been found: ``targets.find_targets``), in one batched pass over all of them."""
     articles = list(articles)
@@ -46,14 +46,14 @@ def score(articles: Iterable[Article], net: Optional[StanceNet] = None, batch_si
     if not jobs:
         return
     net = net if net is not None else get_net()
-    probs = net.probabilities([net.encode(w, s) for _, w, s in jobs], batch_size=batch_size)
+    probs = net.predict([(w, s) for _, w, s in jobs], batch_size=batch_size)
     for (t, _, _), p in zip(jobs, probs):
         k = int(p.argmax())
         t.stance = LABELS[k]
         t.probability = round(float(p[k]), 4)
 
 
-def annotate(article: Article, blocks: list, stance: bool = True, net: Optional[StanceNet] = None) -> Article:
+def annotate(article: Article, blocks: list, stance: bool = True, net: Optional[Any] = None) -> Article:
     """Find the targets of every attribution of ``article`` (parsed ``blocks``) and, with
     ``stance``, their stance."""
     from .targets import find_targets

@@ -7,7 +7,7 @@ import math
 import random
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -15,11 +15,14 @@ from .data import Example, read_newsmtsc, scores, split_by_sentence
 from .net import StanceNet, base_encoder
 
 
-def evaluate(net: StanceNet, examples: list[Example], batch_size: int = 64) -> dict:
-    was_training = net.module.training
-    net.eval()
-    probs = net.probabilities([net.encode(e.text, e.spans) for e in examples], batch_size=batch_size)
-    net.train() if was_training else None
+def evaluate(net: Any, examples: list[Example], batch_size: int = 64) -> dict:
+    """Figures of a ``StanceNet`` or ``StanceEnsemble`` on ``examples``."""
+    was_training = isinstance(net, StanceNet) and net.module.training
+    if was_training:
+        net.eval()
+    probs = net.predict([(e.text, e.spans) for e in examples], batch_size=batch_size)
+    if was_training:
+        net.train()
     return scores([e.label for e in examples], [int(i) for i in probs.argmax(1)])
 
 
