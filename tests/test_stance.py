@@ -69,10 +69,10 @@ def test_shipped_model_loads_offline_and_is_small():
 def test_probabilities_contract_and_batch_equals_one_at_a_time():
     model = get_net()
     text = "Russia must never be given a say in who may or may not be a member of NATO."
-    pairs = [(text, [(0, 6)]), (text, [(71, 75)]),
+    nato = text.index("NATO")
+    pairs = [(text, [(0, 6)]), (text, [(nato, nato + 4)]),
              ("Poland has been a true friend to Ukraine.", [(0, 6)]),
              ("The talks were held in Geneva on Monday.", [(23, 29)])]
-    assert text[71:75] == "NATO"
     p = model.predict(pairs)
     assert p.shape == (4, len(LABELS)) and LABELS == ("negative", "neutral", "positive")
     assert np.all(p >= 0) and np.allclose(p.sum(1), 1.0, atol=1e-9)
@@ -176,7 +176,8 @@ def test_warning_a_neighbour_is_negative(warn):
     assert t["Russia"].stance == "negative"
     assert t["Russia"].kind == "country"
     t = targets_of(warn, "blackmail")
-    assert t["Kremlin"].stance == "negative" or t["Moscow"].stance == "negative"
+    named = [t[k] for k in ("Kremlin", "Moscow") if k in t]
+    assert named and all(x.stance == "negative" for x in named)
 
 
 def test_praising_an_ally_is_positive(praise):
