@@ -2,7 +2,8 @@
 
 ``Span`` (a slice of the article text), ``Speaker`` (a canonical person or organisation of an
 article, with the mentions that refer to it), ``Attribution`` (who said what: content, cue,
-source, speaker) and ``Article`` (a text with its attributions and speakers).
+source, speaker, and the ``Target`` entities the content is about with their stance) and
+``Article`` (a text with its attributions and speakers).
 
 Every object converts to plain JSON-able dicts with ``to_dict()`` and back with
 ``from_dict()``; ``Article.from_dict(a.to_dict()) == a`` holds for every article.
@@ -20,6 +21,9 @@ Gender = Literal["female", "male", "unknown"]
 ATTRIBUTION_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
 SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "group", "document", "other")
 GENDERS: tuple[str, ...] = ("female", "male", "unknown")
+TargetKind = Literal["person", "organisation", "country", "group"]
+TARGET_KINDS: tuple[str, ...] = ("person", "organisation", "country", "group")
+STANCES: tuple[str, ...] = ("negative", "neutral", "positive")
 
 
 def _has_surrogates(text: str) -> bool:
@@ -107,12 +111,47 @@ class Speaker:
 
 
 @dataclass
+class Target:
+    """An entity an attribution's content is about, and how the content portrays it.
+
+    ``name`` is its canonical name in the article ("NATO" for "the alliance", "Kaja Kallas" for
+    "Kallas" or a resolved "she"), ``kind`` person / organisation / country (any geopolitical
+    entity: country, state, city) / group (nationalities, parties, religious and other groups),
+    ``mentions`` its spans inside the content. ``stance`` (negative / neutral / positive) and
+    ``probability`` (the model's probability of that stance) are None until stance has run.
+    """
+
+    name: str
+    kind: TargetKind
+    mentions: list[Span] = field(default_factory=list)
+    stance: Optional[str] = None
+    probability: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        if self.probability is not None:
+            self.probability = round(float(self.probability), 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "mentions": [m.to_list() for m in self.mentions],
+                "mention_texts": [m.text for m in self.mentions], "stance": self.stance,
+                "probability": round(float(self.probability), 4) if self.probability is not None else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], text: str = "") -> "Target":
+        return cls(name=d["name"], kind=d.get("kind", "organisation"),
+                   mentions=[Span.of(text, s, e) for s, e in d.get("mentions", [])],
+                   stance=d.get("stance"), probability=d.get("probability"))
+
+
+@dataclass
 class Attribution:
     """One attribution: ``source`` said (``cue``) ``content``.
 
     ``content`` runs from the first part's start to the last part's end; ``content_parts`` are
     the fragments (a quote split around its cue has two). ``cue`` and ``source`` may be absent
     ("Asked whether ..."). ``speaker`` is the canonical speaker the source refers to, when resolved.
+    ``targets`` are the entities the content is about with their stance (``saidwhat.stance``):
+    None when target finding has not run, an empty list for a statement about no one.
     """
 
     type: AttributionType
@@ -122,6 +161,7 @@ class Attribution:
     source: Optional[Span] = None
     speaker: Optional[Speaker] = None
     confidence: float = 1.0
+    targets: Optional[list[Target]] = None
 
     def __post_init__(self) -> None:
         if not self.content_parts:
@@ -130,7 +170,7 @@ class Attribution:
         self.confidence = round(float(self.confidence), 4)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "type": self.type,
             "content": self.content.to_list(),
             "content_text": self.content.text,
@@ -143,6 +183,9 @@ class Attribution:
                         if self.speaker else None),
             "confidence": round(float(self.confidence), 4),
         }
+        if self.targets is not None:  # absent when target finding has not run (older JSON too)
+            d["targets"] = [t.to_dict() for t in self.targets]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], text: str = "",
@@ -157,7 +200,9 @@ class Attribution:
         return cls(type=d.get("type", "indirect"), content=content,
                    content_parts=[Span.of(text, s, e) for s, e in d.get("content_parts") or []],
                    cue=_span_or_none(text, d.get("cue")), source=_span_or_none(text, d.get("source")),
-                   speaker=speaker, confidence=float(d.get("confidence", 1.0)))
+                   speaker=speaker, confidence=float(d.get("confidence", 1.0)),
+                   targets=([Target.from_dict(t, text) for t in d["targets"]]
+                            if d.get("targets") is not None else None))
 
 
 @dataclass

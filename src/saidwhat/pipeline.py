@@ -1,7 +1,8 @@
 """The one library call: text in, ``Article`` out, through every stage.
 
 read (``read``) -> parse (``parse``) -> find quotes (``quotes``) -> find cues, sources and contents
-(``tagger`` + ``attribute``) -> resolve speakers (``speakers``).
+(``tagger`` + ``attribute``) -> resolve speakers (``speakers``) -> with ``stance=True``, the
+targets of each content and their stance (``stance``).
 """
 from __future__ import annotations
 
@@ -62,18 +63,25 @@ def _tag(articles: list[Article], parsed: list[list]) -> Optional[list[list[tupl
     return [[(qs, mask, model.decode(next(logps))) for qs, mask in blocks] for blocks in prepared]
 
 
-def _finish(article: Article, blocks: list, tagged: Optional[list[tuple]] = None) -> Article:
+def _finish(article: Article, blocks: list, tagged: Optional[list[tuple]] = None,
+            stance: bool = False) -> Article:
     text = article.text
     attributions = []
     for k, (offset, doc) in enumerate(blocks):
         attributions.extend(attribute.find_attributions(text, doc, offset, tagged[k] if tagged else None))
     article.attributions = attributions
     article.speakers = speakers.resolve(article, blocks)
+    if stance:
+        from .stance.score import annotate
+
+        annotate(article, blocks)
     return article
 
 
-def extract(text: str, id: str = "0", **meta: Any) -> Article:
-    """Find every attribution in one article's ``text`` and resolve its speakers.
+def extract(text: str, id: str = "0", *, stance: bool = False, **meta: Any) -> Article:
+    """Find every attribution in one article's ``text`` and resolve its speakers; with
+    ``stance=True`` also each attribution's ``targets`` (the entities its content is about) and
+    their stance (negative / neutral / positive), an opt-in that costs extra time (README).
 
     >>> a = extract('"We will not be rushed," the prime minister said.')
     >>> a.attributions[0].cue.text
@@ -84,16 +92,17 @@ def extract(text: str, id: str = "0", **meta: Any) -> Article:
     article = Article(id=id, text=text, **meta)
     (blocks,) = list(parse_many([_clean(text)]))
     tagged = _tag([article], [blocks])
-    return _finish(article, blocks, tagged[0] if tagged is not None else None)
+    return _finish(article, blocks, tagged[0] if tagged is not None else None, stance=stance)
 
 
 def extract_many(items: Iterable[ArticleLike], *, batch_size: int = 32, n_process: int = 1,
-                 on_error: Optional[ErrorHandler] = None) -> Iterator[Article]:
+                 on_error: Optional[ErrorHandler] = None, stance: bool = False) -> Iterator[Article]:
     """Stream ``Article`` results for many inputs (str, ``{"id", "text", ...}`` dicts or ``Article``),
     in input order, parsing in batches with spaCy's ``nlp.pipe``.
 
     An item that fails is reported to ``on_error(id, exception)`` (default: a logged warning) and
-    skipped; the others go on. ``n_process`` > 1 parses in that many processes.
+    skipped; the others go on. ``n_process`` > 1 parses in that many processes. ``stance``: as
+    for ``extract``.
     """
     def report(item_id: str, exc: BaseException) -> None:
         if on_error is not None:
@@ -130,6 +139,6 @@ def extract_many(items: Iterable[ArticleLike], *, batch_size: int = 32, n_proces
         for i, article in enumerate(articles):
             try:
                 blocks = parsed[i] if parsed is not None else next(parse_many([_clean(article.text)]))
-                yield _finish(article, blocks, tagged[i] if tagged is not None else None)
+                yield _finish(article, blocks, tagged[i] if tagged is not None else None, stance=stance)
             except Exception as exc:
                 report(article.id, exc)

@@ -43,6 +43,13 @@ def render_table(article, console: Console) -> None:
         if a.source and a.speaker and a.source.text != a.speaker.name:
             speaker = f"{speaker}\n[dim]({a.source.text})[/dim]"
         content = " … ".join(p.text for p in a.content_parts)
+        if a.targets:
+            colour = {"negative": "red", "positive": "green"}
+            about = ", ".join(
+                f"[{colour.get(t.stance or '', 'default')}]{t.name}"
+                + (f" ({t.stance} {t.probability:.2f})" if t.stance else "") + "[/]"
+                for t in a.targets)
+            content = f"{content}\n[dim]about:[/dim] {about}"
         table.add_row(speaker, a.cue.text if a.cue else "—", a.type, content)
     console.print(table)
 
@@ -54,6 +61,7 @@ def extract(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     batch_size: int = typer.Option(32, help="Articles per spaCy batch."),
     processes: int = typer.Option(1, "--processes", "-p", help="Parser processes."),
+    stance: bool = typer.Option(False, "--stance", help="Also find each statement's targets and their stance (slower)."),
 ) -> None:
     """Find who said what in articles and print it (a table, JSON, or JSON Lines for score.py)."""
     from ..read import read_paths
@@ -82,7 +90,7 @@ def extract(
         with _progress(err) as progress:
             task = progress.add_task("extracting", total=None, found=0)
             for article in extract_many(articles(), batch_size=batch_size, n_process=processes,
-                                        on_error=on_error):
+                                        on_error=on_error, stance=stance):
                 found += len(article.attributions)
                 progress.update(task, advance=1, found=found)
                 if format is Format.jsonl:
