@@ -14,7 +14,8 @@ its roles clean role phrases.
 
 ``resolve(store)`` recomputes the mapping for the whole store in one transaction (a few seconds
 per 100,000 article speakers) and keeps the ids of speakers whose key is unchanged; ingest runs it
-at the end.
+at the end. It then links the stored targets (``link_targets``): a target that is a collection
+speaker ("Putin" in a quote, the speaker Vladimir Putin) gets that speaker's id, key and name.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .lexicon import PRONOUNS
 from .speakers.merge import (  # noqa: F401  (re-exported: the names tests and users know)
-    Local, Parsed, assign, clean_alias, consensus, fold, parse_name, role_display, role_words,
+    Local, Parsed, _given_fits, assign, clean_alias, consensus, fold, parse_name, role_display, role_words,
 )
 from .speakers.roles import clean_role_text
 
@@ -162,4 +163,104 @@ def resolve(store: "Store") -> int:
         if c.in_transaction:
             c.execute("ROLLBACK")
         raise
+    link_targets(store)
     return store.count_speakers()
+
+
+def _compatible(target_kind: str, speaker_kind: str) -> bool:
+    """Whether a target of ``target_kind`` may be a speaker of ``speaker_kind``: people are
+    people; a country or an organisation may speak as an organisation ("Russia said"); a group
+    of people ("Democrats") as an organisation or unnamed group."""
+    if target_kind == "person":
+        return speaker_kind == "person"
+    if target_kind == "group":
+        return speaker_kind in ("organisation", "other")
+    return speaker_kind in ("organisation", "other") if speaker_kind != "person" else False
+
+
+def link_targets(store: "Store") -> int:
+    """Give every stored target its collection identity; return how many target rows are linked
+    to a collection speaker.
+
+    A target is the collection speaker that (1) its own article's speaker of that name resolved
+    to ("Kallas" in an article quoting Kaja Kallas), else (2) has its key (a full name:
+    "Vladimir Putin" is ``person:vladimir putin``; an organisation by its name), else (3) is the
+    only person of the collection with that surname ("Putin"; a first name that does not fit is
+    no match), else (4) the only compatible speaker with that alias. An unlinked target is keyed
+    by kind and name ("country:russia"); a lone surname joins the only full name with that
+    surname among the targets ("Putin" and "Vladimir Putin" in quotes, never a speaker)."""
+    c = store.conn
+    targets = c.execute("SELECT DISTINCT article_id, article_name, kind FROM attribution_targets").fetchall()
+    if not targets:
+        return 0
+    speakers = {r[0]: (r[1], r[2], r[3]) for r in c.execute(
+        "SELECT id, key, name, kind FROM speakers WHERE n_attributions > 0")}
+    by_key = {key: sid for sid, (key, _, _) in speakers.items()}
+    by_alias: dict[str, set[int]] = defaultdict(set)
+    for sid, alias in c.execute("SELECT speaker_id, alias FROM speaker_aliases"):
+        if sid in speakers:
+            by_alias[fold(alias)].add(sid)
+    for sid, (_, name, _) in speakers.items():
+        by_alias[fold(name)].add(sid)
+    full_speakers: dict[str, dict[tuple[str, ...], int]] = defaultdict(dict)
+    for sid, (_, name, kind) in speakers.items():
+        if kind == "person":
+            p = parse_name(name, "person")
+            if p.kind == "person" and p.full:
+                full_speakers[p.surname][p.given] = sid
+    local: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for article_id, name, speaker_id in c.execute(
+            "SELECT article_id, name, speaker_id FROM article_speakers WHERE speaker_id IS NOT NULL"
+            " AND article_id IN (SELECT DISTINCT article_id FROM attribution_targets)"):
+        local[(article_id, fold(name))].add(speaker_id)
+    parsed = {(n, k): parse_name(n, "person") if k == "person" else None for _, n, k in targets}
+    full_targets: dict[str, set[tuple[tuple[str, ...], str]]] = defaultdict(set)
+    for (name, kind), p in parsed.items():
+        if p is not None and p.kind == "person" and p.full:
+            full_targets[p.surname].add((p.given, p.name))
+
+    def only(ids: set[int], kind: str) -> Optional[int]:
+        fits = {i for i in ids if i in speakers and _compatible(kind, speakers[i][2])}
+        return next(iter(fits)) if len(fits) == 1 else None
+
+    out = []
+    for article_id, name, kind in targets:
+        sid = only(local.get((article_id, fold(name)), set()), kind)
+        p = parsed[(name, kind)]
+        key = None
+        if sid is None and p is not None and p.kind == "person":
+            if p.full:
+                sid = by_key.get("person:" + " ".join((*p.given, p.surname)))
+            else:
+                fits = [s for g, s in full_speakers.get(p.surname, {}).items() if _given_fits(p.given, g)]
+                sid = fits[0] if len(fits) == 1 else None
+                if sid is None:
+                    names = {n for g, n in full_targets.get(p.surname, ()) if _given_fits(p.given, g)}
+                    if len(names) == 1:
+                        name_key = parse_name(next(iter(names)), "person")
+                        key = ("person:" + " ".join((*name_key.given, name_key.surname)), next(iter(names)))
+        elif sid is None and kind != "person":
+            sid = by_key.get("organisation:" + fold(name)) or by_key.get("other:" + fold(name))
+            if sid is not None and not _compatible(kind, speakers[sid][2]):
+                sid = None
+        if sid is None:
+            sid = only(by_alias.get(fold(name), set()), kind)
+        if sid is not None:
+            out.append((speakers[sid][0], speakers[sid][1], sid, article_id, name, kind))
+        elif key is not None:
+            out.append((key[0], key[1], None, article_id, name, kind))
+        elif p is not None and p.kind == "person":
+            out.append(("person:" + " ".join((*p.given, p.surname)), name, None, article_id, name, kind))
+        else:
+            out.append((f"{kind}:{fold(name)}", name, None, article_id, name, kind))
+    try:
+        c.execute("BEGIN IMMEDIATE")
+        c.executemany("UPDATE attribution_targets SET key = ?, name = ?, speaker_id = ?"
+                      " WHERE article_id = ? AND article_name = ? AND kind = ?"
+                      " AND (key IS NOT ?1 OR name IS NOT ?2 OR speaker_id IS NOT ?3)", out)
+        c.execute("COMMIT")
+    except BaseException:
+        if c.in_transaction:
+            c.execute("ROLLBACK")
+        raise
+    return sum(1 for row in out if row[2] is not None)

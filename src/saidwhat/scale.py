@@ -74,10 +74,12 @@ def write_part(out_dir: str, name: str, stored: list[Stored], failures: list[Fai
     filesystem.move(tmp, f"{root}/{name}")
 
 
-def extract_partition(items: list[Item], out_dir: str, batch_size: int = 32) -> dict[str, int]:
-    """The Dask task: ``ingest.extract_batch`` on one batch, written as one Parquet part."""
+def extract_partition(items: list[Item], out_dir: str, batch_size: int = 32,
+                      stance: bool = False) -> dict[str, int]:
+    """The Dask task: ``ingest.extract_batch`` on one batch (with ``stance``, targets and their
+    stance too: they travel in the part's article JSON), written as one Parquet part."""
     name = part_name(items)
-    stored, failures = extract_batch(items, batch_size)
+    stored, failures = extract_batch(items, batch_size, stance)
     write_part(out_dir, name, stored, failures)
     return {"articles": len(stored), "failures": len(failures),
             "attributions": sum(len(a.attributions) for a, _, _ in stored)}
@@ -106,10 +108,11 @@ def part_hashes(out_dir: Union[str, Path]) -> set[str]:
 
 def run_dask(paths: Iterable[Union[str, Path]], out_dir: Union[str, Path], *, scheduler: Optional[str] = None,
              workers: int = 2, processes: bool = True, batch_size: int = 32, store: Optional[Store] = None,
-             progress: Optional[Progress] = None) -> IngestReport:
+             progress: Optional[Progress] = None, stance: bool = False) -> IngestReport:
     """Extract ``paths`` on a Dask cluster (``scheduler`` address, else a LocalCluster of
     ``workers``) into Parquet parts under ``out_dir``. Articles already in ``store`` (when given)
-    are not sent. ``report.added`` counts the articles extracted into parts by this run."""
+    are not sent. ``report.added`` counts the articles extracted into parts by this run.
+    ``stance``: as for ``ingest.ingest``."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     out_dir = str(out_dir)
@@ -147,7 +150,7 @@ def run_dask(paths: Iterable[Union[str, Path]], out_dir: Union[str, Path], *, sc
             if not fresh:
                 continue
             chunk = fresh
-            pending.add(client.submit(extract_partition, chunk, out_dir, batch_size, pure=False))
+            pending.add(client.submit(extract_partition, chunk, out_dir, batch_size, stance, pure=False))
             in_flight += 1
             while in_flight >= limit:
                 collect(next(pending))

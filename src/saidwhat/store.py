@@ -22,6 +22,12 @@ Python API (stable; every result is the data model's own shape plus ids)::
         db.count_failures() -> int
         db.stats() -> dict                               # all the counts at once
         db.iter_attributions() -> Iterator[dict]         # every attribution, for export
+    # targets and stance (articles extracted with stance=True, ``ingest --stance``):
+        db.search(..., about="Russia", stance="negative")  # attributions about a target, with that stance
+        db.stance_summary(speaker=None, about=None, by="month", since=None, until=None, outlet=None,
+                          stance=None, limit=50) -> dict  # counts by stance per month/week/year/outlet/
+                                                         # target/speaker ("how Biden talks about Putin")
+        db.count_targets() -> dict                       # {"total", "negative", "neutral", "positive", "unscored"}
     # writing (ingest does it; read-only stores refuse):
         db.add_articles([(article, text_hash(article.text), location)], failures=[]) -> int  # new ones
         db.add_failure(location, stage, reason, hash=None); db.known(hashes) -> set[str]
@@ -31,7 +37,10 @@ An attribution ``dict`` is ``Attribution.to_dict()`` (``type``, ``content``, ``c
 speaker: ``{"id", "name", "kind"}``), ``confidence``) plus ``id`` (int), ``article`` (``{"id",
 "hash", "title", "url", "outlet", "published"}``), ``speaker_id``/``speaker_name``/``speaker_kind``
 (the collection-wide speaker, see ``crossdoc``; ``None`` for pronouns and unnamed sources) and
-``cluster_id`` (the quote's provenance cluster, direct quotes only, see ``clusters``).
+``cluster_id`` (the quote's provenance cluster, direct quotes only, see ``clusters``). When
+the article was extracted with stance, ``targets`` (``Target.to_dict()``: ``name``, ``kind``,
+``mentions``, ``stance``, ``probability``) each carry the collection-wide ``key`` and the
+collection speaker the target is, ``speaker_id``/``speaker_name`` (else ``None``).
 A speaker ``dict`` is ``{"id", "name", "kind", "gender", "organisation", "country", "aliases":
 [{"alias", "count"}], "roles": [...], "members": [{"id", "name", "kind"}] (a group's), "groups":
 [{"id", "name", "n_attributions"}] (the groups a speaker was quoted in), "n_attributions",
@@ -42,7 +51,8 @@ Tables (``sqlite3 saidwhat.db .schema``): ``articles`` (one row per distinct tex
 sha256 ``hash`` of its whitespace-normalised text), ``attributions`` (one per attribution, with
 spans as start/end columns), ``article_speakers`` (each article's own speakers), ``speakers``,
 ``speaker_aliases``, ``speaker_roles``, ``speaker_members`` (collection-wide), ``clusters``, ``cluster_variants`` and
-``cluster_keys`` (quote provenance), ``failures`` (inputs that could not be read or extracted, with the reason),
+``cluster_keys`` (quote provenance), ``attribution_targets`` (one row per (attribution, target):
+collection key and name, kind, stance, probability, the collection speaker it is), ``failures`` (inputs that could not be read or extracted, with the reason),
 ``attributions_fts`` (FTS5 over quote text and source) and ``meta`` (schema version).
 
 Writes go through one connection; each batch of articles is one transaction, so an ingest killed
@@ -56,6 +66,7 @@ import json
 import re
 import sqlite3
 import unicodedata
+from collections import Counter
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
@@ -63,7 +74,29 @@ from typing import Any, Iterable, Iterator, Optional, Union
 from .errors import StoreError
 from .model import Article
 
-SCHEMA_VERSION = 2  # 2: speakers' gender, organisation, country and group members
+SCHEMA_VERSION = 3  # 2: speakers' gender, organisation, country and group members; 3: targets
+
+# One row per (attribution, target): what each statement is about and how it portrays it.
+# ``key``, ``name`` and ``speaker_id`` are collection-wide (``crossdoc.link_targets``: a target
+# "Putin" is the speaker Vladimir Putin); ``article_name`` is ``Target.name`` as its article gave it.
+TARGETS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS attribution_targets (
+    attribution_id INTEGER NOT NULL REFERENCES attributions(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,               -- position in Attribution.targets
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,                  -- collection-wide identity: a speaker's key, or "country:russia"
+    name TEXT NOT NULL,                 -- collection-wide name (the speaker's when it is one)
+    article_name TEXT NOT NULL,         -- Target.name in its article
+    kind TEXT NOT NULL,                 -- person | organisation | country | group
+    stance TEXT,                        -- negative | neutral | positive; NULL when not scored
+    probability REAL,
+    speaker_id INTEGER REFERENCES speakers(id),  -- the collection speaker this target is
+    PRIMARY KEY (attribution_id, seq));
+CREATE INDEX IF NOT EXISTS attribution_targets_key ON attribution_targets(key, stance);
+CREATE INDEX IF NOT EXISTS attribution_targets_speaker ON attribution_targets(speaker_id, stance);
+CREATE INDEX IF NOT EXISTS attribution_targets_name ON attribution_targets(name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS attribution_targets_article ON attribution_targets(article_id);
+"""
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -166,13 +199,48 @@ CREATE TABLE IF NOT EXISTS failures (
     at TEXT NOT NULL,
     UNIQUE (location, stage, reason));
 CREATE INDEX IF NOT EXISTS failures_hash ON failures(hash);
-"""
+""" + TARGETS_SCHEMA
 
 
 def text_hash(text: str) -> str:
     """The content key of an article: sha256 of its NFC text with whitespace runs collapsed."""
     norm = " ".join(unicodedata.normalize("NFC", text).split())
     return hashlib.sha256(norm.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_APOS = str.maketrans({"’": "'", "‘": "'"})
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name (as ``speakers.merge.fold``)."""
+    text = unicodedata.normalize("NFKD", " ".join(text.translate(_APOS).split()))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold().strip()
+
+
+def target_key(kind: str, name: str) -> str:
+    """A target's collection key before it is linked to a speaker: ``"country:russia"``."""
+    return f"{kind}:{fold(name)}"
+
+
+STANCES = ("negative", "neutral", "positive")
+
+
+def _target_rows(attribution_id: int, article_id: int, targets: list[dict[str, Any]]) -> list[tuple]:
+    rows = []
+    for seq, t in enumerate(targets):
+        name = str(t.get("name") or "").strip()
+        if not name:
+            continue
+        kind = str(t.get("kind") or "organisation")
+        stance = t.get("stance") if t.get("stance") in STANCES else None
+        prob = t.get("probability")
+        rows.append((attribution_id, seq, article_id, target_key(kind, name), name, name, kind, stance,
+                     float(prob) if isinstance(prob, (int, float)) else None))
+    return rows
+
+
+_INSERT_TARGETS = ("INSERT OR REPLACE INTO attribution_targets (attribution_id, seq, article_id, key, name,"
+                   " article_name, kind, stance, probability) VALUES (?,?,?,?,?,?,?,?,?)")
 
 
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -301,7 +369,7 @@ class Store:
     def _migrate(self, version: int) -> None:
         """Bring a store of an older schema to this one (schema 1 -> 2: the speaker columns and
         ``speaker_members``; the values of speakers stored before stay unknown until those articles
-        are extracted again). A read-only store is migrated through a short-lived writable
+        are extracted again; 2 -> 3: ``attribution_targets``, see ``_migrate_targets``). A read-only store is migrated through a short-lived writable
         connection when the file allows it."""
         conn = self.conn
         if self.readonly:
@@ -321,6 +389,8 @@ class Store:
                          " speakers(id), member_id INTEGER NOT NULL REFERENCES speakers(id),"
                          " PRIMARY KEY (group_id, member_id))")
             conn.execute("CREATE INDEX IF NOT EXISTS speaker_members_member ON speaker_members(member_id)")
+            if version < 3:
+                self._migrate_targets(conn)
             conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
             conn.execute("COMMIT")
         except sqlite3.Error as e:
@@ -331,6 +401,20 @@ class Store:
         finally:
             if conn is not self.conn:
                 conn.close()
+
+    @staticmethod
+    def _migrate_targets(conn: sqlite3.Connection) -> None:
+        """Schema 2 -> 3: the ``attribution_targets`` table, filled from the targets that the
+        attributions' JSON already holds (articles stored with stance through the Python API);
+        their collection links are made by the next ``crossdoc.resolve``."""
+        for statement in TARGETS_SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        rows = conn.execute("SELECT id, article_id, data FROM attributions WHERE data LIKE '%\"targets\":%'"
+                            " AND id NOT IN (SELECT attribution_id FROM attribution_targets)").fetchall()
+        for attribution_id, article_id, data in rows:
+            targets = json.loads(data).get("targets") or []
+            conn.executemany(_INSERT_TARGETS, _target_rows(attribution_id, article_id, targets))
 
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -410,6 +494,9 @@ class Store:
                          a.speaker.id if a.speaker else None, a.speaker.name if a.speaker else None,
                          a.speaker.kind if a.speaker else None, float(a.confidence),
                          json.dumps(a.to_dict(), ensure_ascii=False)))
+                    if a.targets:
+                        c.executemany(_INSERT_TARGETS, _target_rows(
+                            cur.lastrowid, article_id, [t.to_dict() for t in a.targets]))
                     if a.type == "direct":
                         clusters.assign(c, cur.lastrowid, a.content.text, now)
             for location, stage, reason, h in failures:
@@ -471,12 +558,18 @@ class Store:
 
     # -- search -----------------------------------------------------------------------------
     def _filters(self, text: Optional[str], speaker: Union[None, int, str], outlet: Optional[str],
-                 since: Optional[str], until: Optional[str], type: Optional[str]) -> tuple[str, list[Any]]:
+                 since: Optional[str], until: Optional[str], type: Optional[str],
+                 about: Union[None, int, str] = None, stance: Optional[str] = None) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
         if text and fts_query(text):
             where.append("a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)")
             params.append(fts_query(text))
+        if (about is not None and str(about).strip()) or stance:
+            # the same target must match both: "about Russia, negative" is negative about Russia
+            cond, cparams = self._about(about, stance)
+            where.append(f"a.id IN (SELECT t.attribution_id FROM attribution_targets t WHERE {cond})")
+            params += cparams
         if speaker is not None and str(speaker).strip():
             if isinstance(speaker, int) or str(speaker).isdigit():
                 # their own attributions and those of the groups they were quoted in
@@ -507,23 +600,28 @@ class Store:
 
     def search(self, text: Optional[str] = None, speaker: Union[None, int, str] = None,
                outlet: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
-               type: Optional[str] = None, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+               type: Optional[str] = None, limit: int = 50, offset: int = 0,
+               about: Union[None, int, str] = None, stance: Optional[str] = None) -> list[dict[str, Any]]:
         """Attributions matching every filter given: ``text`` (words of the quote or source, FTS5),
         ``speaker`` (collection speaker id, or a name/alias substring), ``outlet`` (substring of
         outlet or URL), ``since``/``until`` (publication dates, inclusive), ``type``
-        (direct|indirect|mixed). Newest articles first."""
-        where, params = self._filters(text, speaker, outlet, since, until, type)
+        (direct|indirect|mixed), ``about`` (a target: a name, or a word of it, an alias of the
+        speaker it is, a country's other name, its collection ``key``, or a speaker id) and
+        ``stance`` (negative|neutral|positive: with ``about``, towards that target; alone,
+        towards any). Newest articles first."""
+        where, params = self._filters(text, speaker, outlet, since, until, type, about, stance)
         rows = self.conn.execute(
             f"SELECT {_ATTR_COLUMNS} FROM attributions a JOIN articles ar ON ar.id = a.article_id"
             f" LEFT JOIN speakers s ON s.id = a.speaker_id {where}"
             f" ORDER BY ar.published_date DESC, a.article_id, a.seq LIMIT ? OFFSET ?",
             (*params, int(limit), int(offset)))
-        return [_attr_row(r) for r in rows]
+        return self._with_targets([_attr_row(r) for r in rows])
 
     def count_search(self, text: Optional[str] = None, speaker: Union[None, int, str] = None,
                      outlet: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
-                     type: Optional[str] = None) -> int:
-        where, params = self._filters(text, speaker, outlet, since, until, type)
+                     type: Optional[str] = None, about: Union[None, int, str] = None,
+                     stance: Optional[str] = None) -> int:
+        where, params = self._filters(text, speaker, outlet, since, until, type, about, stance)
         return int(self._one(f"SELECT count(*) FROM attributions a JOIN articles ar ON ar.id = a.article_id"
                              f" {where}", params))
 
@@ -537,9 +635,181 @@ class Store:
                 (last, batch)).fetchall()
             if not rows:
                 return
-            for r in rows:
-                yield _attr_row(r)
+            yield from self._with_targets([_attr_row(r) for r in rows])
             last = rows[-1]["id"]
+
+    # -- targets and stance -----------------------------------------------------------------
+    STANCE_GROUPS = {
+        "month": "coalesce(substr(ar.published_date, 1, 7), '(no date)')",
+        "week": "coalesce(date(ar.published_date, 'weekday 0', '-6 days'), '(no date)')",
+        "year": "coalesce(substr(ar.published_date, 1, 4), '(no date)')",
+        "outlet": "coalesce(ar.outlet, '(no outlet)')",
+        "target": "t.key",
+        "speaker": "coalesce('id:' || a.speaker_id, 'name:' || a.speaker_name, '(unresolved)')",
+    }
+
+    @staticmethod
+    def _about_names(about: str) -> list[str]:
+        """The names a user's ``about`` stands for: itself (less "the"), and the country it names
+        in another way ("US", "U.S.", "America" -> "United States"; "Russian" -> "Russia")."""
+        from .stance.targets import _COUNTRY, _DEMONYM
+
+        text = " ".join(about.split())
+        bare = re.sub(r"^(?:the)\s+", "", text, flags=re.I) or text
+        key = fold(bare).rstrip(".")
+        names = [bare]
+        for other in (_COUNTRY.get(key), _COUNTRY.get(key.replace(".", "")), _DEMONYM.get(key)):
+            if other and other not in names:
+                names.append(other)
+        return names
+
+    def _about(self, about: Union[None, int, str], stance: Optional[str]) -> tuple[str, list[Any]]:
+        """The condition on a target row ``t`` for ``about`` and ``stance``."""
+        conds: list[str] = []
+        params: list[Any] = []
+        if about is not None and str(about).strip():
+            text = str(about).strip()
+            if isinstance(about, int) or text.isdigit():
+                conds.append("t.speaker_id = ?")  # a collection speaker, by id
+                params.append(int(text))
+            else:
+                alts = ["t.key = ?", "t.speaker_id IN (SELECT speaker_id FROM speaker_aliases"
+                                     " WHERE alias = ? COLLATE NOCASE)"]
+                params += [text, text]
+                for name in self._about_names(text):
+                    # the whole name, or whole words of it: "Putin" finds "Vladimir Putin", "US" not "Russia"
+                    like = "% " + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %"
+                    alts += ["t.name = ? COLLATE NOCASE", "t.article_name = ? COLLATE NOCASE",
+                             "(' ' || t.name || ' ') LIKE ? ESCAPE '\\'",
+                             "(' ' || t.article_name || ' ') LIKE ? ESCAPE '\\'"]
+                    params += [name, name, like, like]
+                conds.append("(" + " OR ".join(alts) + ")")
+        if stance:
+            if stance not in STANCES:
+                raise ValueError(f"stance: one of {', '.join(STANCES)}, not {stance!r}")
+            conds.append("t.stance = ?")
+            params.append(stance)
+        return " AND ".join(conds) or "1", params
+
+    def targets_of(self, attribution_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+        """The stored target rows of these attributions, in order: ``{attribution_id: [{"seq",
+        "key", "name", "article_name", "kind", "stance", "probability", "speaker_id",
+        "speaker_name"}]}``."""
+        ids = [int(i) for i in attribution_ids]
+        out: dict[int, list[dict[str, Any]]] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            rows = self.conn.execute(
+                "SELECT t.attribution_id, t.seq, t.key, t.name, t.article_name, t.kind, t.stance, t.probability,"
+                " t.speaker_id, s.name AS speaker_name FROM attribution_targets t"
+                " LEFT JOIN speakers s ON s.id = t.speaker_id"
+                f" WHERE t.attribution_id IN ({','.join('?' * len(part))}) ORDER BY t.attribution_id, t.seq", part)
+            for r in rows:
+                d = dict(r)
+                out.setdefault(d.pop("attribution_id"), []).append(d)
+        return out
+
+    def _with_targets(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Give each target of these search-shaped rows its collection ``key``, ``speaker_id`` and
+        ``speaker_name``."""
+        links = self.targets_of(r["id"] for r in rows if r.get("targets"))
+        for r in rows:
+            by_seq = {t["seq"]: t for t in links.get(r["id"], [])}
+            for seq, t in enumerate(r.get("targets") or []):
+                link = by_seq.get(seq)
+                t["key"] = link["key"] if link else target_key(t.get("kind", ""), t.get("name", ""))
+                t["speaker_id"] = link["speaker_id"] if link else None
+                t["speaker_name"] = link["speaker_name"] if link else None
+        return rows
+
+    def stance_summary(self, speaker: Union[None, int, str] = None, about: Union[None, int, str] = None,
+                       by: str = "month", since: Optional[str] = None, until: Optional[str] = None,
+                       outlet: Optional[str] = None, stance: Optional[str] = None,
+                       limit: int = 50) -> dict[str, Any]:
+        """How statements treat their targets: counts of (attribution, target) pairs by stance,
+        for attributions of ``speaker`` (as in ``search``) about ``about`` (as in ``search``),
+        grouped ``by`` month, week, year, outlet, target ("how they talk about": the most
+        frequent targets first) or speaker (who talks about it, and how).
+
+        Returns ``{"by", "speaker", "about", "rows": [{"key", "name", "kind", "speaker_id", "n",
+        "stances": {stance: n}, "shares": {stance: share}, "tone"}], "total": <a row for all>,
+        "speakers": [...], "targets": [...]}``: ``tone`` is (positive - negative) / n, from -1 to
+        1; ``speakers`` and ``targets`` list the collection speakers and targets the filters
+        matched (most pairs first, at most 10), for a title such as "Joe Biden on Vladimir Putin".
+        Time rows go oldest first (undated last), the others most pairs first (at most ``limit``).
+        Pairs whose stance was not scored are not counted."""
+        if by not in self.STANCE_GROUPS:
+            raise ValueError(f"by: one of {', '.join(self.STANCE_GROUPS)}, not {by!r}")
+        where, params = self._filters(None, speaker, outlet, since, until, None)
+        cond, cparams = self._about(about, stance)
+        where = (where + " AND " if where else "WHERE ") + f"t.stance IS NOT NULL AND {cond}"
+        params = params + cparams
+        base = ("FROM attribution_targets t JOIN attributions a ON a.id = t.attribution_id"
+                " JOIN articles ar ON ar.id = a.article_id LEFT JOIN speakers s ON s.id = a.speaker_id"
+                f" LEFT JOIN speakers ts ON ts.id = t.speaker_id {where}")
+        group = self.STANCE_GROUPS[by]
+        rows = self.conn.execute(
+            f"SELECT {group} AS k, t.stance AS st, count(*) AS n,"
+            " CASE WHEN ts.id IS NOT NULL THEN ts.name ELSE t.name END AS tname, t.kind AS tkind,"
+            " t.speaker_id AS tsid, s.name AS sname, s.kind AS skind, a.speaker_id AS sid, a.speaker_name AS lname"
+            f" {base} GROUP BY k, st, tname, tkind, tsid, sname, skind, sid, lname", params).fetchall()
+        table: dict[str, dict[str, Any]] = {}
+        names: dict[str, Counter] = {}
+        total = self._stance_row("all")
+        for r in rows:
+            row = table.get(r["k"])
+            if row is None:
+                row = table[r["k"]] = self._stance_row(r["k"])
+                names[r["k"]] = Counter()
+                if by == "target":
+                    row.update(kind=r["tkind"], speaker_id=r["tsid"])
+                elif by == "speaker":
+                    row.update(kind=r["skind"], speaker_id=r["sid"])
+            if by == "target":
+                names[r["k"]][r["tname"]] += r["n"]
+            elif by == "speaker":
+                names[r["k"]][r["sname"] or r["lname"] or "(unresolved)"] += r["n"]
+            for x in (row, total):
+                x["n"] += r["n"]
+                x["stances"][r["st"]] += r["n"]
+        for k, row in table.items():
+            row["name"] = names[k].most_common(1)[0][0] if names[k] else k
+        out = list(table.values())
+        if by in ("month", "week", "year"):
+            out.sort(key=lambda x: (x["key"].startswith("("), x["key"]))
+        else:
+            out.sort(key=lambda x: (-x["n"], str(x["name"]).lower()))
+            out = out[:max(0, int(limit))]
+        for row in out + [total]:
+            n = row["n"]
+            row["shares"] = {st: round(v / n, 4) if n else 0.0 for st, v in row["stances"].items()}
+            row["tone"] = round((row["stances"]["positive"] - row["stances"]["negative"]) / n, 4) if n else 0.0
+
+        def top(sql: str) -> list[dict[str, Any]]:
+            return [dict(r) for r in self.conn.execute(sql + " LIMIT 10", params)]
+
+        matched_speakers = top(f"SELECT a.speaker_id AS id, s.name, s.kind, count(*) AS n {base}"
+                               " AND a.speaker_id IS NOT NULL GROUP BY a.speaker_id ORDER BY n DESC, s.name") \
+            if speaker is not None and str(speaker).strip() else []
+        matched_targets = top(f"SELECT t.key, CASE WHEN ts.id IS NOT NULL THEN ts.name ELSE max(t.name) END AS name,"
+                              f" t.kind, t.speaker_id, count(*) AS n {base} GROUP BY t.key ORDER BY n DESC, name") \
+            if about is not None and str(about).strip() else []
+        return {"by": by, "speaker": speaker, "about": about, "rows": out, "total": total,
+                "speakers": matched_speakers, "targets": matched_targets}
+
+    @staticmethod
+    def _stance_row(key: str) -> dict[str, Any]:
+        return {"key": key, "name": key, "kind": None, "speaker_id": None, "n": 0,
+                "stances": dict.fromkeys(STANCES, 0)}
+
+    def count_targets(self) -> dict[str, int]:
+        """(attribution, target) pairs stored: ``{"total", "negative", "neutral", "positive",
+        "unscored"}``."""
+        out = {"total": 0, **dict.fromkeys(STANCES, 0), "unscored": 0}
+        for stance, n in self.conn.execute("SELECT stance, count(*) FROM attribution_targets GROUP BY stance"):
+            out["total"] += n
+            out[stance if stance in STANCES else "unscored"] += n
+        return out
 
     # -- speakers ---------------------------------------------------------------------------
     def _speaker(self, row: sqlite3.Row) -> dict[str, Any]:
@@ -666,7 +936,7 @@ class Store:
             f"SELECT {_ATTR_COLUMNS} FROM attributions a JOIN articles ar ON ar.id = a.article_id"
             f" LEFT JOIN speakers s ON s.id = a.speaker_id WHERE a.cluster_id = ?"
             f" ORDER BY ar.published_date IS NULL, ar.published_date, a.id", (int(id),)).fetchall()
-        attrs = [_attr_row(r) for r in rows]
+        attrs = self._with_targets([_attr_row(r) for r in rows])
         variants: dict[str, dict[str, Any]] = {}
         for a in attrs:
             v = variants.setdefault(a["content_text"], {"text": a["content_text"], "count": 0, "articles": [],
