@@ -3,12 +3,16 @@
 A thin shell over the library: every route parses its input, calls ``extract`` or the store, and
 returns the data model's own ``to_dict()`` shapes (``Article``, ``Attribution``, ``Speaker``).
 
-    POST /api/extract            text/plain, text/html, or JSON {"text", "format"?, "id"?, ...}
-                                 -> Article.to_dict()
+    POST /api/extract            text/plain, text/html, or JSON {"text", "format"?, "id"?, "stance"?, ...}
+                                 -> Article.to_dict(); ?stance=true (or "stance": true) adds each
+                                 attribution's targets and their stance (about 4x slower)
     GET  /api/attributions       search the collection: q, speaker, outlet, since, until, type,
-                                 limit, offset -> {"total", "limit", "offset", "results": [...]}
+                                 about, stance, limit, offset -> {"total", "limit", "offset", "results": [...]}
     GET  /api/speakers           speakers with counts and aliases (q, limit, offset)
-    GET  /api/speakers/{id}      one speaker, with a weekly timeline and the names they mention
+    GET  /api/speakers/{id}      one speaker, with a weekly timeline, the names they mention, the
+                                 targets they talk about and who talks about them, by stance
+    GET  /api/speakers/{id}/targets  how they talk about: their most frequent targets by stance
+    GET  /api/stance             stance summary: speaker, about, by (month|week|year|outlet|target|speaker)
     GET  /api/sources            who gets quoted: shares by speaker kind and gender, per outlet or month
     GET  /api/articles/{id}      one stored article with its attributions (Article.to_dict())
     GET  /api/clusters/{id}      one quote cluster with its provenance
@@ -193,11 +197,17 @@ class Guard:
 
 # ---------------------------------------------------------------- extraction
 
-async def run_extraction(request: Request, article: Article) -> Article:
-    """``extract`` in the server's extraction thread, with the time limit (503 past it)."""
+async def run_extraction(request: Request, article: Article, stance: bool = False) -> Article:
+    """``extract`` in the server's extraction thread, with the time limit (503 past it);
+    ``stance``: with targets and their stance."""
     state = request.app.state
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(state.executor, state.extractor, article)
+    if stance:
+        from functools import partial
+
+        future = loop.run_in_executor(state.executor, partial(state.extractor, article, stance=True))
+    else:
+        future = loop.run_in_executor(state.executor, state.extractor, article)
     try:
         return await asyncio.wait_for(future, timeout=state.extract_timeout)
     except asyncio.TimeoutError:
@@ -205,11 +215,24 @@ async def run_extraction(request: Request, article: Article) -> Article:
                                  "send a shorter text") from None
 
 
-def default_extractor(article: Article) -> Article:
+def default_extractor(article: Article, stance: bool = False) -> Article:
     from .pipeline import extract
 
     meta = {k: getattr(article, k) for k in ("title", "url", "outlet", "published")}
-    return extract(article.text, id=article.id, **meta)
+    return extract(article.text, id=article.id, stance=stance, **meta)
+
+
+def stance_flag(value: Any, name: str = "stance") -> bool:
+    """``stance`` as a query parameter ("true", "1", "yes", "on"; "false", "0", "no", "off", "")
+    or a JSON boolean; anything else is a 422."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off", ""):
+        return False
+    raise HTTPException(422, f"{name}: true or false")
 
 
 META_KEYS = ("id", "title", "url", "outlet", "published")
@@ -253,6 +276,10 @@ async def article_from_request(request: Request) -> Article:
             data = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise HTTPException(400, f"malformed JSON: {getattr(e, 'msg', None) or e}") from None
+        if isinstance(data, dict) and "stance" in data:
+            if not isinstance(data["stance"], bool):
+                raise HTTPException(422, "stance: true or false")
+            request.state.stance = data["stance"]
         return article_from_json(data)
     if ctype and not ctype.startswith("text/"):
         raise HTTPException(415, f"unsupported Content-Type {ctype[:60]!r}: send text/plain, "
@@ -272,6 +299,7 @@ EXTRACT_BODY = {
                 "type": "object", "required": ["text"],
                 "properties": {"text": {"type": "string"},
                                "format": {"type": "string", "enum": ["auto", "text", "html"]},
+                               "stance": {"type": "boolean", "description": "also targets and their stance"},
                                **{k: {"type": "string"} for k in META_KEYS}}}},
             "text/plain": {"schema": {"type": "string"}},
             "text/html": {"schema": {"type": "string"}},
@@ -284,10 +312,16 @@ router = APIRouter(prefix="/api", tags=["api"])
 
 @router.post("/extract", openapi_extra=EXTRACT_BODY,
              summary="Find who said what in a posted text or HTML page")
-async def extract_endpoint(request: Request) -> dict[str, Any]:
-    """The article's attributions and speakers: ``Article.to_dict()``."""
+async def extract_endpoint(request: Request,
+                           stance: Optional[str] = Query(None, max_length=5, description=(
+                               "true: also each attribution's targets and their stance (about 4x"
+                               " slower); also a JSON field"))) -> dict[str, Any]:
+    """The article's attributions and speakers: ``Article.to_dict()``; with ``stance``, each
+    attribution's ``targets`` with their stance."""
+    flag = stance_flag(stance)
     article = await article_from_request(request)
-    return (await run_extraction(request, article)).to_dict()
+    flag = flag or bool(getattr(request.state, "stance", False))
+    return (await run_extraction(request, article, stance=flag)).to_dict()
 
 
 def get_store(request: Request) -> Any:
@@ -304,6 +338,8 @@ def _not_found(what: str, key: str) -> HTTPException:
 
 
 DATE = r"^\d{4}-\d{2}-\d{2}$"
+STANCE = "^(negative|neutral|positive)$"
+STANCE_BY = "^(month|week|year|outlet|target|speaker)$"
 
 
 @router.get("/attributions", summary="Search the collection's attributions")
@@ -316,14 +352,19 @@ def attributions_endpoint(request: Request,
                           type: Optional[str] = Query(None, description="direct, indirect or mixed",
                                                       pattern="^(direct|indirect|mixed)$"),
                           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
+                          about: Optional[str] = Query(None, max_length=200, description=(
+                              "a target: name, word of a name, alias, or speaker id")),
+                          stance: Optional[str] = Query(None, pattern=STANCE, description=(
+                              "negative, neutral or positive (towards the 'about' target, else any)")),
                           ) -> dict[str, Any]:
     """Attributions matching every filter given, newest first: ``{"total", "limit", "offset",
     "results"}``; each result is ``Attribution.to_dict()`` plus ``article`` (id, title, outlet,
-    published, url) and ``cluster`` (its quote cluster's id, if any)."""
+    published, url) and ``cluster`` (its quote cluster's id, if any); its ``targets`` (when
+    stored with stance) carry their collection ``key`` and ``speaker_id``."""
     for name, value in (("since", since), ("until", until)):
         check_date(name, value)
     return get_store(request).search(q=q, speaker=speaker, outlet=outlet, since=since, until=until,
-                                     type=type, limit=limit, offset=offset)
+                                     type=type, limit=limit, offset=offset, about=about, stance=stance)
 
 
 def check_date(name: str, value: Optional[str]) -> None:
@@ -349,6 +390,37 @@ def speaker_endpoint(request: Request, speaker_id: str) -> dict[str, Any]:
     if found is None:
         raise _not_found("speaker", speaker_id)
     return found
+
+
+@router.get("/speakers/{speaker_id}/targets", summary="How a speaker talks about: their targets by stance")
+def speaker_targets_endpoint(request: Request, speaker_id: str,
+                             limit: int = Query(20, ge=1, le=500)) -> dict[str, Any]:
+    """The targets of a speaker's statements (their groups' too), most frequent first, with
+    counts by stance: ``Store.stance_summary(speaker=id, by="target")``."""
+    found = get_store(request).speaker_targets(speaker_id, limit=limit)
+    if found is None:
+        raise _not_found("speaker", speaker_id)
+    return found
+
+
+@router.get("/stance", summary="Stance summary: how a speaker's statements treat a target, over time")
+def stance_endpoint(request: Request,
+                    speaker: Optional[str] = Query(None, max_length=200, description="speaker name, alias or id"),
+                    about: Optional[str] = Query(None, max_length=200, description="target name, alias or speaker id"),
+                    by: str = Query("month", pattern=STANCE_BY,
+                                    description="month, week, year, outlet, target or speaker"),
+                    since: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive", pattern=DATE),
+                    until: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive", pattern=DATE),
+                    outlet: Optional[str] = Query(None, max_length=200),
+                    limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
+    """``{"by", "speaker", "about", "rows": [{"key", "name", "kind", "speaker_id", "n",
+    "stances": {"negative", "neutral", "positive"}, "shares", "tone"}], "total", "speakers",
+    "targets"}``: (attribution, target) pairs by stance, per period (oldest first) or per target
+    or speaker (most first); ``tone`` = (positive - negative) / n."""
+    for name, value in (("since", since), ("until", until)):
+        check_date(name, value)
+    return get_store(request).stance_summary(speaker=speaker or None, about=about or None, by=by,
+                                             since=since, until=until, outlet=outlet or None, limit=limit)
 
 
 @router.get("/sources", summary="Who gets quoted: shares by speaker kind and gender, per outlet or month")

@@ -1,5 +1,5 @@
-"""``saidwhat ingest``, ``search``, ``speakers``, ``sources``, ``quote``, ``export`` and ``load``: shells over
-``ingest``, ``scale``, ``store`` and ``export`` (parse the options, call the library, render)."""
+"""``saidwhat ingest``, ``search``, ``speakers``, ``sources``, ``stance``, ``quote``, ``export`` and ``load``:
+shells over ``ingest``, ``scale``, ``store`` and ``export`` (parse the options, call the library, render)."""
 from __future__ import annotations
 
 import csv
@@ -47,6 +47,24 @@ class Kind(str, Enum):
 class By(str, Enum):
     outlet = "outlet"
     month = "month"
+
+
+class Stance(str, Enum):
+    negative = "negative"
+    neutral = "neutral"
+    positive = "positive"
+
+
+class StanceBy(str, Enum):
+    month = "month"
+    week = "week"
+    year = "year"
+    outlet = "outlet"
+    target = "target"
+    speaker = "speaker"
+
+
+STANCE_STYLE = {"negative": "red", "neutral": "default", "positive": "green"}
 
 
 class _Rate(ProgressColumn):
@@ -106,6 +124,8 @@ def ingest(
     parquet: Optional[str] = typer.Option(None, "--parquet", help="Dask: where the Parquet parts go "
                                           "(default: DB.parquet/; on a cluster, storage every worker reaches)."),
     batch_size: int = typer.Option(32, help="Articles per batch (and per transaction)."),
+    stance: bool = typer.Option(False, "--stance", help="Also store whom each statement is about and its stance "
+                                "(about 4x slower; articles already stored are skipped as always)."),
 ) -> None:
     """Read, extract and store a collection; rerun it to resume after a crash (nothing twice)."""
     from ..errors import InputError
@@ -118,7 +138,7 @@ def ingest(
             out = parquet or f"{db}.parquet"
             report = _run("extracting (dask)", lambda up: run_dask(
                 paths, out, scheduler=scheduler, workers=workers, batch_size=batch_size, store=store,
-                progress=up))
+                progress=up, stance=stance))
             _summary(report, Path(out), "extracted")
             if report.added or report.known:
                 report = _run("loading", lambda up: load(out, store, progress=up))
@@ -126,8 +146,12 @@ def ingest(
             from ..ingest import ingest as run_ingest
 
             report = _run("ingesting", lambda up: run_ingest(paths, store, workers=workers,
-                                                             batch_size=batch_size, progress=up))
+                                                             batch_size=batch_size, progress=up, stance=stance))
         _summary(report, db, "ingested")
+        if stance:
+            t = store.count_targets()
+            err.print(f"targets in the store: {t['total']} ({t['negative']} negative, {t['neutral']} neutral, "
+                      f"{t['positive']} positive)")
     except InputError as e:
         err.print(f"[red]error[/red] {e}")
         raise typer.Exit(2)
@@ -177,17 +201,21 @@ def search(
     since: Optional[str] = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
     type: Optional[Kind] = typer.Option(None, "--type", help="direct, indirect or mixed."),
+    about: Optional[str] = typer.Option(None, "--about", help="Statements about this target (name, alias or "
+                                        "speaker id; stored with ingest --stance)."),
+    stance: Optional[Stance] = typer.Option(None, "--stance", help="negative, neutral or positive: towards the "
+                                            "--about target, else towards any target."),
     format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
     limit: int = typer.Option(50, "--limit", "-n"),
     offset: int = typer.Option(0, "--offset"),
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
 ) -> None:
-    """Find attributions by words, speaker, outlet, date and type."""
+    """Find attributions by words, speaker, outlet, date, type, target and stance."""
     from ..export import flat
 
     with _open(db, readonly=True) as store:
         filters = dict(text=text, speaker=speaker, outlet=outlet, since=since, until=until,
-                       type=type.value if type else None)
+                       type=type.value if type else None, about=about, stance=stance.value if stance else None)
         rows = store.search(**filters, limit=limit, offset=offset)
         total = store.count_search(**filters)
     table = Table(title=f"{len(rows)} of {total} attributions", show_lines=True, expand=True, title_justify="left")
@@ -196,7 +224,15 @@ def search(
         table.add_column(col, style=style, ratio=ratio)
     for r in rows:
         art = r["article"]
-        table.add_row(str(r["id"]), r["speaker_name"] or r.get("source_text") or "—", r["type"], r["content_text"],
+        what = Text(r["content_text"])
+        if r.get("targets"):
+            what.append("\nabout: ", style="dim")
+            for k, t in enumerate(r["targets"]):
+                what.append((", " if k else "") + (t.get("speaker_name") or t["name"]),
+                            style=STANCE_STYLE.get(t.get("stance") or "", "default"))
+                if t.get("stance"):
+                    what.append(f" ({t['stance']})", style="dim")
+        table.add_row(str(r["id"]), r["speaker_name"] or r.get("source_text") or "—", r["type"], what,
                       " · ".join(x for x in (art.get("published"), art.get("outlet"), art.get("title") or art.get("ext_id")) if x))
     _emit(rows, format, table, flat)
 
@@ -278,6 +314,55 @@ def sources(
     if format is Output.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
         return
+    _emit(rows, format, table, row_fn)
+
+
+@app.command("stance")
+def stance_command(
+    speaker: Optional[str] = typer.Option(None, "--speaker", help="Whose statements: name, alias or id."),
+    about: Optional[str] = typer.Option(None, "--about", help="About whom: a target's name, alias or speaker id."),
+    by: Optional[StanceBy] = typer.Option(None, "--by", help="month, week, year, outlet, target or speaker "
+                                          "(default: month with --about, else target: how they talk about)."),
+    since: Optional[str] = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet name or URL part."),
+    format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
+    limit: int = typer.Option(30, "--limit", "-n", help="Rows by target, speaker or outlet."),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """How statements treat their targets: counts by stance (negative / neutral / positive) of
+    SPEAKER's statements about ABOUT, per month (or week, year, outlet), or per target ("how
+    they talk about") or per speaker ("who talks about them, and how"). Needs a store ingested
+    with --stance."""
+    group = (by.value if by else ("month" if about else "target"))
+    with _open(db, readonly=True) as store:
+        report = store.stance_summary(speaker=speaker, about=about, by=group, since=since, until=until,
+                                      outlet=outlet, limit=limit)
+        stored = store.count_targets()["total"]
+    if format is Output.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    if not stored:
+        err.print("[yellow]no targets in this store[/yellow]: ingest with --stance to find them")
+    who = ", ".join(s["name"] for s in report["speakers"][:3]) or speaker or "everyone"
+    whom = ", ".join(t["name"] for t in report["targets"][:3]) or about
+    what = f"{who} on {whom}, by {group}" if whom else f"how {who} talk{'' if speaker is None else 's'} about others, by {group}"
+    table = Table(title=f"{what}: {report['total']['n']} statement-target pairs", expand=True, title_justify="left")
+    table.add_column(group, style="bold")
+    for col, style in (("pairs", None), ("negative", "red"), ("neutral", None), ("positive", "green"), ("tone", "cyan")):
+        table.add_column(col, justify="right", style=style)
+    rows = report["rows"] + [report["total"]]
+    for r in rows:
+        st = r["stances"]
+        table.add_row(str(r["name"]), str(r["n"]), f"{st['negative']} ({_pct(r['shares']['negative'])})",
+                      f"{st['neutral']} ({_pct(r['shares']['neutral'])})",
+                      f"{st['positive']} ({_pct(r['shares']['positive'])})", f"{r['tone']:+.2f}",
+                      end_section=r is report["rows"][-1] if report["rows"] else False)
+
+    def row_fn(r: dict) -> dict:
+        return {group: r["name"], "key": r["key"], "speaker_id": r["speaker_id"], "pairs": r["n"],
+                **r["stances"], "tone": r["tone"]}
+
     _emit(rows, format, table, row_fn)
 
 

@@ -10,8 +10,11 @@ with parameterised SQL only:
 - ``article`` adds the store's ``store_id``/``hash`` and, on each attribution, the collection-wide
   ``speaker_id``/``speaker_name`` and the ``cluster_id`` (``Store.article`` returns a bare ``Article``);
 - ``speaker`` adds the weekly ``timeline`` (``Store.speaker_timeline``), recent ``attributions``,
-  and ``mentions``: the collection speakers (people and organisations) whose names occur most
-  often in this speaker's quotes (names and capitalised aliases matched word by word).
+  ``mentions``: the collection speakers (people and organisations) whose names occur most
+  often in this speaker's quotes (names and capitalised aliases matched word by word),
+  ``targets``: how they talk about (their most frequent targets with counts by stance,
+  ``Store.stance_summary(by="target")``) and ``talked_about``: who talks about them, and how;
+- ``article`` also gives each target its collection ``key``, ``speaker_id`` and ``speaker_name``.
 """
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ from ..store import Store
 
 MENTION_QUOTES = 1000     # the speaker's most recent quotes scanned for names
 MENTION_SPEAKERS = 5000   # the collection's top speakers whose names are looked for
-NAMES_TTL_S = 60.0        # the name index is rebuilt at most this often (an ingest may be running)
+NAMES_TTL_S = 60.0
+TOP_TARGETS = 12          # targets (and speakers talking about them) on a speaker's page        # the name index is rebuilt at most this often (an ingest may be running)
 _WORD = re.compile(r"[\w’'.-]+", re.UNICODE)
 
 
@@ -46,8 +50,10 @@ class Collection:
     # -- search --------------------------------------------------------------------------------
     def search(self, q: Optional[str] = None, speaker: Optional[str] = None, outlet: Optional[str] = None,
                since: Optional[str] = None, until: Optional[str] = None, type: Optional[str] = None,
-               limit: int = 50, offset: int = 0) -> dict[str, Any]:
-        filters = dict(text=q, speaker=speaker, outlet=outlet, since=since, until=until, type=type)
+               limit: int = 50, offset: int = 0, about: Optional[str] = None,
+               stance: Optional[str] = None) -> dict[str, Any]:
+        filters = dict(text=q, speaker=speaker, outlet=outlet, since=since, until=until, type=type,
+                       about=about, stance=stance)
         with self.lock:
             results = self.store.search(**filters, limit=limit, offset=offset)
             total = self.store.count_search(**filters)
@@ -81,8 +87,27 @@ class Collection:
             found["attributions"] = self.store.search(speaker=int(id), limit=MENTION_QUOTES)
             self._add_seq(found["attributions"])
             found["mentions"] = self._mentions(found)
+            found["targets"] = self.store.stance_summary(speaker=int(id), by="target", limit=TOP_TARGETS)["rows"]
+            found["talked_about"] = self.store.stance_summary(about=int(id), by="speaker", limit=TOP_TARGETS)["rows"]
         found["attributions"] = found["attributions"][:20]
         return found
+
+    def speaker_targets(self, id: str, limit: int = 20) -> Optional[dict[str, Any]]:
+        """How a speaker talks about: ``{"speaker": {"id", "name", "kind"}, "targets": [rows of
+        Store.stance_summary(by="target")], "total"}``; None for an unknown speaker."""
+        if not str(id).isdigit() or len(str(id)) > 18:
+            return None
+        with self.lock:
+            found = self.store.speaker(int(id))
+            if found is None:
+                return None
+            summary = self.store.stance_summary(speaker=int(id), by="target", limit=limit)
+        return {"speaker": {k: found[k] for k in ("id", "name", "kind")}, "targets": summary["rows"],
+                "total": summary["total"]}
+
+    def stance_summary(self, **kwargs: Any) -> dict[str, Any]:
+        with self.lock:
+            return self.store.stance_summary(**kwargs)
 
     def _name_index(self) -> dict[tuple[str, ...], dict[str, Any]]:
         """Word tuples of every top speaker's name and capitalised aliases -> the speaker."""
@@ -141,6 +166,7 @@ class Collection:
                 "SELECT a.seq, a.id, a.speaker_id, s.name, a.cluster_id FROM attributions a"
                 " LEFT JOIN speakers s ON s.id = a.speaker_id WHERE a.article_id = ? ORDER BY a.seq",
                 (int(info["id"]),)).fetchall()
+            links = self.store.targets_of(r[1] for r in rows)
         d = article.to_dict()
         d["store_id"], d["hash"] = info["id"], info["hash"]
         by_seq = {r[0]: r for r in rows}
@@ -150,6 +176,12 @@ class Collection:
             att["speaker_id"] = r[2] if r else None
             att["speaker_name"] = r[3] if r else None
             att["cluster_id"] = r[4] if r else None
+            stored = {t["seq"]: t for t in links.get(r[1], [])} if r else {}
+            for k, t in enumerate(att.get("targets") or []):
+                link = stored.get(k) or {}
+                t["key"] = link.get("key")
+                t["speaker_id"] = link.get("speaker_id")
+                t["speaker_name"] = link.get("speaker_name")
         return d
 
     def cluster(self, id: str) -> Optional[dict[str, Any]]:
