@@ -50,25 +50,28 @@ async def paste(request: Request) -> Response:
     form = await request.form()
     text = form.get("text")
     text = text if isinstance(text, str) else ""
+    stance = form.get("stance") == "1"
     try:
         article = api.article_from_text(text, None, "pasted")
     except InputError as e:
         return page(request, "article.html", status_code=400, article=None, samples=samples(),
-                    text=text, error=str(e), origin="paste")
-    result = await api.run_extraction(request, article)
-    return article_page(request, result.to_dict(), "paste", text=text)
+                    text=text, error=str(e), origin="paste", stance=stance)
+    result = await api.run_extraction(request, article, stance=stance)
+    return article_page(request, result.to_dict(), "paste", text=text, stance=stance)
 
 
 @router.get("/samples/{sample_id}")
-async def sample(request: Request, sample_id: str) -> Response:
+async def sample(request: Request, sample_id: str, stance: Optional[str] = Query(None, max_length=5)) -> Response:
     record = samples().get(sample_id)
     if record is None:
         raise HTTPException(404, f"no sample article {sample_id[:80]!r}")
     article = Article(id=record["id"], text=record["text"], title=record.get("title"),
                       url=record.get("url"), outlet=record.get("outlet"),
                       published=record.get("published"))
-    result = await api.run_extraction(request, article)
-    return article_page(request, result.to_dict(), "sample", text="", credit=record.get("attribution"))
+    flag = api.stance_flag(stance)
+    result = await api.run_extraction(request, article, stance=flag)
+    return article_page(request, result.to_dict(), "sample", text="", credit=record.get("attribution"),
+                        sample_id=sample_id, stance=flag)
 
 
 @router.get("/articles/{article_id}")
@@ -84,9 +87,10 @@ def search(request: Request,
            outlet: Optional[str] = Query(None, max_length=200),
            since: Optional[str] = Query(None, max_length=10), until: Optional[str] = Query(None, max_length=10),
            type: Optional[str] = Query(None, max_length=10),
+           about: Optional[str] = Query(None, max_length=200), stance: Optional[str] = Query(None, max_length=10),
            limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
     form = {"q": q or "", "speaker": speaker or "", "outlet": outlet or "", "since": since or "",
-            "until": until or "", "type": type or ""}
+            "until": until or "", "type": type or "", "about": about or "", "stance": stance or ""}
     result = None
     error = None
     if request.app.state.store is None:
@@ -97,11 +101,14 @@ def search(request: Request,
                 error = f"{key}: give a date as YYYY-MM-DD"
         if form["type"] and form["type"] not in ("direct", "indirect", "mixed"):
             error = "type: direct, indirect or mixed"
+        if form["stance"] and form["stance"] not in STANCES:
+            error = "stance: negative, neutral or positive"
         if error is None:
             result = api.attributions_endpoint(request, q=q or None, speaker=speaker or None,
                                                outlet=outlet or None, since=since or None,
                                                until=until or None, type=type or None,
-                                               limit=limit, offset=offset)
+                                               limit=limit, offset=offset, about=about or None,
+                                               stance=stance or None)
     return page(request, "search.html", status_code=400 if error and request.app.state.store else 200,
                 form=form, result=result, error=error, limit=limit, offset=offset,
                 query=_query_string(form))
@@ -134,7 +141,45 @@ def speakers(request: Request, q: Optional[str] = Query(None, max_length=200),
 def speaker(request: Request, speaker_id: str) -> Response:
     found = api.speaker_endpoint(request, speaker_id)
     plot = render.timeline_plot(render.weekly_counts(found.get("timeline", [])))
-    return page(request, "speaker.html", speaker=found, plot=plot)
+    return page(request, "speaker.html", speaker=found, plot=plot,
+                targets_plot=render.stance_bars(found.get("targets", [])),
+                about_plot=render.stance_bars(found.get("talked_about", [])))
+
+
+STANCES = ("negative", "neutral", "positive")
+STANCE_BY = ("month", "week", "year", "outlet", "target", "speaker")
+
+
+@router.get("/stance")
+def stance(request: Request, speaker: Optional[str] = Query(None, max_length=200),
+           about: Optional[str] = Query(None, max_length=200), by: str = Query("month", max_length=10),
+           since: Optional[str] = Query(None, max_length=10), until: Optional[str] = Query(None, max_length=10),
+           ) -> Response:
+    """How a speaker's statements treat a target over time (or per target, speaker, outlet),
+    with the statements themselves."""
+    form = {"speaker": speaker or "", "about": about or "", "by": by if by in STANCE_BY else "month",
+            "since": since or "", "until": until or ""}
+    error, report, plot, examples = None, None, None, None
+    if request.app.state.store is None:
+        error = "This server has no collection: start it with 'saidwhat serve --db FILE'."
+    elif by not in STANCE_BY:
+        error = "per: " + ", ".join(STANCE_BY)
+    else:
+        for key in ("since", "until"):
+            if form[key] and not _is_date(form[key]):
+                error = f"{key}: give a date as YYYY-MM-DD"
+        if error is None:
+            report = api.stance_endpoint(request, speaker=speaker or None, about=about or None, by=by,
+                                         since=since or None, until=until or None, outlet=None, limit=50)
+            plot = (render.stance_timeline(report["rows"], by) if by in ("month", "week", "year")
+                    else render.stance_bars(report["rows"]))
+            examples = api.attributions_endpoint(request, q=None, speaker=speaker or None, outlet=None,
+                                                 since=since or None, until=until or None, type=None,
+                                                 limit=20, offset=0, about=about or None,
+                                                 stance=None) if (speaker or about) else None
+    return page(request, "stance.html", status_code=400 if error and request.app.state.store else 200,
+                form=form, report=report, plot=plot, examples=examples, error=error,
+                query=_query_string({k: v for k, v in form.items() if k in ("speaker", "about", "since", "until")}))
 
 
 @router.get("/sources")

@@ -44,12 +44,28 @@ def speaker_colours(article: dict) -> dict[str, str]:
     return colours
 
 
+STANCE_SIGNS = {"negative": "−", "neutral": "○", "positive": "+"}
+
+
+def target_label(t: dict) -> str:
+    """"Russia: negative (0.94)": a target and its stance, in words."""
+    name = t.get("speaker_name") or t.get("name") or "?"
+    stance = t.get("stance")
+    if not stance:
+        return name
+    prob = t.get("probability")
+    return f"{name}: {stance}" + (f" ({float(prob):.2f})" if isinstance(prob, (int, float)) else "")
+
+
 def describe(att: dict) -> dict[str, Any]:
     """One attribution's details as shown on hover or click."""
     sp = att.get("speaker") or {}
+    targets = att.get("targets")
     return {"speaker": sp.get("name") if sp else None, "source": att.get("source_text"),
             "cue": att.get("cue_text"), "type": att.get("type"),
-            "confidence": att.get("confidence")}
+            "confidence": att.get("confidence"),
+            "about": ("; ".join(target_label(t) for t in targets) or "no one")
+            if targets is not None else None}
 
 
 def tooltip(att: dict) -> str:
@@ -62,23 +78,30 @@ def tooltip(att: dict) -> str:
 
 def segments(article: dict, colours: dict[str, str]) -> list[dict[str, Any]]:
     """The article text cut at every span boundary; each piece knows which attribution's content,
-    cue or source covers it (the innermost content when quotes nest)."""
+    cue or source covers it (the innermost content when quotes nest), and which target mention
+    (``tgt`` with its stance: ``st-negative`` ...; ``tgt-end`` on a mention's last piece, where
+    the stylesheet puts its sign), with the target and its stance in words in its title."""
     text = article.get("text", "")
     atts = article.get("attributions", [])
-    marks: list[tuple[int, int, str, int]] = []
+    marks: list[tuple[int, int, str, int, int]] = []
     for i, att in enumerate(atts):
         for part in att.get("content_parts") or [att.get("content")]:
             span = _span(text, part)
             if span:
-                marks.append((span[0], span[1], "q", i))
+                marks.append((span[0], span[1], "q", i, -1))
         for kind, key in (("cue", "cue"), ("src", "source")):
             span = _span(text, att.get(key))
             if span:
-                marks.append((span[0], span[1], kind, i))
+                marks.append((span[0], span[1], kind, i, -1))
+        for t_i, t in enumerate(att.get("targets") or []):
+            for mention in t.get("mentions") or []:
+                span = _span(text, mention)
+                if span:
+                    marks.append((span[0], span[1], "tgt", i, t_i))
     cuts = sorted({0, len(text), *(m[0] for m in marks), *(m[1] for m in marks)})
     marks.sort()
     out: list[dict[str, Any]] = []
-    active: list[tuple[int, int, str, int]] = []
+    active: list[tuple[int, int, str, int, int]] = []
     k = 0
     for a, b in zip(cuts, cuts[1:]):
         while k < len(marks) and marks[k][0] <= a:
@@ -89,17 +112,24 @@ def segments(article: dict, colours: dict[str, str]) -> list[dict[str, Any]]:
         if not active:
             out.append({"text": piece})
             continue
-        by_kind: dict[str, tuple[int, int, str, int]] = {}
+        by_kind: dict[str, tuple[int, int, str, int, int]] = {}
         for m in active:  # the shortest span of each kind wins
             best = by_kind.get(m[2])
             if best is None or (m[1] - m[0]) < (best[1] - best[0]):
                 by_kind[m[2]] = m
-        owner = (by_kind.get("src") or by_kind.get("cue") or by_kind["q"])[3]
+        main = by_kind.get("src") or by_kind.get("cue") or by_kind.get("q")
+        owner = main[3] if main else by_kind["tgt"][3]
         classes = [k_ for k_ in ("q", "cue", "src") if k_ in by_kind]
         sp = atts[owner].get("speaker") or {}
         colour = colours.get(str(sp.get("id", "")), NO_SPEAKER) if sp else NO_SPEAKER
-        out.append({"text": piece, "a": owner, "cls": " ".join(classes + [colour]),
-                    "title": tooltip(atts[owner])})
+        title = tooltip(atts[owner])
+        if "tgt" in by_kind:
+            # the owner's own target where the mention is one of its targets' (nested quotes)
+            tgt = next((m for m in active if m[2] == "tgt" and m[3] == owner), by_kind["tgt"])
+            target = atts[tgt[3]]["targets"][tgt[4]]
+            classes += ["tgt", f"st-{target.get('stance') or 'none'}"] + (["tgt-end"] if tgt[1] == b else [])
+            title = f"{title} · about {target_label(target)}"
+        out.append({"text": piece, "a": owner, "cls": " ".join(classes + [colour]), "title": title})
     return out
 
 
@@ -143,7 +173,25 @@ def article_view(article: dict) -> dict[str, Any]:
     counts = Counter(a.get("type") for a in atts)
     return {"article": article, "segments": segments(article, colours),
             "groups": speaker_groups(article, colours), "details": details,
-            "counts": {t: counts.get(t, 0) for t in ("direct", "indirect", "mixed")}}
+            "counts": {t: counts.get(t, 0) for t in ("direct", "indirect", "mixed")},
+            "has_targets": any(a.get("targets") is not None for a in atts),
+            "targets": article_targets(article)}
+
+
+def article_targets(article: dict) -> list[dict[str, Any]]:
+    """Whom the article's statements are about: each target (its collection identity when the
+    article is stored, else its name) with its statements' counts by stance, most first."""
+    out: dict[str, dict[str, Any]] = {}
+    for i, att in enumerate(article.get("attributions", [])):
+        for t in att.get("targets") or []:
+            key = t.get("key") or f"{t.get('kind')}:{t.get('name')}"
+            row = out.setdefault(key, {"key": t.get("key"), "name": t.get("speaker_name") or t.get("name"),
+                                       "kind": t.get("kind"), "speaker_id": t.get("speaker_id"), "n": 0,
+                                       "stances": {"negative": 0, "neutral": 0, "positive": 0}, "a": i})
+            row["n"] += 1
+            if t.get("stance") in row["stances"]:
+                row["stances"][t["stance"]] += 1
+    return sorted(out.values(), key=lambda r: (-r["n"], r["a"]))
 
 
 # ---------------------------------------------------------------- the weekly timeline
@@ -264,3 +312,94 @@ def shares_plot(report: dict[str, Any], width: int = 760) -> dict[str, Any]:
     return {"empty": not rows, "width": width, "height": y + 4, "rows": out_rows, "ticks": ticks,
             "left": label_w, "right": width - right, "bar_h": bar_h,
             "kinds": KIND_LABELS, "genders": GENDER_LABELS}
+
+
+# ---------------------------------------------------------------- stance
+
+STANCE_ORDER = ("negative", "neutral", "positive")
+
+
+def stance_bars(rows: list[dict[str, Any]], width: int = 760, label_w: int = 190) -> dict[str, Any]:
+    """One stacked horizontal bar per row of ``Store.stance_summary`` (by target, speaker or
+    outlet): negative, neutral, positive counts, bars scaled to the largest row, as an inline
+    SVG's geometry (the template draws it; every bar has its counts in words in its title)."""
+    right, bar_h, gap = 60, 16, 8
+    bar_w = width - label_w - right
+    peak = max((r.get("n", 0) for r in rows), default=0) or 1
+    out, y = [], 8
+    for r in rows:
+        name = str(r.get("name") or r.get("key") or "")
+        label = name if len(name) <= 28 else name[:27] + "…"
+        x = float(label_w)
+        segs = []
+        for st in STANCE_ORDER:
+            n = (r.get("stances") or {}).get(st, 0)
+            if not n:
+                continue
+            w = bar_w * n / peak
+            share = n / r["n"] if r.get("n") else 0.0
+            segs.append({"x": round(x, 2), "w": round(w, 2), "cls": f"st-{st}", "n": n,
+                         "label": f"{name}: {n} {st} ({100 * share:.0f}%)"})
+            x += w
+        out.append({"label": label, "full": name, "y": y, "n": r.get("n", 0), "segs": segs, "end": round(x, 2),
+                    "tone": r.get("tone", 0.0)})
+        y += bar_h + gap
+    return {"empty": not out, "width": width, "height": y + 4, "rows": out, "left": label_w, "bar_h": bar_h}
+
+
+def _periods(first: str, last: str, by: str) -> list[str]:
+    """Every month ("2024-03"), week (its Monday) or year from ``first`` to ``last``."""
+    out: list[str] = []
+    try:
+        if by == "month":
+            y, m = int(first[:4]), int(first[5:7])
+            while f"{y:04d}-{m:02d}" <= last and len(out) < 1200:
+                out.append(f"{y:04d}-{m:02d}")
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        elif by == "year":
+            out = [str(y) for y in range(int(first), min(int(last), int(first) + 1200) + 1)]
+        else:
+            day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+            while day <= end and len(out) < 1200:
+                out.append(day.isoformat())
+                day += dt.timedelta(days=7)
+    except ValueError:
+        return []
+    return out
+
+
+def stance_timeline(rows: list[dict[str, Any]], by: str = "month", width: int = 760,
+                    height: int = 220) -> dict[str, Any]:
+    """Stacked vertical bars of ``Store.stance_summary`` time rows (negative at the bottom,
+    then neutral, then positive), one slot per period from the first to the last, empty ones
+    included, as an inline SVG's geometry."""
+    dated = {r["key"]: r for r in rows if not str(r.get("key", "")).startswith("(")}
+    if not dated:
+        return {"empty": True, "width": width, "height": height}
+    keys = _periods(min(dated), max(dated), by) or sorted(dated)
+    left, right, top, bottom = 36, 10, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max(r["n"] for r in dated.values()) or 1
+    slot = plot_w / len(keys)
+    bar_w = min(40.0, max(1.0, slot * 0.8))
+    bars = []
+    for i, key in enumerate(keys):
+        r = dated.get(key)
+        if not r:
+            continue
+        x = round(left + i * slot + (slot - bar_w) / 2, 2)
+        base = top + plot_h
+        for st in STANCE_ORDER:
+            n = r["stances"].get(st, 0)
+            if not n:
+                continue
+            h = plot_h * n / peak
+            base -= h
+            bars.append({"x": x, "y": round(base, 2), "w": round(bar_w, 2), "h": round(h, 2), "cls": f"st-{st}",
+                         "label": f"{key}: {n} {st} of {r['n']}"})
+    y_ticks = [{"y": round(top + plot_h - plot_h * v / peak, 2), "v": v} for v in sorted({0, peak // 2, peak})]
+    x_ticks, step = [], max(1, int(len(keys) * 70 / plot_w) + 1)
+    for i in range(0, len(keys), step):
+        x_ticks.append({"x": round(left + i * slot + slot / 2, 2), "label": keys[i]})
+    return {"empty": False, "width": width, "height": height, "bars": bars, "y_ticks": y_ticks,
+            "x_ticks": x_ticks, "left": left, "right": width - right, "base": top + plot_h}
