@@ -26,12 +26,24 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, samples):
+    from test_api import build_store
+
+    yield from serve(build_store(tmp_path_factory.mktemp("browser-store"), samples))
+
+
+@pytest.fixture(scope="module")
+def stance_server(tmp_path_factory):
+    """A collection ingested with stance: the articles of test_stance_store."""
+    from test_stance_store import build_stance_store
+
+    yield from serve(build_stance_store(tmp_path_factory.mktemp("browser-stance")))
+
+
+def serve(db):
     import uvicorn
 
     from saidwhat.api import create_app
-    from test_api import build_store
 
-    db = build_store(tmp_path_factory.mktemp("browser-store"), samples)
     port = free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -61,6 +73,8 @@ def page(browser):
     pg.set_default_timeout(30_000)
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    # a Content-Security-Policy violation (an inline style or script) is a console error
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
     yield pg
     context.close()
 
@@ -195,4 +209,69 @@ def test_browser_sources_report_with_plot(server, page):
     page.wait_for_selector("#sources-table")
     months = page.locator("#sources-table tbody tr td:first-child").all_inner_texts()
     assert "2024-03" in months and months == sorted(months[:-1]) + ["all"]
+    assert not page.errors
+
+
+def test_browser_target_marks_on_the_article_view(stance_server, page):
+    page.goto(stance_server + "/search?about=Russia&stance=negative")
+    page.wait_for_selector("#results")
+    assert page.locator("#results .result").count() == 2
+    assert "negative" in page.locator("#results .about-line").first.inner_text()
+    page.locator("#results .result a[href^='/articles/']").first.click()
+    page.wait_for_selector("#article-text .tgt")
+    assert page.locator("#stance-legend").is_visible()
+    assert page.locator("#stance-legend .st-negative").inner_text() == "negative"
+    marks = page.locator("#article-text .tgt.st-negative")
+    assert [m for m in marks.all_inner_texts() if m == "Russia"] == ["Russia", "Russia"]
+    first = marks.first
+    # not colour alone: its own underline style, a sign after it, and the words in its title
+    style = first.evaluate("e => [getComputedStyle(e).textDecorationStyle, getComputedStyle(e, '::after').content]")
+    assert style[0] == "wavy" and "−" in style[1]
+    assert "about Russia: negative" in first.get_attribute("title")
+    neutral = page.locator("#stance-legend .st-neutral").evaluate("e => getComputedStyle(e).textDecorationStyle")
+    assert neutral == "dashed"
+    # the list of whom the article's statements are about, in words
+    about = page.locator("#article-targets li", has_text="Russia").inner_text()
+    assert "2 negative" in about
+    # clicking a target opens its statement's card, which says whom it is about and how
+    first.click()
+    card = page.locator("#card")
+    card.wait_for(state="visible")
+    assert "Russia: negative" in card.locator('[data-f="about"]').inner_text()
+    assert card.locator('[data-f="speaker"]').inner_text() == "Kaja Kallas"
+    assert not page.errors
+
+
+def test_browser_speaker_how_they_talk_about(stance_server, page):
+    page.goto(stance_server + "/speakers")
+    page.locator("#speakers-table a", has_text="Kaja Kallas").first.click()
+    page.wait_for_selector("#talks-about")
+    section = page.locator("#talks-about")
+    box = section.locator("svg.stance-bars").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 40
+    assert section.locator("svg rect.st-negative").count() >= 2 and section.locator("svg rect.st-positive").count() >= 1
+    titles = section.locator("svg rect title").all_text_contents()
+    assert "Vladimir Putin: 3 negative (100%)" in titles
+    row = section.locator("table tbody tr", has_text="Vladimir Putin")
+    assert row.locator("td").all_inner_texts()[1:5] == ["3", "3", "0", "0"]
+    # the target leads to the stance summary between the two, over time, with the statements
+    row.locator("a", has_text="Vladimir Putin").click()
+    page.wait_for_selector("#stance-title")
+    assert page.locator("#stance-title").inner_text() == "Kaja Kallas on Vladimir Putin"
+    assert page.locator("svg.stance-timeline rect.st-negative").count() == 2  # January and March
+    assert page.locator("#stance-examples .result").count() == 3
+    assert not page.errors
+
+
+def test_browser_paste_with_stance(stance_server, page):
+    from test_stance_store import ARTICLES
+
+    page.goto(stance_server + "/")
+    page.fill("#paste-text", ARTICLES[3]["text"])
+    page.check("#paste-stance")
+    page.click("#paste-submit")
+    page.wait_for_selector("#article-text .tgt")
+    assert set(page.locator("#article-text .tgt").evaluate_all("els => els.map(e => e.classList.contains('st-neutral'))")) == {True}
+    assert "Latvia" in page.locator("#article-targets").inner_text()
+    assert page.locator("#paste-stance").is_checked()
     assert not page.errors

@@ -407,9 +407,12 @@ class Store:
         """Schema 2 -> 3: the ``attribution_targets`` table, filled from the targets that the
         attributions' JSON already holds (articles stored with stance through the Python API);
         their collection links are made by the next ``crossdoc.resolve``."""
-        for statement in TARGETS_SCHEMA.split(";"):
-            if statement.strip():
+        statement = ""
+        for piece in TARGETS_SCHEMA.split(";"):  # executescript would commit the migration's transaction
+            statement += piece + ";"
+            if sqlite3.complete_statement(statement):
                 conn.execute(statement)
+                statement = ""
         rows = conn.execute("SELECT id, article_id, data FROM attributions WHERE data LIKE '%\"targets\":%'"
                             " AND id NOT IN (SELECT attribution_id FROM attribution_targets)").fetchall()
         for attribution_id, article_id, data in rows:
