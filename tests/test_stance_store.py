@@ -364,3 +364,82 @@ def test_pages_escape_target_names(tmp_path):
         assert "<img src=x" not in html and "&lt;img src=x" in html, url
         assert "target-chip st-negative" in html or "tgt st-negative" in html or "st-negative" in html
     assert client.get("/api/attributions", params={"about": name}).json()["total"] == 1
+
+
+# ---------------------------------------------------------------- linking targets across a collection
+
+
+def _article(id, sentences):
+    """``sentences``: (text, source, (speaker name, kind) or None, [(target, kind, stance)]); the
+    content is what follows " said "."""
+    text = " ".join(s for s, _, _, _ in sentences)
+    art = Article(id=id, text=text, published="2024-04-01")
+    speakers: dict = {}
+    pos = 0
+    for sentence, source, sp, targets in sentences:
+        start = text.index(sentence, pos)
+        pos = start + len(sentence)
+        src = Span.of(text, start + sentence.index(source), start + sentence.index(source) + len(source))
+        cue = start + sentence.index(" said ")
+        content = Span.of(text, cue + 6, start + len(sentence) - 1)
+        speaker = None
+        if sp is not None:
+            speaker = speakers.get(sp[0]) or speakers.setdefault(sp[0], Speaker(id=f"s{len(speakers) + 1}",
+                                                                                   name=sp[0], kind=sp[1]))
+            speaker.mentions.append(src)
+        ts = []
+        for name, kind, stance in targets:
+            at = text.index(name, content.start)
+            ts.append(Target(name=name, kind=kind, mentions=[Span.of(text, at, at + len(name))], stance=stance,
+                             probability=0.9))
+        art.attributions.append(Attribution(type="indirect", content=content, source=src, speaker=speaker,
+                                            cue=Span.of(text, cue + 1, cue + 5), targets=ts))
+    art.speakers = list(speakers.values())
+    return art
+
+
+def test_link_targets_across_the_collection(tmp_path):
+    donald, melania = ("Donald Trump", "person"), ("Melania Trump", "person")
+    joe, hunter = ("Joe Biden", "person"), ("Hunter Biden", "person")
+    arts = [
+        _article("t1", [(f"Donald Trump said that taxes were too high{i}.", "Donald Trump", donald, []) for i in range(12)]
+                 + [("Melania Trump said that the garden was ready.", "Melania Trump", melania, [])]),
+        _article("t2", [("Joe Biden said that the economy was growing.", "Joe Biden", joe, []),
+                        ("Joe Biden said that jobs were back.", "Joe Biden", joe, []),
+                        ("Hunter Biden said that he had done nothing wrong.", "Hunter Biden", hunter, [])]),
+        _article("t3", [("Anna Berg said that Trump had lied and Biden had failed.", "Anna Berg", ("Anna Berg", "person"),
+                         [("Trump", "organisation", "negative"), ("Biden", "person", "negative")]),
+                        ("Anna Berg said that the government had failed Melbourne.", "Anna Berg", ("Anna Berg", "person"),
+                         [("the government", "organisation", "negative"), ("Melbourne", "country", "neutral")])]),
+        _article("t4", [("Ole Dahl said that the government had helped COVID-19 patients.", "Ole Dahl", ("Ole Dahl", "person"),
+                         [("the government", "organisation", "positive"), ("COVID-19", "person", "neutral")]),
+                        ("Melbourne City Council said that COVID-19 cases were down.", "Melbourne City Council",
+                         ("Melbourne City Council", "organisation"), [("COVID-19", "organisation", "neutral")]),
+                        ("Ole Dahl said that COVID-19 had hit the Kremlin and Hunter Biden.", "Ole Dahl", ("Ole Dahl", "person"),
+                         [("COVID-19", "organisation", "negative"), ("Kremlin", "organisation", "neutral"),
+                          ("Hunter Biden", "person", "neutral")]),
+                        ("The Kremlin said that it was calm.", "The Kremlin", ("Kremlin", "organisation"), []),
+                        ("Ole Dahl said that Biden had been ill.", "Ole Dahl", ("Ole Dahl", "person"),
+                         [("Biden", "person", "neutral")])]),
+    ]
+    with Store(tmp_path / "l.db") as store:
+        store.add_articles([(a, text_hash(a.text), a.id) for a in arts])
+        crossdoc.resolve(store)
+        ids = {s["name"]: s["id"] for s in store.speakers(limit=100)}
+        rows = {(r["article_id"], r["article_name"]): dict(r) for r in store.conn.execute(
+            "SELECT t.*, ar.ext_id FROM attribution_targets t JOIN articles ar ON ar.id = t.article_id")}
+        by = {(r["ext_id"], r["article_name"]): r for r in rows.values()}
+        # a bare surname the NER took for an organisation is the one Trump with nearly all the quotes
+        assert by[("t3", "Trump")]["speaker_id"] == ids["Donald Trump"] and by[("t3", "Trump")]["name"] == "Donald Trump"
+        # two Bidens of like weight: a bare "Biden" is neither, unless its article names one
+        assert by[("t3", "Biden")]["speaker_id"] is None and by[("t3", "Biden")]["key"] == "person:biden"
+        assert by[("t4", "Biden")]["speaker_id"] == ids["Hunter Biden"]
+        assert by[("t4", "Hunter Biden")]["speaker_id"] == ids["Hunter Biden"]
+        # an organisation by its name; a city is not the city council
+        assert by[("t4", "Kremlin")]["speaker_id"] == ids["Kremlin"]
+        assert by[("t3", "Melbourne")]["speaker_id"] is None and by[("t3", "Melbourne")]["key"] == "country:melbourne"
+        # "the government" of two articles are two targets; COVID-19, once tagged a person, one
+        assert by[("t3", "the government")]["key"] != by[("t4", "the government")]["key"]
+        assert by[("t4", "COVID-19")]["key"] == "organisation:covid-19"
+        assert store.stance_summary(about="COVID-19", by="target")["rows"][0]["n"] == 3
+        assert store.count_search(about="the government") == 2

@@ -20,12 +20,13 @@ speaker ("Putin" in a quote, the speaker Vladimir Putin) gets that speaker's id,
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Optional
 
 from .lexicon import PRONOUNS
 from .speakers.merge import (  # noqa: F401  (re-exported: the names tests and users know)
-    Local, Parsed, _given_fits, assign, clean_alias, consensus, fold, parse_name, role_display, role_words,
+    PLACES, Local, Parsed, _given_fits, _is_org, assign, clean_alias, consensus, fold, parse_name, role_display, role_words,
 )
 from .speakers.roles import clean_role_text
 
@@ -169,90 +170,158 @@ def resolve(store: "Store") -> int:
 
 def _compatible(target_kind: str, speaker_kind: str) -> bool:
     """Whether a target of ``target_kind`` may be a speaker of ``speaker_kind``: people are
-    people; a country or an organisation may speak as an organisation ("Russia said"); a group
-    of people ("Democrats") as an organisation or unnamed group."""
+    people; a country, an organisation or a group of people ("Democrats") may speak as an
+    organisation ("Russia said") or an unnamed group."""
     if target_kind == "person":
         return speaker_kind == "person"
-    if target_kind == "group":
-        return speaker_kind in ("organisation", "other")
-    return speaker_kind in ("organisation", "other") if speaker_kind != "person" else False
+    return speaker_kind in ("organisation", "other")
+
+
+_DESCRIPTION = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|our|his|her|my|your)\s", re.I)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[\w'-]+", fold(text)) if w not in ("the", "of", "and")}
+
+
+def _names_alike(target: str, speaker: str, person: bool) -> bool:
+    """Whether an alias match is a match of names: a person's every word is a word of the
+    speaker's name ("Putin", "Vladimir Putin"), anything else has the same words ("the Kremlin",
+    "Kremlin"), or one is the other's acronym ("NATO"); never "Hong Kong" for a speaker
+    mis-named "Kong government", nor the city "Melbourne" for "Melbourne city council"."""
+    tw, sw = _words(target), _words(speaker)
+    if tw and (tw <= sw if person else tw == sw):
+        return True
+    initials = "".join(w[0] for w in speaker.split() if w[:1].isupper() and fold(w) not in ("of", "the", "and"))
+    initials_t = "".join(w[0] for w in target.split() if w[:1].isupper() and fold(w) not in ("of", "the", "and"))
+    return (len(initials) > 1 and target.replace(".", "") == initials) or \
+        (len(initials_t) > 1 and speaker.replace(".", "") == initials_t)
+
+
+DOMINANT = 10  # a bare surname goes to a namesake with this many times the others' attributions
 
 
 def link_targets(store: "Store") -> int:
     """Give every stored target its collection identity; return how many target rows are linked
     to a collection speaker.
 
-    A target is the collection speaker that (1) its own article's speaker of that name resolved
-    to ("Kallas" in an article quoting Kaja Kallas), else (2) has its key (a full name:
-    "Vladimir Putin" is ``person:vladimir putin``; an organisation by its name), else (3) is the
-    only person of the collection with that surname ("Putin"; a first name that does not fit is
-    no match), else (4) the only compatible speaker with that alias. An unlinked target is keyed
-    by kind and name ("country:russia"); a lone surname joins the only full name with that
-    surname among the targets ("Putin" and "Vladimir Putin" in quotes, never a speaker)."""
+    A target is the collection speaker that (1) its own article's speaker of that name, or the
+    only one of its article's speakers with that surname, resolved to ("Kallas" in an article
+    quoting Kaja Kallas), else (2) has its key (a full name: "Vladimir Putin" is
+    ``person:vladimir putin``; an organisation by its name), else (3) for a bare surname
+    ("Putin"; a first name that does not fit is no match), the only person of the collection
+    with that surname, or one with ``DOMINANT`` times the attributions of all the others ("Trump"
+    is Donald Trump, not Melania Trump, in a collection full of his quotes), else (4) the only
+    compatible speaker with that alias whose name is alike (every word of the target in it, or
+    an acronym). An unlinked target is keyed by kind and name ("country:russia"), a name the
+    NER calls by several kinds by the kind most of its rows have; a lone surname joins the full
+    name with that surname in its article's targets, else the only one in the collection's;
+    a description ("the government", "that party") is its article's own (``...@ARTICLE_ID``):
+    "the government" of two articles are not one target."""
     c = store.conn
-    targets = c.execute("SELECT DISTINCT article_id, article_name, kind FROM attribution_targets").fetchall()
+    targets = c.execute("SELECT article_id, article_name, kind, count(*) FROM attribution_targets"
+                        " GROUP BY article_id, article_name, kind").fetchall()
     if not targets:
         return 0
-    speakers = {r[0]: (r[1], r[2], r[3]) for r in c.execute(
-        "SELECT id, key, name, kind FROM speakers WHERE n_attributions > 0")}
-    by_key = {key: sid for sid, (key, _, _) in speakers.items()}
+    speakers = {r[0]: (r[1], r[2], r[3], r[4]) for r in c.execute(
+        "SELECT id, key, name, kind, n_attributions FROM speakers WHERE n_attributions > 0")}
+    by_key = {key: sid for sid, (key, _, _, _) in speakers.items()}
     by_alias: dict[str, set[int]] = defaultdict(set)
     for sid, alias in c.execute("SELECT speaker_id, alias FROM speaker_aliases"):
         if sid in speakers:
             by_alias[fold(alias)].add(sid)
-    for sid, (_, name, _) in speakers.items():
+    for sid, (_, name, _, _) in speakers.items():
         by_alias[fold(name)].add(sid)
     full_speakers: dict[str, dict[tuple[str, ...], int]] = defaultdict(dict)
-    for sid, (_, name, kind) in speakers.items():
+    for sid, (_, name, kind, _) in speakers.items():
         if kind == "person":
             p = parse_name(name, "person")
             if p.kind == "person" and p.full:
                 full_speakers[p.surname][p.given] = sid
     local: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for article_id, name, speaker_id in c.execute(
-            "SELECT article_id, name, speaker_id FROM article_speakers WHERE speaker_id IS NOT NULL"
+    local_surname: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for article_id, name, kind, speaker_id in c.execute(
+            "SELECT article_id, name, kind, speaker_id FROM article_speakers WHERE speaker_id IS NOT NULL"
             " AND article_id IN (SELECT DISTINCT article_id FROM attribution_targets)"):
         local[(article_id, fold(name))].add(speaker_id)
-    parsed = {(n, k): parse_name(n, "person") if k == "person" else None for _, n, k in targets}
-    full_targets: dict[str, set[tuple[tuple[str, ...], str]]] = defaultdict(set)
-    for (name, kind), p in parsed.items():
+        if kind == "person":
+            p = parse_name(name, "person")
+            if p.kind == "person" and p.full:
+                local_surname[(article_id, p.surname)].add(speaker_id)
+    parsed = {(n, k): parse_name(n, "person") if k == "person" else None for _, n, k, _ in targets}
+    full_targets: dict[str, Counter] = defaultdict(Counter)  # surname -> full names (their rows)
+    here_targets: dict[tuple[int, str], set[str]] = defaultdict(set)
+    kinds: dict[str, Counter] = defaultdict(Counter)  # a name's kinds (their rows)
+    for article_id, name, kind, n in targets:
+        p = parsed[(name, kind)]
         if p is not None and p.kind == "person" and p.full:
-            full_targets[p.surname].add((p.given, p.name))
+            full_targets[p.surname][p.name] += n
+            here_targets[(article_id, p.surname)].add(p.name)
+        kinds[fold(name)][kind] += n
+    surnames = set(full_speakers) | set(full_targets)
+    for (name, kind), p in list(parsed.items()):
+        words = name.split()
+        if kind == "organisation" and len(words) == 1 and fold(name) in surnames and name[:1].isupper() \
+                and not _is_org(words) and fold(name) not in PLACES:
+            # a surname the NER took for an organisation ("Trump said"): the person, as for speakers
+            parsed[(name, kind)] = parse_name(name, "person")
+        elif p is not None and not p.full and fold(name) not in surnames \
+                and sum(v for k, v in kinds[fold(name)].items() if k != "person") > kinds[fold(name)]["person"]:
+            parsed[(name, kind)] = None  # "COVID-19" tagged a person here and a thing more often
 
-    def only(ids: set[int], kind: str) -> Optional[int]:
-        fits = {i for i in ids if i in speakers and _compatible(kind, speakers[i][2])}
+    def only(ids: set[int], kind: str, name: Optional[str] = None) -> Optional[int]:
+        fits = {i for i in ids if i in speakers and _compatible(kind, speakers[i][2])
+                and (name is None or _names_alike(name, speakers[i][1], kind == "person"))}
         return next(iter(fits)) if len(fits) == 1 else None
 
+    def person_key(full_name: str) -> str:
+        q = parse_name(full_name, "person")
+        return "person:" + " ".join((*q.given, q.surname))
+
     out = []
-    for article_id, name, kind in targets:
-        sid = only(local.get((article_id, fold(name)), set()), kind)
+    for article_id, name, kind, _ in targets:
         p = parsed[(name, kind)]
+        person = p is not None and p.kind == "person"
+        ekind = "person" if person else kind if kind != "person" else "organisation"  # as read here
+        sid = only(local.get((article_id, fold(name)), set()), ekind)
         key = None
-        if sid is None and p is not None and p.kind == "person":
+        if sid is None and person:
             if p.full:
-                sid = by_key.get("person:" + " ".join((*p.given, p.surname)))
+                sid = by_key.get(person_key(name))
             else:
-                fits = [s for g, s in full_speakers.get(p.surname, {}).items() if _given_fits(p.given, g)]
-                sid = fits[0] if len(fits) == 1 else None
+                sid = only(local_surname.get((article_id, p.surname), set()), ekind)
+                fits = {s: speakers[s][3] for g, s in full_speakers.get(p.surname, {}).items()
+                        if _given_fits(p.given, g)}
+                if sid is None and fits:
+                    top = max(fits, key=lambda s: fits[s])
+                    if len(fits) == 1 or fits[top] >= DOMINANT * (sum(fits.values()) - fits[top]):
+                        sid = top
                 if sid is None:
-                    names = {n for g, n in full_targets.get(p.surname, ()) if _given_fits(p.given, g)}
-                    if len(names) == 1:
-                        name_key = parse_name(next(iter(names)), "person")
-                        key = ("person:" + " ".join((*name_key.given, name_key.surname)), next(iter(names)))
-        elif sid is None and kind != "person":
+                    here = here_targets.get((article_id, p.surname), set())
+                    there = set(full_targets.get(p.surname, {})) | {speakers[f][1] for f in fits}
+                    names = here if len(here) == 1 else there if len(there) == 1 else set()
+                    if names:
+                        full = next(iter(names))
+                        sid = by_key.get(person_key(full))
+                        key = (person_key(full), full)
+        elif sid is None and p is None:
             sid = by_key.get("organisation:" + fold(name)) or by_key.get("other:" + fold(name))
-            if sid is not None and not _compatible(kind, speakers[sid][2]):
+            if sid is not None and not _compatible(ekind, speakers[sid][2]):
                 sid = None
         if sid is None:
-            sid = only(by_alias.get(fold(name), set()), kind)
+            sid = only(by_alias.get(fold(name), set()), ekind, name)
         if sid is not None:
             out.append((speakers[sid][0], speakers[sid][1], sid, article_id, name, kind))
         elif key is not None:
             out.append((key[0], key[1], None, article_id, name, kind))
-        elif p is not None and p.kind == "person":
+        elif person:
             out.append(("person:" + " ".join((*p.given, p.surname)), name, None, article_id, name, kind))
+        elif _DESCRIPTION.match(name):
+            out.append((f"{kind}:{fold(name)}@{article_id}", name, None, article_id, name, kind))
         else:
-            out.append((f"{kind}:{fold(name)}", name, None, article_id, name, kind))
+            others = Counter({k: v for k, v in kinds[fold(name)].items() if k != "person"})
+            out.append((f"{consensus(others, kind if kind != 'person' else 'organisation')}:{fold(name)}",
+                        name, None, article_id, name, kind))
     try:
         c.execute("BEGIN IMMEDIATE")
         c.executemany("UPDATE attribution_targets SET key = ?, name = ?, speaker_id = ?"

@@ -758,6 +758,7 @@ class Store:
             f" {base} GROUP BY k, st, tname, tkind, tsid, sname, skind, sid, lname", params).fetchall()
         table: dict[str, dict[str, Any]] = {}
         names: dict[str, Counter] = {}
+        kinds: dict[str, Counter] = {}
         total = self._stance_row("all")
         for r in rows:
             row = table.get(r["k"])
@@ -765,11 +766,12 @@ class Store:
                 row = table[r["k"]] = self._stance_row(r["k"])
                 names[r["k"]] = Counter()
                 if by == "target":
-                    row.update(kind=r["tkind"], speaker_id=r["tsid"])
+                    row.update(speaker_id=r["tsid"])
                 elif by == "speaker":
                     row.update(kind=r["skind"], speaker_id=r["sid"])
             if by == "target":
                 names[r["k"]][r["tname"]] += r["n"]
+                kinds.setdefault(r["k"], Counter())[r["tkind"]] += r["n"]
             elif by == "speaker":
                 names[r["k"]][r["sname"] or r["lname"] or "(unresolved)"] += r["n"]
             for x in (row, total):
@@ -777,6 +779,8 @@ class Store:
                 x["stances"][r["st"]] += r["n"]
         for k, row in table.items():
             row["name"] = names[k].most_common(1)[0][0] if names[k] else k
+            if k in kinds:  # the kind most of its rows have ("Trump": a person the NER once took for an ORG)
+                row["kind"] = kinds[k].most_common(1)[0][0]
         out = list(table.values())
         if by in ("month", "week", "year"):
             out.sort(key=lambda x: (x["key"].startswith("("), x["key"]))
