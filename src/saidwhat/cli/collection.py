@@ -346,7 +346,8 @@ def stance_command(
         err.print("[yellow]no targets in this store[/yellow]: ingest with --stance to find them")
     who = ", ".join(s["name"] for s in report["speakers"][:3]) or speaker or "everyone"
     whom = ", ".join(t["name"] for t in report["targets"][:3]) or about
-    what = f"{who} on {whom}, by {group}" if whom else f"how {who} talk{'' if speaker is None else 's'} about others, by {group}"
+    what = (f"{who} on {whom}, by {group}" if whom else f"how {who} talks about others, by {group}" if speaker
+            else f"whom the statements are about, and how, by {group}")
     table = Table(title=f"{what}: {report['total']['n']} statement-target pairs", expand=True, title_justify="left")
     table.add_column(group, style="bold")
     for col, style in (("pairs", None), ("negative", "red"), ("neutral", None), ("positive", "green"), ("tone", "cyan")):
