@@ -305,6 +305,10 @@ def test_api_stance_summary_and_speaker_targets(client, db):
     sp = client.get(f"/api/speakers/{putin}").json()
     assert [(x["name"], x["stances"]["negative"]) for x in sp["talked_about"]] == [("Kaja Kallas", 3)]
     assert client.get("/openapi.json").json()["paths"]["/api/stance"]["get"]
+    assert "/api/stance" in client.get("/docs").text
+    bare = TestClient(create_app())  # no collection
+    assert bare.get("/api/stance").status_code == 503 and bare.get("/api/speakers/1/targets").status_code == 503
+    assert "no collection" in bare.get("/stance").text
 
 
 def test_api_extract_with_stance(client):
