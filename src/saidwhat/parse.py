@@ -11,8 +11,8 @@ Bounded on any input (cost linear in the text's length, memory bounded per batch
   (and every character offset) is exactly the input's. Real news never holds such runs (the
   longest in 1,184 PolNeAR and news articles: 7 punctuation characters, 87 non-space ones), so
   its tokens are spaCy's own;
-- blocks are parsed in batches of at most ``batch_size`` blocks and ``BATCH_CHARS`` characters,
-  and each parsed Doc gets a compact copy of its ``tensor``: spaCy's tok2vec output otherwise
+- a block of more than ``BLOCK_TOKENS`` tokens is cut again (``_docs``), blocks are parsed in
+  batches of at most ``batch_size`` blocks and ``BATCH_TOKENS`` tokens, and each parsed Doc gets a compact copy of its ``tensor``: spaCy's tok2vec output otherwise
   keeps its whole working buffer alive (about 13 KB per token, 1-2 GB per MB of text). Neither
   changes what spaCy finds (the batch a text is parsed in does not change its parse).
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any, Hashable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -36,8 +36,11 @@ _nlp: Language | None = None
 
 # The longest block parsed at once; longer texts are cut on paragraph breaks (``blocks``).
 MAX_BLOCK_CHARS = 100_000
-# The most characters parsed in one batch (spaCy's working memory is ~13 KB per token of a batch).
-BATCH_CHARS = 200_000
+# The most tokens parsed in one batch (spaCy's working memory is ~13 KB per token of a batch), and
+# in one block: a block of dense text (marks between spaces: a token every 2 characters) is cut
+# further. Ordinary news has ~20,000 tokens in 100,000 characters.
+BATCH_TOKENS = 20_000
+BLOCK_TOKENS = 20_000
 DENSE_RUN = 16   # this many punctuation characters in a row are no prose: cut into pieces
 LONG_RUN = 200   # nor is a run of this many non-space characters
 PIECE = 16       # characters per token of such a run
@@ -110,35 +113,56 @@ def _compact(doc: Doc) -> Doc:
     return doc
 
 
-def _batches(items: Iterable[tuple[Hashable, str]], batch_size: int,
-             max_chars: int) -> Iterator[list[tuple[Hashable, str]]]:
-    batch: list[tuple[Hashable, str]] = []
-    chars = 0
-    for item in items:
-        if batch and (len(batch) >= batch_size or chars + len(item[1]) > max_chars):
-            yield batch
-            batch, chars = [], 0
-        batch.append(item)
-        chars += len(item[1])
-    if batch:
-        yield batch
+def _docs(nlp: Language, text: str, limit: int) -> list[tuple[int, Doc]]:
+    """``(offset, Doc)`` pieces of one block: one Doc, unless it has more than ``limit`` tokens
+    (dense text: marks between spaces, one character a line), then blocks of fewer characters
+    (a block of ``limit`` characters cannot hold more than ``limit`` tokens)."""
+    doc = make_doc(nlp, text)
+    if len(doc) <= limit:
+        return [(0, doc)]
+    chars = min(limit, max(1, int(len(text) * limit / len(doc) * 0.9)))
+    out = []
+    for s, e in blocks(text, chars):
+        for sub, piece in _docs(nlp, text[s:e], limit):
+            out.append((s + sub, piece))
+    return out
 
 
 def parse_blocks(items: Iterable[tuple[Any, str]], batch_size: int = 32, n_process: int = 1,
-                 max_chars: int = BATCH_CHARS) -> Iterator[tuple[Any, Doc]]:
-    """``(key, Doc)`` for each ``(key, text)``, in order, streamed: parsed in batches of at most
-    ``batch_size`` texts and ``max_chars`` characters (one process), or by spaCy's
-    ``n_process`` worker processes. Each text must fit ``nlp.max_length`` (see ``blocks``)."""
+                 max_tokens: int = BATCH_TOKENS) -> Iterator[tuple[Any, int, bool, Doc]]:
+    """``(key, offset, last, Doc)`` for each ``(key, text)``, in order, streamed: the text's
+    Doc (``offset`` 0, ``last`` True), or, for a text of more than ``BLOCK_TOKENS`` tokens, its
+    pieces (``offset`` in the text; ``last`` on the last one). Parsed in batches of at most
+    ``batch_size`` Docs and ``max_tokens`` tokens (one process), or by spaCy's ``n_process``
+    worker processes. Each text must fit ``nlp.max_length`` (see ``blocks``)."""
     nlp = load()
+
+    def docs() -> Iterator[tuple[Doc, tuple[Any, int, bool]]]:
+        for key, text in items:
+            pieces = _docs(nlp, text, BLOCK_TOKENS)
+            for j, (offset, doc) in enumerate(pieces):
+                yield doc, (key, offset, j == len(pieces) - 1)
+
     if n_process > 1:
-        docs = ((make_doc(nlp, t), key) for key, t in items)
-        for doc, key in nlp.pipe(docs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-            yield key, _compact(doc)
+        for doc, (key, offset, last) in nlp.pipe(docs(), as_tuples=True, batch_size=batch_size,
+                                                 n_process=n_process):
+            yield key, offset, last, _compact(doc)
         return
-    for batch in _batches(items, max(1, batch_size), max_chars):
-        docs = [(make_doc(nlp, t), key) for key, t in batch]
-        for doc, key in nlp.pipe(docs, as_tuples=True, batch_size=len(batch)):
-            yield key, _compact(doc)
+    batch: list[tuple[Doc, tuple[Any, int, bool]]] = []
+    tokens = 0
+
+    def run() -> Iterator[tuple[Any, int, bool, Doc]]:
+        for doc, (key, offset, last) in nlp.pipe(batch, as_tuples=True, batch_size=len(batch)):
+            yield key, offset, last, _compact(doc)
+
+    for item in docs():
+        if batch and (len(batch) >= batch_size or tokens + len(item[0]) > max_tokens):
+            yield from run()
+            batch, tokens = [], 0
+        batch.append(item)
+        tokens += len(item[0])
+    if batch:
+        yield from run()
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[list[tuple[int, Doc]]]:
@@ -154,12 +178,12 @@ def parse_many(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -
 
     done = 0  # texts yielded so far
     current: list[tuple[int, Doc]] = []
-    for (ti, s, last), doc in parse_blocks(gen(), batch_size, n_process):
+    for (ti, s, last_block), sub, last_piece, doc in parse_blocks(gen(), batch_size, n_process):
         while done < ti:  # empty texts before this one
             yield []
             done += 1
-        current.append((s, doc))
-        if last:
+        current.append((s + sub, doc))
+        if last_block and last_piece:
             yield current
             current = []
             done += 1

@@ -54,8 +54,8 @@ def _clean(text: str) -> str:
 # sentence starts and batched like separate blocks.
 TAG_SPLIT_TOKENS = 6000
 TAG_WINDOW = 1000
-# Blocks parsed ahead of the tagger: their parse, then the tagger's inputs, are held at once.
-TAG_CHARS = 200_000
+# Tokens parsed ahead of the tagger: their parse, then the tagger's inputs, are held at once.
+TAG_TOKENS = 40_000
 _NO_TENSOR = np.zeros((0,), dtype="float32")
 
 
@@ -113,7 +113,7 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
              isolated: bool = False) -> Iterator[Outcome]:
     """``(article, None)`` with its attributions and speakers, or ``(article, exception)``, for
     each article in order, streamed: blocks are parsed, tagged and linked in groups of about
-    ``TAG_CHARS`` characters, and each article is finished (speakers) as soon as its last block
+    ``TAG_TOKENS`` tokens, and each article is finished (speakers) as soon as its last block
     is linked, so memory holds one group of parses plus each unfinished article's Docs (their
     tensors dropped once tagged). When the parser fails, the articles not yet finished are
     redone one at a time, so that only the one that breaks it fails."""
@@ -124,7 +124,7 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
     found: list[list] = [[] for _ in articles]
     failed: dict[int, BaseException] = {}
     pending: list[tuple[int, int, Doc]] = []
-    pending_chars = 0
+    pending_tokens = 0
     done = 0  # articles yielded
 
     def items() -> Iterator[tuple[tuple[int, int, int], str]]:
@@ -176,13 +176,13 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
             yield article, failed.get(i)
 
     try:
-        for (i, k, s), doc in parse_blocks(items(), batch_size, n_process):
-            pending.append((i, s, doc))
-            pending_chars += cuts[i][k][1] - s
-            if pending_chars >= TAG_CHARS:
+        for (i, k, s), sub, last, doc in parse_blocks(items(), batch_size, n_process):
+            pending.append((i, s + sub, doc))
+            pending_tokens += len(doc)
+            if pending_tokens >= TAG_TOKENS:
                 flush()
-                pending_chars = 0
-                yield from finish(i + 1 if k == len(cuts[i]) - 1 else i)
+                pending_tokens = 0
+                yield from finish(i + 1 if last and k == len(cuts[i]) - 1 else i)
         flush()
     except Exception as exc:  # noqa: BLE001 - the parser broke on some text
         if isolated:
