@@ -46,7 +46,10 @@ def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise InputError(f"{name}: empty input")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{name}: starts with a UTF-16 byte order mark but is not UTF-16 ({e.reason})") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: binary data, not text")
     try:
