@@ -1,6 +1,20 @@
-"""Imported once by the fork server of saidwhat's worker processes (``pool.context``): loads
-spaCy and the tagger there, so that each worker forked from it starts with them loaded.
-Never raises: a worker that finds nothing loaded loads it itself."""
+"""Imported once by the fork server of saidwhat's worker processes (``pool.context``):
+
+- the fork server exits as soon as the process that started it is gone (even after
+  ``kill -9``), and with it every worker (they ask for SIGKILL when it ends, ``pool.exit_with``);
+- spaCy and the tagger are loaded here, so that each worker forked from it starts with them
+  loaded (and shares their memory).
+
+Never raises: a worker that finds nothing loaded loads it itself.
+"""
+import os
+
+try:
+    from saidwhat.pool import exit_with
+
+    exit_with(os.getppid(), deathsig=False)  # the thread that started it may end before it
+except Exception:  # noqa: BLE001
+    pass
 try:
     import torch
 

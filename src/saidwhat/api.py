@@ -51,6 +51,7 @@ EXTRACT_TIMEOUT_S = 30.0
 MAX_MEMORY_MB = 2048.0   # RSS of one extraction worker (the loaded models take ~600 MB of it)
 QUEUE = 8                # extraction requests waiting for a worker; more get 503 + Retry-After
 BODY_TIMEOUT_S = 60.0    # to send a whole request body
+MAX_CONNECTIONS = 256    # connections (and requests) served at once; more get 503
 TOKEN_GUESSES, TOKEN_WINDOW_S = 10, 60.0  # wrong tokens an address may send per window (then 429)
 TOKEN_ENV = "SAIDWHAT_TOKEN"
 DB_ENV = "SAIDWHAT_DB"
@@ -605,6 +606,65 @@ def open_store(db_path: Union[str, Path]) -> Any:
     if not path.is_file():
         raise StoreError(f"{path}: no such store (build one with 'saidwhat ingest ... --db {path}')")
     return Collection(path)
+
+
+def timed_protocol(seconds: float) -> type:
+    """uvicorn's HTTP/1.1 protocol with a deadline per request: a client that has not sent its
+    whole request (headers and body) ``seconds`` after connecting, or after starting it on a
+    kept-alive connection, is disconnected (slow clients cannot hold connections open)."""
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class TimedH11Protocol(H11Protocol):
+        _request_timer: Any = None
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def _arm(self) -> None:
+            if self._request_timer is None:
+                self._request_timer = self.loop.call_later(seconds, self._too_slow)
+
+        def _disarm(self) -> None:
+            if self._request_timer is not None:
+                self._request_timer.cancel()
+                self._request_timer = None
+
+        def data_received(self, data: bytes) -> None:
+            if self.conn.their_state is h11.IDLE:
+                self._arm()
+            super().data_received(data)
+            if self.conn.their_state in (h11.DONE, h11.MUST_CLOSE, h11.CLOSED, h11.ERROR):
+                self._disarm()
+
+        def connection_lost(self, exc: Optional[Exception]) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+        def _too_slow(self) -> None:
+            self._request_timer = None
+            if self.transport.is_closing() or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
+                return
+            if self.cycle is not None and self.cycle.response_started:
+                return
+            log.info("closed a connection from %s: no whole request within %g s",
+                     (self.client or ("?",))[0], seconds)
+            self.transport.close()
+
+    return TimedH11Protocol
+
+
+def serve(app: FastAPI, host: str = "127.0.0.1", port: int = 8000, *, request_timeout: float = BODY_TIMEOUT_S,
+          max_connections: int = MAX_CONNECTIONS, log_level: str = "info") -> None:
+    """Run ``app`` with uvicorn: at most ``max_connections`` connections at once (503 beyond),
+    ``request_timeout`` seconds for a client to send each request (``timed_protocol``), idle
+    kept-alive connections closed after 5 s."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False,
+                http=timed_protocol(request_timeout), limit_concurrency=max_connections,
+                timeout_keep_alive=5)
 
 
 def app_from_env() -> FastAPI:

@@ -17,7 +17,6 @@ import time
 from collections import OrderedDict
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -138,7 +137,11 @@ def task_size(batch_size: int, workers: int) -> int:
     return max(1, batch_size if workers <= 1 else min(batch_size, 8))
 
 
-def _init_worker() -> None:
+def _init_worker(parent: Optional[int] = None) -> None:
+    if parent is not None:  # die with the ingest, even after kill -9 (the pool's queues would not tell)
+        from .pool import exit_with
+
+        exit_with(parent)
     try:  # one process per core: keep each one single-threaded
         import torch
         torch.set_num_threads(1)
@@ -147,8 +150,11 @@ def _init_worker() -> None:
 
 
 def _worker_context():
-    return get_context("forkserver" if "forkserver" in __import__("multiprocessing").get_all_start_methods()
-                       else "spawn")
+    """A fork server that has loaded the pipeline (workers start warm and share its memory, and
+    die with this process: ``pool.context``), else spawn."""
+    from .pool import context
+
+    return context()
 
 
 def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1, batch_size: int = 32,
@@ -194,7 +200,8 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
         for chunk in chunks:
             commit(*extract_batch(chunk, batch_size))
     else:
-        with ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=_init_worker,
+                                 initargs=(os.getpid(),)) as pool:
             running: set[Future] = set()
             for chunk in chunks:
                 running.add(pool.submit(extract_batch, chunk, batch_size))

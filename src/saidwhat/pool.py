@@ -59,11 +59,16 @@ class JobError(SaidwhatError):
 
 # ---------------------------------------------------------------- dying with the parent
 
-def exit_with(pid: int) -> None:
+def exit_with(pid: int, deathsig: bool = True) -> None:
     """End this process (``os._exit``) as soon as process ``pid`` is gone, whatever killed it:
-    a watcher thread waits on a pidfd (Linux), else polls every second. Also asks Linux to
-    SIGKILL this process when its direct parent dies (``PR_SET_PDEATHSIG``)."""
-    if sys.platform.startswith("linux"):
+    a watcher thread waits on a pidfd (Linux), else polls every second. With ``deathsig``, also
+    asks Linux to SIGKILL this process when the thread that created it ends
+    (``PR_SET_PDEATHSIG``): immediate, even while this process holds the GIL for seconds.
+
+    Workers are forked by multiprocessing's fork server, which outlives the process that started
+    it as long as a worker lives (they hold its "alive" pipe): so the fork server watches that
+    process (``saidwhat._preload``) and the workers die with the fork server (deathsig)."""
+    if deathsig and sys.platform.startswith("linux"):
         try:
             import ctypes
 
