@@ -171,15 +171,18 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
     def commit(stored: list[Stored], failures: list[Failure]) -> None:
         failures = failures + pending_failures
         pending_failures.clear()
+        added: set[str] = set()
         try:
-            report.added += store.add_articles(stored, failures)
+            store.add_articles(stored, failures)
+            added |= store.last_added
         except (sqlite3.OperationalError, KeyboardInterrupt):
             raise  # a locked or full database, or the user: stop, a rerun resumes
         except Exception:  # one article the store cannot take: store the others one by one
             kept = []
             for one in stored:
                 try:
-                    report.added += store.add_articles([one])
+                    store.add_articles([one])
+                    added |= store.last_added
                     kept.append(one)
                 except sqlite3.OperationalError:
                     raise
@@ -187,7 +190,11 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
                     failures.append((one[2] or one[0].id, "store", f"{type(e).__name__}: {e}", one[1]))
             stored = kept
             store.add_articles([], failures)
-        report.attributions += sum(len(a.attributions) for a, _, _ in stored)
+        # an article another ingest stored meanwhile counts as known, so that read = added +
+        # known + failed holds for each of several ingests into one store
+        report.added += len(added)
+        report.known += len(stored) - len(added)
+        report.attributions += sum(len(a.attributions) for a, h, _ in stored if h in added)
         report.failed += len(failures)
         report.failures.extend(failures)
         report.seconds = time.perf_counter() - start
