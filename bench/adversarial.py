@@ -33,14 +33,19 @@ def news() -> list[str]:
     return [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
 
 
-def ordinary(n: int) -> str:
+def articles(n: int) -> list[str]:
+    """News articles, repeated as needed, of about ``n`` characters in all."""
     texts, out, size, k = news(), [], 0, 0
     while size < n:
         t = texts[k % len(texts)]
         out.append(t)
         size += len(t) + 2
         k += 1
-    return "\n\n".join(out)[:n]
+    return out
+
+
+def ordinary(n: int) -> str:
+    return "\n\n".join(articles(n))[:n]
 
 
 def _repeat(unit: str, n: int) -> str:
@@ -52,7 +57,7 @@ QUOTED = '"We will not be rushed into a decision on the border," the minister sa
 # name -> (what it is, text of about n characters)
 FAMILIES = {
     "ordinary": ("news articles joined into one text", ordinary),
-    "ordinary-articles": ("the same news as separate articles (extract_many)", ordinary),
+    "ordinary-articles": ("the same news as separate articles (extract_many)", lambda n: json.dumps(articles(n))),
     "ordinary-one-line": ("the same news with every line break removed", lambda n: ordinary(n).replace("\n", " ")),
     "dquote": ('straight double quotes, no spaces: """"...', lambda n: '"' * n),
     "apostrophes": ("apostrophes, no spaces: ''''...", lambda n: "'" * n),
@@ -65,7 +70,9 @@ FAMILIES = {
     "unclosed": ("quotes opened and never closed", lambda n: _repeat("“We will not be rushed, ", n)),
     "quoted-paragraphs": ("a quote and its cue in every paragraph", lambda n: _repeat(QUOTED + "\n\n", n)),
     "quoted-html": ("an HTML page of quoted paragraphs (read + extract)",
-                    lambda n: "<html><body><article>" + _repeat(f"<p>{QUOTED}</p>\n", n) + "</article></body></html>"),
+                    lambda n: "<html><body><article>" + "".join(
+                        f"<p>{QUOTED.replace('Tuesday', f'day {i}')}</p>\n" for i in range(n // (len(QUOTED) + 9)))
+                    + "</article></body></html>"),
 }
 
 
@@ -87,7 +94,7 @@ saidwhat.extract('"We will not be rushed," the minister said.')  # load and warm
 before = hwm()[1]
 w0, c0 = time.perf_counter(), time.process_time()
 if family == "ordinary-articles":
-    items, found = [{"id": str(i), "text": t} for i, t in enumerate(text.split("\n\n"))], 0
+    items, found = [{"id": str(i), "text": t} for i, t in enumerate(json.loads(text))], 0
     for a in saidwhat.extract_many(items):
         found += len(a.attributions)
 elif family == "quoted-html":
@@ -103,9 +110,10 @@ def run_case(family: str, n: int, timeout: float) -> dict:
     import tempfile
 
     text = FAMILIES[family][1](n)
+    size = "".join(json.loads(text)) if family == "ordinary-articles" else text
     with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
         f.write(text)
-    mb = len(text.encode("utf-8")) / 1e6
+    mb = len(size.encode("utf-8")) / 1e6
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     try:
         proc = subprocess.run([sys.executable, "-c", CHILD, family, f.name], capture_output=True, text=True,
