@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import sqlite3
@@ -130,15 +131,16 @@ def test_punctuation_runs_take_seconds_not_minutes(child, name):
 
 
 def test_long_lines_and_dense_text_stay_linear(child):
-    """A 100 KB line of 'said', marks between spaces (a token every 2 characters) and quoted
-    paragraphs cost about what news of the same size costs (not a multiple of it)."""
-    news = child.ask(news_text(100_000), limit=300, what="news")
-    for name, text in {"said line": "said " * 20_000, "spaced marks": '" ' * 50_000,
-                       "quoted paragraphs": (QUOTE + "\n\n") * 1_170}.items():
+    """A 40 KB line of 'said', marks between spaces (a token every 2 characters) and quoted
+    paragraphs cost about what news of the same size costs (not a multiple of it; bench/adversarial.py
+    measures the ratios at larger sizes)."""
+    news = child.ask(news_text(40_000), limit=300, what="news")
+    for name, text in {"said line": "said " * 8_000, "spaced marks": '" ' * 20_000,
+                       "quoted paragraphs": (QUOTE + "\n\n") * 460}.items():
         r = child.ask(text, limit=300, what=name)
         assert r["spans_ok"], name
         assert r["seconds"] < 4 * news["seconds"] + 10, (name, r["seconds"], news["seconds"])
-    assert r["found"] >= 1000  # every quoted paragraph is attributed
+    assert r["found"] >= 400  # every quoted paragraph is attributed
 
 
 def test_make_doc_keeps_spacy_tokens_on_ordinary_text_and_offsets_everywhere(samples):
@@ -238,16 +240,27 @@ def test_a_deeply_nested_json_line_is_reported_and_the_rest_read(tmp_path):
     assert len(errors) == 1 and errors[0][0].endswith(":2") and "nested too deeply" in errors[0][1]
 
 
-def run_cli(capsys, *args) -> tuple[int, str, str]:
+def run_cli(capsys, *args) -> tuple[object, str, str]:
+    """``saidwhat ARGS`` in this process, as its console script runs it: (exit status, standard
+    output, standard error); an exception that escapes is returned as a traceback on stderr."""
+    import traceback
+
     from saidwhat.cli import main
 
+    argv = sys.argv
+    sys.argv = ["saidwhat", *args]
+    trace = ""
     try:
-        main(list(args))
+        main()
         code = 0
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    except Exception:  # noqa: BLE001 - what a user would see
+        code, trace = "traceback", traceback.format_exc()
+    finally:
+        sys.argv = argv
     out = capsys.readouterr()
-    return code, out.out, out.err
+    return code, out.out, out.err + trace
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "table"])
@@ -323,6 +336,24 @@ def test_cli_user_errors_are_one_line(tmp_path, capsys):
     assert code == 2 and "Traceback" not in err
     code, out, err = run_cli(capsys, "search", "--limit", str(2**64), "--db", str(db))
     assert code == 2 and "Traceback" not in err
+
+
+def test_a_full_disk_while_ingesting_is_one_line(tmp_path, capsys, monkeypatch, samples):
+    from saidwhat import store as store_mod
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in samples[:4]), encoding="utf-8")
+    original = store_mod.Store.__init__
+
+    def small_disk(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if not self.readonly:
+            used = self.conn.execute("PRAGMA page_count").fetchone()[0]
+            self.conn.execute(f"PRAGMA max_page_count = {used + 2}")  # SQLITE_FULL, as a full disk
+
+    monkeypatch.setattr(store_mod.Store, "__init__", small_disk)
+    code, out, err = run_cli(capsys, "ingest", str(feed), "--db", str(tmp_path / "full.db"))
+    assert code == 2 and "Traceback" not in err and "full" in err and "free some space" in err, err
 
 
 # ---------------------------------------------------------------- Medium 6: a damaged store
@@ -407,11 +438,12 @@ def test_store_in_a_read_only_folder_is_searched(tmp_path, samples):
     try:
         os.chmod(db, 0o444)
         os.chmod(folder, 0o555)
-        as_user = {}
+        cmd = [sys.executable, "-c", READONLY, str(db)]
         if os.geteuid() == 0:  # root writes anywhere: read as nobody
-            as_user = {"user": 65534, "group": 65534, "extra_groups": []}
-        out = subprocess.run([sys.executable, "-c", READONLY, str(db)], capture_output=True, text=True,
-                             env=ENV, timeout=120, **as_user)
+            if not shutil.which("setpriv"):
+                pytest.skip("running as root without setpriv (util-linux) to read as another user")
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + cmd
+        out = subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=120, cwd="/")
         assert out.returncode == 0, out.stderr[-1500:]
         count, found, immutable = out.stdout.split()
         assert count == "2" and int(found) > 0 and immutable == "True"
@@ -486,14 +518,21 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     """``saidwhat serve --timeout 5`` as a user runs it."""
     import httpx
 
+    from typer.testing import CliRunner
+
+    from saidwhat.cli import app
+
     port = free_port()
+    log = open(tmp_path_factory.mktemp("server") / "server.log", "w+", encoding="utf-8")
+    slow = ["--request-timeout", "3"] if "--request-timeout" in CliRunner().invoke(app, ["serve", "--help"]).output else []
     proc = subprocess.Popen([sys.executable, "-c", "from saidwhat.cli import main; main()", "serve",
-                             "--port", str(port), "--timeout", "5", "--request-timeout", "3"],
-                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--port", str(port), "--timeout", "5", *slow],
+                            env=ENV, stdout=log, stderr=subprocess.STDOUT, text=True)
+    proc.log = log
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
     with httpx.Client(base_url=base, timeout=60) as client:
@@ -511,6 +550,7 @@ def server():
         proc.wait(20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()
 
 
 def test_server_stays_responsive_while_a_pathological_body_is_killed(server):
@@ -565,8 +605,12 @@ def test_server_closes_slow_clients(server):
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:  # leaves mid-body
         s.sendall(b"POST /api/extract HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
                   b"Content-Length: 1000\r\n\r\nhalf a body")
-    time.sleep(1)
+    time.sleep(2)
     assert proc.poll() is None
+    proc.log.flush()
+    proc.log.seek(0)
+    log = proc.log.read()
+    assert "Traceback" not in log and "ERROR" not in log, log[-3000:]
 
 
 def test_pool_kills_a_worker_past_its_memory_limit():
