@@ -54,6 +54,19 @@ def _repeat(unit: str, n: int) -> str:
 
 QUOTED = '"We will not be rushed into a decision on the border," the minister said on Tuesday.'
 
+def many_speakers(n: int) -> str:
+    """A new named speaker every two paragraphs, referred to by role in the next."""
+    names = "Anna Boris Carla David Elena Farid Greta Hugo Ines Jonas Karin Liam Mona Nils Olga Pavel".split()
+    out, size, i = [], 0, 0
+    while size < n:
+        who = f"{names[i % 16]} {names[i // 16 % 16]}son{i}"
+        out.append(f'"We will review plan number {i}," {who}, the regional minister, said on Tuesday.\n\n'
+                   f'"It is a matter of days," the minister added.\n\n')
+        size += len(out[-1])
+        i += 1
+    return "".join(out)[:n]
+
+
 # name -> (what it is, text of about n characters)
 FAMILIES = {
     "ordinary": ("news articles joined into one text", ordinary),
@@ -69,6 +82,7 @@ FAMILIES = {
     "said-line": ("one line of 'said said said ...'", lambda n: _repeat("said ", n)),
     "unclosed": ("quotes opened and never closed", lambda n: _repeat("“We will not be rushed, ", n)),
     "quoted-paragraphs": ("a quote and its cue in every paragraph", lambda n: _repeat(QUOTED + "\n\n", n)),
+    "many-speakers": ("a new named speaker every two paragraphs", many_speakers),
     "quoted-html": ("an HTML page of quoted paragraphs (read + extract)",
                     lambda n: "<html><body><article>" + "".join(
                         f"<p>{QUOTED.replace('Tuesday', f'day {i}')}</p>\n" for i in range(n // (len(QUOTED) + 9)))

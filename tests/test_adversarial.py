@@ -763,3 +763,34 @@ def test_concurrent_ingests_add_up(tmp_path, samples, monkeypatch):
         second = ingest([feed], store, resolve_speakers=False)
     assert first.added == 3 and second.read == 3
     assert second.added == 0 and second.known == 3 and second.attributions == 0
+
+
+def test_long_articles_resolve_speakers_per_window(monkeypatch):
+    """Speaker resolution is quadratic in an article's speakers: past SPEAKER_CHARS it runs per
+    window of blocks (time linear, only a window's Docs held); the speakers of all windows are
+    listed with unique ids, and each attribution's speaker is one of them."""
+    from saidwhat import attribute, speakers
+    from saidwhat.model import Article
+    from saidwhat.parse import blocks, parse_blocks
+    from saidwhat.pipeline import SpeakerWindows
+
+    names = ["Anna Berg", "Boris Lund", "Carla Moe", "David Holm", "Elena Ruud", "Farid Dahl"]
+    text = "".join(f'"We will review plan {i}," {names[i % 6]}{i}, the regional minister, said.\n\n'
+                   f'"It is a matter of days," the minister added.\n\n' for i in range(120))
+    calls = []
+    real = speakers.resolve
+    monkeypatch.setattr(speakers, "resolve", lambda article, docs: calls.append(len(docs)) or real(article, docs))
+    article = Article(id="long", text=text)
+    windows = SpeakerWindows(article, limit=4_000)
+    items = (((s, e), text[s:e]) for s, e in blocks(text, 2_000))
+    for ((s, _), sub, _, doc) in parse_blocks(items):
+        found = attribute.find_attributions(text, doc, s + sub)
+        article.attributions.extend(found)
+        windows.add(s + sub, doc, found)
+    article.speakers = windows.finish()
+    assert len(calls) >= len(text) // 4_000 and max(calls) <= 2
+    ids = [sp.id for sp in article.speakers]
+    assert ids == [f"s{k}" for k in range(1, len(ids) + 1)]
+    listed = {id(sp) for sp in article.speakers}
+    with_speaker = [a for a in article.attributions if a.speaker is not None]
+    assert len(with_speaker) > 100 and all(id(a.speaker) in listed for a in with_speaker)

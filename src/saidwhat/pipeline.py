@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from dataclasses import replace
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
@@ -106,6 +107,50 @@ def _tag(model: Any, parsed: list[tuple[str, Doc, int]]) -> list[tuple]:
     return out
 
 
+# Speaker resolution compares mentions with every speaker found so far: for an article with
+# thousands of speakers it grows with the square of the article's length, and it needs the
+# article's Docs. An article longer than SPEAKER_CHARS (none in PolNeAR: its longest has 22,068
+# characters) has its speakers resolved per window of parsed blocks of at most that many
+# characters (``SpeakerWindows``), so that time stays linear and only a window of Docs is held.
+SPEAKER_CHARS = 100_000
+
+
+class SpeakerWindows:
+    """One article's speakers (``speakers.resolve``), fed its parsed blocks in order with their
+    attributions (``add``): over the whole article, or, for an article longer than ``limit``
+    characters, over each window of consecutive blocks of at most ``limit`` characters, resolved
+    as soon as the window is complete so that its Docs can go (the speakers of all windows are
+    listed and numbered ``s1``, ``s2``, ... in order)."""
+
+    def __init__(self, article: Article, limit: int = SPEAKER_CHARS) -> None:
+        self.article, self.limit = article, limit
+        self.windowed = len(article.text) > limit
+        self.window: list[tuple[int, Doc]] = []
+        self.attributions: list = []
+        self.found: list = []
+
+    def add(self, offset: int, doc: Doc, attributions: list) -> None:
+        if self.windowed and self.window and offset - self.window[0][0] + attribute._doc_len(doc) > self.limit:
+            self._resolve()
+        self.window.append((offset, doc))
+        self.attributions.extend(attributions)
+
+    def _resolve(self) -> None:
+        part = replace(self.article, speakers=[], attributions=self.attributions)
+        for sp in speakers.resolve(part, self.window):
+            self.found.append(sp)
+            sp.id = f"s{len(self.found)}"
+        self.window, self.attributions = [], []
+
+    def finish(self) -> list:
+        """The article's speakers (``article.attributions`` must hold every attribution)."""
+        if not self.windowed:
+            return speakers.resolve(self.article, self.window)
+        if self.window:
+            self._resolve()
+        return self.found
+
+
 Outcome = tuple[Article, Optional[BaseException]]
 
 
@@ -115,12 +160,13 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
     each article in order, streamed: blocks are parsed, tagged and linked in groups of about
     ``TAG_TOKENS`` tokens, and each article is finished (speakers) as soon as its last block
     is linked, so memory holds one group of parses plus each unfinished article's Docs (their
-    tensors dropped once tagged). When the parser fails, the articles not yet finished are
+    tensors dropped once tagged; a long article's only until their speakers are resolved, see
+    ``SpeakerWindows``). When the parser fails, the articles not yet finished are
     redone one at a time, so that only the one that breaks it fails."""
     model = tagger.get_model()
     texts = [_clean(a.text) for a in articles]
     cuts = [blocks(t) for t in texts]
-    docs: list[list[tuple[int, Doc]]] = [[] for _ in articles]
+    speakers_of = [SpeakerWindows(a) for a in articles]
     found: list[list] = [[] for _ in articles]
     failed: dict[int, BaseException] = {}
     pending: list[tuple[int, int, Doc]] = []
@@ -135,12 +181,13 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
     def link(i: int, s: int, doc: Doc, tagged: Optional[tuple]) -> None:
         if i in failed:
             return
+        doc.tensor = _NO_TENSOR  # only the tagger reads it
         try:
-            found[i].extend(attribute.find_attributions(articles[i].text, doc, s, tagged))
+            block = attribute.find_attributions(articles[i].text, doc, s, tagged)
+            found[i].extend(block)
+            speakers_of[i].add(s, doc, block)
         except Exception as exc:  # noqa: BLE001 - reported for this article only
             failed[i] = exc
-        doc.tensor = _NO_TENSOR  # only the tagger reads it
-        docs[i].append((s, doc))
 
     def flush() -> None:
         group = [(i, s, doc) for i, s, doc in pending if i not in failed]
@@ -169,10 +216,10 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
             if i not in failed:
                 try:
                     article.attributions = found[i]
-                    article.speakers = speakers.resolve(article, docs[i])
+                    article.speakers = speakers_of[i].finish()
                 except Exception as exc:  # noqa: BLE001
                     failed[i] = exc
-            docs[i], found[i] = [], []
+            speakers_of[i], found[i] = None, []  # type: ignore[call-overload]
             yield article, failed.get(i)
 
     try:
