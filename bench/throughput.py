@@ -1,7 +1,12 @@
 """Throughput of ``saidwhat.extract_many`` against a plain spaCy pipeline on the same texts.
 
     .venv/bin/python bench/throughput.py [--limit N] [--processes N] [--rounds R] [--data FILE]
+    .venv/bin/python bench/throughput.py --all-paths      # every tagger, native and forced float32
     .venv/bin/python bench/throughput.py --profile 20     # cProfile saidwhat's own time instead
+
+``--all-paths`` times each tagger (the ensemble and the distilled network) both in this CPU's
+native precision (bfloat16 where it has the units) and forced to float32 (``SAIDWHAT_BF16=0``,
+what a CPU without bfloat16 units runs), each round running spaCy and then every path.
 
 Texts: ../shared/data/polnear/dev.jsonl when present, else the bundled samples
 (src/saidwhat/samples/news.jsonl). Words are whitespace-split tokens. Runs alternate (spaCy,
@@ -99,6 +104,30 @@ def profile(items: list[dict], batch_size: int, top: int) -> None:
     st.sort_stats("tottime").print_stats(top)
 
 
+def _paths(tagger, every: bool) -> list[tuple[str, object, bool]]:
+    """(name, loaded tagger, bfloat16?) of each path to time: the default one (``model_choice``
+    on this CPU), or every shipped tagger, native and forced float32."""
+    path, why = tagger.model_choice()
+    native = tagger.use_bf16()
+    if not every:
+        model = tagger.get_model()
+        return [(f"default: {path.name} ({why})", model, native)]
+    out = []
+    for name in ("tagger.pt", "tagger-fast.pt"):
+        file = tagger.MODEL_PATH.parent / name
+        if not file.exists():
+            continue
+        model = tagger.Tagger.load(file)
+        for bf16 in sorted({native, False}, reverse=True):
+            out.append((f"{name} {'bfloat16' if bf16 else 'float32'}", model, bf16))
+    return out
+
+
+def _use(tagger, model, bf16: bool) -> None:
+    tagger.set_model(model)
+    tagger._bf16 = bf16
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="JSONL with one {'id', 'text'} a line")
@@ -106,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=1, help="n_process for both pipelines")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=2, help="timed runs of each pipeline (alternating)")
+    ap.add_argument("--all-paths", action="store_true",
+                    help="time every tagger, native and forced float32, not just the default path")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="instead of timing, cProfile extract_many on the first N articles")
     args = ap.parse_args(argv)
@@ -126,35 +157,40 @@ def main(argv: list[str] | None = None) -> int:
     print(f"processes: {args.processes}, batch size: {args.batch_size}, rounds: {args.rounds}")
     from saidwhat import tagger
 
-    path, why = tagger.model_choice()
-    print(f"tagger: {path.name} ({why}), {'bfloat16' if tagger.use_bf16() else 'float32'}")
+    paths = _paths(tagger, args.all_paths)
+    for name, _, bf16 in paths:
+        print(f"path {name}: {'bfloat16' if bf16 else 'float32'}")
     print(f"peak RSS after importing spaCy: {peak_rss_mb()[0]:.0f} MiB")
     nlp = spacy.load(SPACY_MODEL)
     nlp.max_length = max(nlp.max_length, max(map(len, texts), default=0) + 1)
     parse.load()
     # warm up both (first-call allocations, lazily loaded models)
     run_spacy(nlp, texts[:4], args.batch_size, 1)
-    run_saidwhat(items[:4], args.batch_size, 1)
+    for _, model, bf16 in paths:
+        _use(tagger, model, bf16)
+        run_saidwhat(items[:4], args.batch_size, 1)
     print(f"peak RSS after loading both pipelines: {peak_rss_mb()[0]:.0f} MiB")
 
-    spacy_times, said_times = [], []
+    spacy_times: list[float] = []
+    said_times: dict[str, list[float]] = {name: [] for name, _, _ in paths}
     for r in range(args.rounds):
         ts = run_spacy(nlp, texts, args.batch_size, args.processes)
         spacy_times.append(ts)
         print(f"  round {r + 1}: spaCy    {ts:7.2f} s  {words / ts:8.0f} words/s", flush=True)
-        tw = run_saidwhat(items, args.batch_size, args.processes)
-        said_times.append(tw)
-        print(f"  round {r + 1}: saidwhat {tw:7.2f} s  {words / tw:8.0f} words/s", flush=True)
+        for name, model, bf16 in paths:
+            _use(tagger, model, bf16)
+            tw = run_saidwhat(items, args.batch_size, args.processes)
+            said_times[name].append(tw)
+            print(f"  round {r + 1}: saidwhat {tw:7.2f} s  {words / tw:8.0f} words/s  [{name}]", flush=True)
 
     spacy_rate = words / statistics.median(spacy_times)
-    said_rate = words / statistics.median(said_times)
     own, children = peak_rss_mb()
     print(f"\nspaCy ({SPACY_MODEL}, nlp.pipe): {spacy_rate:8.0f} words/s (median of {args.rounds})")
-    print(f"saidwhat (extract_many):          {said_rate:8.0f} words/s (median of {args.rounds})")
-    print(f"ratio saidwhat / spaCy:           {said_rate / spacy_rate:8.2f}")
-    paired = [ts / tw for ts, tw in zip(spacy_times, said_times)]
-    print(f"per-round ratios (each spaCy run with the saidwhat run right after it): "
-          f"{', '.join(f'{x:.2f}' for x in paired)}; median {statistics.median(paired):.2f}")
+    for name, _, _ in paths:
+        said_rate = words / statistics.median(said_times[name])
+        paired = [ts / tw for ts, tw in zip(spacy_times, said_times[name])]
+        print(f"saidwhat [{name}]: {said_rate:8.0f} words/s, ratio saidwhat / spaCy {said_rate / spacy_rate:.2f} "
+              f"(per round: {', '.join(f'{x:.2f}' for x in paired)}; median {statistics.median(paired):.2f})")
     print(f"peak RSS: {own:.0f} MiB" + (f" (children: {children:.0f} MiB)" if children else ""))
     return 0
 

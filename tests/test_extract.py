@@ -465,3 +465,51 @@ def test_a_sung_quote_takes_its_own_verb_as_cue():
                           ("content", "local", "stage"), ("content", "Q0", "Q1")])
     assert linked["called"][0] == ["local officials to the stage"]
     assert linked["singing"] == (['"It\'s Our Time."'], "the band leader")
+
+
+def test_a_round_up_credits_each_pundit_not_the_lead_in():
+    text = ("Here is what the commentators wrote about the debate:\n\n"
+            "Jennifer Rubin, The Washington Post: \"This is a disaster for the party and everyone knows it.\"\n\n"
+            "Rich Lowry (National Review): \"The president has a point, and his critics should admit it.\"\n\n"
+            "Paul Krugman, The New York Times: \"Nobody should be surprised by any of this.\"")
+    art = extract(text)
+    by_content = {a.content.text: a for a in art.attributions}
+    expect = {"This is a disaster": "Jennifer Rubin", "The president has a point": "Rich Lowry",
+              "Nobody should be surprised": "Paul Krugman"}
+    for start, name in expect.items():
+        a = next(a for c, a in by_content.items() if c.startswith(start))
+        assert a.source.text == name and ":" in a.cue.text and a.type == "direct"
+        assert a.speaker is not None and a.speaker.name == name
+    quoted = [a for a in art.attributions if a.type == "direct"]
+    assert len(quoted) == 3  # no quote credited to "the commentators" of the lead-in
+
+
+def test_transcript_labels_with_titles_inside_one_quotation():
+    text = ("The senator's office released the exchange. \"The following is a transcript.\n\n"
+            "MR. SMITH: What do you say to the farmers who lost their crops this summer?\n\n"
+            "SEN. JONES: I say we will help them, and we will do it before the winter.\n\n"
+            "PARTICIPANT: When?\"")
+    art = extract(text)
+    turns = [a for a in art.attributions if a.cue is not None and a.cue.text == ":"]
+    assert [a.source.text for a in turns] == ["MR. SMITH", "SEN. JONES", "PARTICIPANT"]
+    assert turns[1].content.text.startswith("I say we will help them")
+
+
+def test_a_pull_quote_takes_the_credit_line_of_the_next_paragraph():
+    text = ("Officials met in Geneva on Monday. The talks ended without agreement.\n\n"
+            "\"We will return to the table when they are ready to listen.\"\n\n"
+            "— Foreign Minister Anna Berg, speaking to reporters after the meeting\n\n"
+            "The next round is planned for March.")
+    art = extract(text)
+    a = only(art, content="We will return to the table")
+    assert a.type == "direct" and "Anna Berg" in a.source.text
+    assert a.speaker is not None and a.speaker.name == "Anna Berg"
+
+
+def test_a_quote_in_the_paragraph_after_he_said_colon():
+    text = ("The minister spoke at length on Tuesday about the budget.\n"
+            "He said:\n"
+            "\"We will not be rushed. The talks will go on as long as needed.\"")
+    art = extract(text)
+    a = only(art, content="We will not be rushed")
+    assert a.cue.text.startswith("said") and a.source.text == "He"

@@ -16,6 +16,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from . import attribute, speakers, tagger
+from .layout import soften_line_breaks
 from .model import Article
 from .parse import blocks, parse_blocks
 
@@ -44,9 +45,10 @@ _UNSAFE = re.compile("[\ud800-\udfff\x00]")
 
 
 def _clean(text: str) -> str:
-    """Text safe for spaCy with the same length (offsets stay valid): lone surrogates and
-    NULs become spaces."""
-    return _UNSAFE.sub(" ", text)
+    """The text every stage reads, with the same length as ``text`` (offsets stay valid): lone
+    surrogates and NULs become spaces (safe for spaCy), and so do line breaks that only wrap a
+    line inside a paragraph (``layout.soften_line_breaks``)."""
+    return soften_line_breaks(_UNSAFE.sub(" ", text))
 
 
 # The tagger's LSTM runs one time step after another: a long block alone costs ~5x per token what

@@ -138,11 +138,25 @@ def evaluate(
     predictions: Optional[Path] = typer.Option(None, "--predictions", help="Also write the predictions here."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     processes: int = typer.Option(1, "--processes", "-p"),
+    gold_tags: bool = typer.Option(False, "--gold-tags", help="Score the linking alone: feed it the gold "
+                                   "cue/source/content tokens instead of the tagger's (to decide linking rules on train)."),
+    cache: Optional[Path] = typer.Option(None, "--cache", help="With --gold-tags: keep the parsed docs here (spaCy DocBin)."),
 ) -> None:
     """Extract from a gold file's texts and print the same figures as shared/eval/score.py."""
     from ..evaluate import evaluate as run_eval, format_table
     from ..tagger import model_choice
 
+    if gold_tags:
+        from ..evaluate import read_jsonl, score
+        from ..training import gold_tag_predictions, parsed_docs
+
+        records = read_jsonl(gold)
+        preds = gold_tag_predictions(records, parsed_docs(records, cache, log=err.print))
+        if predictions:
+            predictions.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8")
+        result = score(records, preds)
+        print(json.dumps(result, indent=1) if as_json else format_table(result))
+        return
     path, why = model_choice()
     err.print(f"tagger: {path.name} ({why})" if path.exists() else "tagger: none installed (rules)")
     n = sum(1 for line in open(gold, encoding="utf-8") if line.strip())
@@ -172,7 +186,7 @@ def train(
     alpha: float = typer.Option(0.3, help="With --distill-from: weight of the gold tags against the teacher's (1 - alpha)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
-    from ..tagger import train as run_train
+    from ..training import train as run_train
 
     extra = {"teacher": distill_from, "alpha": alpha} if distill_from is not None else {}
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
@@ -186,7 +200,7 @@ def ensemble(
     o_bias: float = typer.Option(0.3, help="The ensemble's outside-tag bias."),
 ) -> None:
     """Put trained taggers (e.g. one `saidwhat train --seed N` run each) together into one ensemble."""
-    from ..tagger import combine
+    from ..training import combine
 
     ens = combine(members, output, o_bias)
     err.print(f"saved {output}: {len(ens.members)} members ({output.stat().st_size / 1e6:.1f} MB)")
