@@ -83,6 +83,7 @@ FAMILIES = {
     "unclosed": ("quotes opened and never closed", lambda n: _repeat("“We will not be rushed, ", n)),
     "quoted-paragraphs": ("a quote and its cue in every paragraph", lambda n: _repeat(QUOTED + "\n\n", n)),
     "many-speakers": ("a new named speaker every two paragraphs", many_speakers),
+    "wrapped-lines": ("one paragraph of short lines ending sentences", lambda n: _repeat("He said it now, again.\n", n)),
     "quoted-html": ("an HTML page of quoted paragraphs (read + extract)",
                     lambda n: "<html><body><article>" + "".join(
                         f"<p>{QUOTED.replace('Tuesday', f'day {i}')}</p>\n" for i in range(n // (len(QUOTED) + 9)))

@@ -143,6 +143,17 @@ def test_long_lines_and_dense_text_stay_linear(child):
     assert r["found"] >= 400  # every quoted paragraph is attributed
 
 
+def test_hard_wrapped_lines_are_softened_in_linear_time():
+    """layout.soft_breaks counted the quotation marks of a paragraph's lines again for each line
+    (a 2 MB paragraph of short lines: minutes)."""
+    from saidwhat.layout import soft_breaks
+
+    text = "He said it now, again.\n" * 45_000  # ~1 MB, one paragraph of wrapped-looking lines
+    t0 = time.perf_counter()
+    soft_breaks(text)
+    assert time.perf_counter() - t0 < 10
+
+
 def test_make_doc_keeps_spacy_tokens_on_ordinary_text_and_offsets_everywhere(samples):
     from saidwhat.parse import load, make_doc
 
