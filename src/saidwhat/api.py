@@ -358,6 +358,8 @@ async def run_extraction(request: Request, job: Job) -> Article:
     except JobError as e:
         if e.kind == "InputError":
             raise InputError(str(e)) from None
+        if e.kind in ("MemoryError", "RecursionError"):
+            raise _busy(f"extraction ran out of memory ({e.kind}): send a shorter text", 1) from None
         log.error("extraction failed: %s: %s", e.kind, e)
         raise HTTPException(500, f"internal error ({e.kind}); see the server log") from None
     return Article.from_dict(result)
