@@ -24,8 +24,9 @@ import pytest
 
 from conftest import POLNEAR_DEV, SAMPLES
 
-ROOT = Path(__file__).resolve().parent.parent
-SRC = str(ROOT / "src")
+import saidwhat  # noqa: E402
+
+SRC = str(Path(saidwhat.__file__).resolve().parent.parent)  # child processes run the same saidwhat
 ENV = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", ""), "PYTHONUNBUFFERED": "1"}
 QUOTE = '"We will not be rushed into a decision on the border," the minister said on Tuesday.'
 
