@@ -40,6 +40,7 @@ speaker per distinct source text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -1004,22 +1005,38 @@ class _Resolver:
             if c is not None:
                 self._named[id(a)] = c
                 assign(a, c)
-        # pass 2: the rest in text order
+        # pass 2: the rest in text order. (Linear: the last attribution with a speaker is kept as
+        # the loop goes, and the contents holding a position are looked up by their starts.)
+        parts = sorted((cp.start, cp.end, k) for k, o in enumerate(order) for cp in o.content_parts)
+        part_starts = [p[0] for p in parts]
+        reach = list(itertools.accumulate((p[1] for p in parts), max))  # the largest end so far
+
+        def outer_of(a: Attribution, pos: int) -> Optional[Attribution]:
+            """The last attribution (in ``order``) but ``a`` with a content part holding ``pos``."""
+            best = -1
+            j = bisect.bisect_right(part_starts, pos) - 1
+            while j >= 0 and reach[j] > pos:
+                s, e, k = parts[j]
+                if s <= pos < e and k > best and order[k] is not a:
+                    best = k
+                j -= 1
+            return order[best] if best >= 0 else None
+
+        last: Optional[Attribution] = None  # the last attribution before this one with a speaker
         for i, a in enumerate(order):
+            if i and order[i - 1].speaker is not None:
+                last = order[i - 1]
             if a.source is None or id(a) in assigned:
                 continue
             toks = toks_of.get(id(a)) or []
             head = self.head_of(toks)
             if head is None:
                 continue
-            prev = next((p for p in reversed(order[:i]) if p.speaker is not None), None)
+            prev = last
             nxt = order[i + 1] if i + 1 < len(order) else None
             c = None
             if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
-                outer = None
-                for o in order:
-                    if o is not a and any(cp.start <= a.source.start < cp.end for cp in o.content_parts):
-                        outer = o
+                outer = outer_of(a, a.source.start)
                 if head.lower_ in PRONOUNS:
                     c = self.resolve_pronoun(a, head, prev, outer)
             elif head.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or head.lower_ in TITLES:
