@@ -3,6 +3,7 @@
     .venv/bin/python bench/throughput.py [--limit N] [--processes N] [--rounds R] [--data FILE]
     .venv/bin/python bench/throughput.py --all-paths      # every tagger, native and forced float32
     .venv/bin/python bench/throughput.py --profile 20     # cProfile saidwhat's own time instead
+    .venv/bin/python bench/throughput.py --stance         # also extract_many(..., stance=True)
 
 ``--all-paths`` times each tagger (the ensemble and the distilled network) both in this CPU's
 native precision (bfloat16 where it has the units) and forced to float32 (``SAIDWHAT_BF16=0``,
@@ -56,15 +57,24 @@ def run_spacy(nlp, texts: list[str], batch_size: int, processes: int) -> float:
     return time.perf_counter() - t
 
 
-def run_saidwhat(items: list[dict], batch_size: int, processes: int) -> float:
+STANCE_COUNTS: dict[str, int] = {}
+
+
+def run_saidwhat(items: list[dict], batch_size: int, processes: int, stance: bool = False) -> float:
     import saidwhat
 
     errors: list[str] = []
     t = time.perf_counter()
-    for _ in saidwhat.extract_many(items, batch_size=batch_size, n_process=processes,
-                                   on_error=lambda i, e: errors.append(f"{i}: {e!r}")):
-        pass
+    n_att = n_tgt = content_words = 0
+    for art in saidwhat.extract_many(items, batch_size=batch_size, n_process=processes,
+                                     on_error=lambda i, e: errors.append(f"{i}: {e!r}"), stance=stance):
+        if stance:
+            n_att += len(art.attributions)
+            n_tgt += sum(len(a.targets or []) for a in art.attributions)
+            content_words += sum(len(a.content.text.split()) for a in art.attributions)
     elapsed = time.perf_counter() - t
+    if stance:
+        STANCE_COUNTS.update(attributions=n_att, targets=n_tgt, content_words=content_words)
     if errors:
         print(f"  ({len(errors)} articles failed, e.g. {errors[0]})")
     return elapsed
@@ -135,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--processes", type=int, default=1, help="n_process for both pipelines")
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=2, help="timed runs of each pipeline (alternating)")
+    ap.add_argument("--stance", action="store_true",
+                    help="also time extract_many(..., stance=True) (targets and their stance)")
     ap.add_argument("--all-paths", action="store_true",
                     help="time every tagger, native and forced float32, not just the default path")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
@@ -169,10 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     for _, model, bf16 in paths:
         _use(tagger, model, bf16)
         run_saidwhat(items[:4], args.batch_size, 1)
+    if args.stance:  # stance on the default path (the first one)
+        from saidwhat.stance import net as stance_net
+
+        _use(tagger, paths[0][1], paths[0][2])
+        run_saidwhat(items[:4], args.batch_size, 1, stance=True)
+        print(f"stance model: {stance_net.MODEL_PATH.name}, float32, with tagger path {paths[0][0]}")
     print(f"peak RSS after loading both pipelines: {peak_rss_mb()[0]:.0f} MiB")
 
     spacy_times: list[float] = []
     said_times: dict[str, list[float]] = {name: [] for name, _, _ in paths}
+    stance_times: list[float] = []
     for r in range(args.rounds):
         ts = run_spacy(nlp, texts, args.batch_size, args.processes)
         spacy_times.append(ts)
@@ -182,6 +201,11 @@ def main(argv: list[str] | None = None) -> int:
             tw = run_saidwhat(items, args.batch_size, args.processes)
             said_times[name].append(tw)
             print(f"  round {r + 1}: saidwhat {tw:7.2f} s  {words / tw:8.0f} words/s  [{name}]", flush=True)
+        if args.stance:
+            _use(tagger, paths[0][1], paths[0][2])
+            tx = run_saidwhat(items, args.batch_size, args.processes, stance=True)
+            stance_times.append(tx)
+            print(f"  round {r + 1}: + stance {tx:7.2f} s  {words / tx:8.0f} words/s  [{paths[0][0]}]", flush=True)
 
     spacy_rate = words / statistics.median(spacy_times)
     own, children = peak_rss_mb()
@@ -191,6 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         paired = [ts / tw for ts, tw in zip(spacy_times, said_times[name])]
         print(f"saidwhat [{name}]: {said_rate:8.0f} words/s, ratio saidwhat / spaCy {said_rate / spacy_rate:.2f} "
               f"(per round: {', '.join(f'{x:.2f}' for x in paired)}; median {statistics.median(paired):.2f})")
+    if args.stance:
+        stance_rate = words / statistics.median(stance_times)
+        plain_rate = words / statistics.median(said_times[paths[0][0]])
+        paired = [ts / tx for ts, tx in zip(spacy_times, stance_times)]
+        print(f"saidwhat with stance=True [{paths[0][0]}]: {stance_rate:8.0f} words/s, ratio / spaCy "
+              f"{stance_rate / spacy_rate:.2f} (per round: {', '.join(f'{x:.2f}' for x in paired)}); "
+              f"with / without stance {stance_rate / plain_rate:.2f}; {STANCE_COUNTS}")
     print(f"peak RSS: {own:.0f} MiB" + (f" (children: {children:.0f} MiB)" if children else ""))
     return 0
 

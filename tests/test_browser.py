@@ -143,3 +143,56 @@ def test_browser_script_in_article_runs_nothing(server, page):
     page.locator("#article-text [data-a]").first.click()
     assert page.locator("#card script, #card img").count() == 0
     assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_browser_speaker_page_kind_gender_roles_and_groups(server, page):
+    page.goto(server + "/speakers")
+    page.locator("#speakers-table a", has_text="Donald Trump").first.click()
+    page.wait_for_selector("#speaker-name")
+    assert page.locator("#speaker-name").inner_text() == "Donald Trump"
+    assert page.locator("#speaker-kind").inner_text() == "person"
+    assert "a man" in page.locator("#speaker-gender").inner_text()  # "he", "Mr.": how the articles refer to him
+    assert page.locator("#speaker-country").inner_text() == "United States"
+    roles = page.locator("#roles li").all_inner_texts()
+    assert "president" in roles and not any(ch.isdigit() for r in roles for ch in r)
+    aliases = page.locator("#aliases li").all_inner_texts()
+    assert aliases and not any(" and " in a for a in aliases)
+    # quoted together with Congress: the group's page lists its members and links back
+    page.locator("#groups a").first.click()
+    page.wait_for_selector("#members")
+    assert page.locator("#speaker-kind").inner_text() == "group"
+    members = page.locator("#members a").all_inner_texts()
+    assert "Donald Trump" in members and len(members) >= 2
+    page.locator("#members a", has_text="Donald Trump").click()
+    page.wait_for_selector("#speaker-name")
+    assert page.locator("#speaker-name").inner_text() == "Donald Trump"
+    assert not page.errors
+
+
+def test_browser_sources_report_with_plot(server, page):
+    page.goto(server + "/")
+    page.locator("nav a", has_text="Who is quoted").click()
+    page.wait_for_selector("#sources-plot svg.shares")
+    rows = page.locator("#sources-table tbody tr")
+    outlets = [rows.nth(i).locator("td").first.inner_text() for i in range(rows.count())]
+    assert outlets[:2] == ["Wikinews", "Global Voices"] and outlets[-1] == "all"
+    assert {"Harbour Gazette", "Coastal Times"} <= set(outlets)
+    # the plot: one kind bar per row, gender bars for rows quoting people; shares in the tooltips
+    box = page.locator("svg.shares").bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 100
+    assert page.locator("svg.shares rect.k-person").count() == len(outlets)
+    tip = page.locator("svg.shares rect.k-person").first.locator("title").text_content()
+    assert tip.startswith("Wikinews") and "people" in tip and "%" in tip
+    assert page.locator("svg.shares rect.g-male").count() >= 1
+    # the table and the API agree
+    api = page.request.get(server + "/api/sources?by=outlet").json()
+    total = next(r for r in api["rows"] if r["key"] == "Wikinews")
+    cells = rows.nth(0).locator("td").all_inner_texts()
+    assert cells[1] == str(total["n"]) and cells[2] == f"{100 * total['kind_shares']['person']:.0f}%"
+    # per month
+    page.select_option("#sources-by", "month")
+    page.click("#sources-submit")
+    page.wait_for_selector("#sources-table")
+    months = page.locator("#sources-table tbody tr td:first-child").all_inner_texts()
+    assert "2024-03" in months and months == sorted(months[:-1]) + ["all"]
+    assert not page.errors

@@ -94,7 +94,7 @@ def test_crossdoc_ids_stable_when_the_collection_grows(store):
 
 @pytest.mark.parametrize("raw,kind,name,surname,role", [
     ("Estonian Prime Minister Kaja Kallas", "person", "Kaja Kallas", "kallas", "Estonian Prime Minister"),
-    ("Kaja Kallas, the Estonian prime minister", "person", "Kaja Kallas", "kallas", "the Estonian prime minister"),
+    ("Kaja Kallas, the Estonian prime minister", "person", "Kaja Kallas", "kallas", "Estonian prime minister"),
     ("Ursula von der Leyen", "person", "Ursula von der Leyen", "von der leyen", None),
     ("Kremlin spokesman Dmitry Peskov", "person", "Dmitry Peskov", "peskov", "Kremlin spokesman"),
     ("the Kremlin", "organisation", "Kremlin", "", None),
@@ -125,3 +125,128 @@ def test_crossdoc_assign_evidence_rules():
     assert keys[(4, "s1")] == "person:trump"                             # no evidence: apart
     assert keys[(5, "s2")] == keys[(2, "s1")] == "person:melania trump"
     assert keys[(6, "s1")] == "person:kaja kallas"
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 11: namesakes, groups and documents across articles; clean aliases and roles; consensus
+
+NAMESAKES = [
+    {"id": "bd-1", "outlet": "Scranton Times", "published": "2020-10-02",
+     "text": 'Former Vice President Joe Biden spoke in Scranton on Friday. His son Hunter Biden did not attend. '
+             '"We will win Pennsylvania," Biden said.'},
+    {"id": "bd-2", "outlet": "Wilmington Post", "published": "2020-10-03",
+     "text": "Hunter Biden said on Saturday that he had done nothing wrong. His lawyer said that the case was closed."},
+    {"id": "bd-3", "outlet": "Daily Courier", "published": "2020-10-04",
+     "text": "Biden said on Sunday that the economy was strong."},
+    {"id": "grp-1", "outlet": "Daily Courier", "published": "2020-10-05",
+     "text": "Joe Biden and Kamala Harris campaigned in Pennsylvania on Monday. Biden and Harris said that the "
+             "election was about the soul of the nation. Harris said that she was ready to serve."},
+    {"id": "doc-1", "outlet": "Daily Courier", "published": "2020-10-06",
+     "text": "The state court issued its decision on Tuesday. The ruling said that the law stood."},
+]
+
+
+@pytest.fixture(scope="module")
+def namesakes(tmp_path_factory):
+    s = Store(tmp_path_factory.mktemp("namesakes") / "n.db")
+    from saidwhat import extract_many
+    s.add_articles([(a, text_hash(a.text), a.id) for a in extract_many(NAMESAKES)])
+    resolve(s)
+    yield s
+    s.close()
+
+
+def _by_name(store, name):
+    found = [s for s in store.speakers(limit=200) if s["name"] == name]
+    assert len(found) == 1, [s["name"] for s in store.speakers(limit=200)]
+    return found[0]
+
+
+def test_crossdoc_namesakes_keep_their_own_roles_and_aliases(namesakes):
+    joe, hunter = _by_name(namesakes, "Joe Biden"), _by_name(namesakes, "Hunter Biden")
+    assert joe["id"] != hunter["id"]
+    assert "former vice president" in joe["roles"]
+    assert not any("vice president" in r for r in hunter["roles"])
+    # bd-1's bare "Biden" is Joe (the article resolves it): never an alias of Hunter
+    assert "Biden" in {a["alias"] for a in joe["aliases"]}
+    assert "Biden" not in {a["alias"] for a in hunter["aliases"]}
+    assert hunter["gender"] == "male" and hunter["n_articles"] == 1
+
+
+def test_crossdoc_a_bare_surname_two_people_share_stays_apart(namesakes):
+    # bd-3: "Biden" alone, in a collection with Joe and Hunter Biden: nothing decides
+    bare = _by_name(namesakes, "Biden")
+    assert bare["kind"] == "person" and bare["n_articles"] == 1
+    assert bare["id"] not in {_by_name(namesakes, "Joe Biden")["id"], _by_name(namesakes, "Hunter Biden")["id"]}
+
+
+def test_crossdoc_group_lists_members_and_is_no_alias(namesakes):
+    group = [s for s in namesakes.speakers(kind="group", limit=50)]
+    assert len(group) == 1
+    g = group[0]
+    assert {m["name"] for m in g["members"]} == {"Joe Biden", "Kamala Harris"}
+    harris = _by_name(namesakes, "Kamala Harris")
+    assert harris["gender"] == "female" and harris["kind"] == "person"
+    assert {x["id"] for x in harris["groups"]} == {g["id"]}
+    for sp in namesakes.speakers(limit=200):
+        assert not any(" and " in a["alias"] for a in sp["aliases"]), sp
+    # searching by a member finds the group's attribution too
+    hits = namesakes.search(speaker=harris["id"])
+    assert {h["speaker_id"] for h in hits} == {harris["id"], g["id"]}
+
+
+def test_crossdoc_documents_and_unnamed_sources_get_no_collection_speaker(namesakes):
+    court = [h for h in namesakes.search(limit=100) if h["article"]["ext_id"] == "doc-1"]
+    assert court and court[0]["speaker"]["name"] == "state court"  # the ruling's issuer, unnamed
+    assert court[0]["speaker_id"] is None
+    assert not [s for s in namesakes.speakers(limit=200) if s["kind"] == "document"]
+
+
+@pytest.mark.parametrize("alias,name,kind,out", [
+    ("Nancy Pelosi yesterday", "Nancy Pelosi", "person", "Nancy Pelosi"),
+    ("Prime Minister Kallas", "Kaja Kallas", "person", "Prime Minister Kallas"),
+    ("the Kremlin", "Kremlin", "organisation", "Kremlin"),
+    ("Biden and Harris", "Joe Biden", "person", ""),
+    ("Trump and his supporters", "Donald Trump", "person", ""),
+    ("she", "Kaja Kallas", "person", ""),
+    ("the president", "Joe Biden", "person", ""),
+    ("live television Erdogan", "Recep Tayyip Erdoğan", "person", ""),
+    ("Hunter Biden", "Joe Biden", "person", ""),
+    ("Democrats", "Donald Trump", "person", ""),
+    ("The Supreme Court decision", "Supreme Court", "organisation", "Supreme Court"),
+    ("opinion of the Court", "Supreme Court", "organisation", ""),
+])
+def test_crossdoc_clean_alias(alias, name, kind, out):
+    from saidwhat.speakers.merge import clean_alias
+    assert clean_alias(alias, name, kind) == out
+
+
+@pytest.mark.parametrize("raw,out", [
+    ("50.1 to 42.9 percent", ""), ("his wife", ""), ("Pierce and", ""), ("website", ""), ("live television", ""),
+    ("the only candidate wearing a facemask", "only candidate"), ("who had started the CentOS project", ""),
+    ("Conservative Party leader", "Conservative Party leader"), ("2020 presidential nominee", ""),
+    ("US president", "US president"), ("chief executive of Hong Kong", "chief executive of Hong Kong"),
+])
+def test_crossdoc_roles_are_clean_noun_phrases(raw, out):
+    from saidwhat.speakers.roles import clean_role_text
+    assert clean_role_text(raw) == out
+
+
+def test_crossdoc_consensus_and_role_display():
+    from collections import Counter
+
+    from saidwhat.speakers.merge import consensus, role_display
+    assert consensus(Counter({"female": 3, "male": 1}), "unknown") == "female"
+    assert consensus(Counter({"female": 2, "male": 2}), "unknown") == "unknown"
+    assert consensus(Counter(), "unknown") == "unknown"
+    assert role_display("Incumbent President") == "incumbent president"
+    assert role_display("US President") == "US president"
+
+
+def test_crossdoc_assign_groups_by_member_keys():
+    locs = [_loc(1, "s1", "Joe Biden"), _loc(1, "s2", "Kamala Harris"),
+            _Local(1, "s3", parse_name("Joe Biden and Kamala Harris", "group"), None, 1, members=["s1", "s2"]),
+            _loc(2, "s1", "Kamala Harris"), _loc(2, "s2", "Joe Biden"),
+            _Local(2, "s3", parse_name("Kamala Harris and Joe Biden", "group"), None, 1, members=["s2", "s1"])]
+    keys = assign(locs)
+    assert keys[(1, "s3")] == keys[(2, "s3")] == "group:person:joe biden|person:kamala harris"

@@ -513,3 +513,16 @@ def test_a_quote_in_the_paragraph_after_he_said_colon():
     art = extract(text)
     a = only(art, content="We will not be rushed")
     assert a.cue.text.startswith("said") and a.source.text == "He"
+
+
+@pytest.mark.parametrize("lead, source, cue", [
+    ("Asked about the talks, the minister said:", "the minister", "said"),
+    ("In a statement, the company said:", "the company", "said"),
+])
+def test_a_quoted_paragraph_after_a_cue_and_colon_is_its_content(lead, source, cue):
+    """The quote is what was said, not the phrase before the cue (``In a statement``)."""
+    art = extract(lead + "\n\n\"We are ready to listen, but we will not give up our principles.\"")
+    a = only(art, content="We are ready to listen")
+    assert a.source.text == source and a.cue.text.startswith(cue)
+    assert [p.text for p in a.content_parts] == ["We are ready to listen, but we will not give up our principles."]
+    assert len(art.attributions) == 1

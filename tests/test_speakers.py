@@ -1,4 +1,5 @@
-"""Speaker resolution (speakers.py): pronouns, quote threads, names, namesakes, roles, organisations.
+"""Speaker resolution (the ``saidwhat.speakers`` package): pronouns, quote threads, names, namesakes,
+roles, organisations, groups, documents, relations, gender, and spans of any kind.
 
 Most tests build the attributions by hand and call ``speakers.resolve`` on the parse, so that they
 test the resolver alone; a few go through ``saidwhat.extract`` on plainly attributed sentences.
@@ -43,6 +44,11 @@ def names(article: Article) -> list:
     return [a.speaker.name if a.speaker else None for a in article.attributions]
 
 
+def speaker(article: Article, source: str):
+    """The speaker of the attribution whose source text is ``source``."""
+    return next(a.speaker for a in article.attributions if a.source is not None and a.source.text == source)
+
+
 def check_speakers(article: Article) -> None:
     """The contract on the returned speakers, for every test."""
     ids = [s.id for s in article.speakers]
@@ -50,7 +56,9 @@ def check_speakers(article: Article) -> None:
     firsts = [min(m.start for m in s.mentions) for s in article.speakers]
     assert firsts == sorted(firsts)
     for s in article.speakers:
-        assert s.kind in ("person", "organisation", "other")
+        assert s.kind in ("person", "organisation", "group", "document", "other")
+        assert s.gender in ("female", "male", "unknown")
+        assert all(m in ids for m in s.members) and (s.kind == "group") == bool(s.members)
         for m in s.mentions:
             assert article.text[m.start:m.end] == m.text
     for a in article.attributions:
@@ -294,3 +302,245 @@ def test_extract_never_raises_on_odd_text():
                  "\x00\n\n“”", "Mr. said that Mrs. said that"]:
         art = saidwhat.extract(text)
         check_speakers(art)
+
+
+# ---------------------------------------------------------------------------------------------
+# issue 11: role nouns by evidence, not recency (the Karis case)
+
+
+KARIS = ('Joe Biden arrived in Vilnius on Tuesday for the NATO summit. "Russia will not win this war," the US '
+         'president said. "We stand together," Biden added.\n\n'
+         'Estonian Prime Minister Kaja Kallas said that the alliance had never been stronger. '
+         'In Tallinn, President Alar Karis welcomed the decision. "This is a historic day," Karis said.')
+
+
+def test_karis_case_the_thread_beats_a_bare_title_named_later():
+    art = resolve(KARIS, [("the US president", "said", "Russia will not win this war,"),
+                          ("Biden", "added", "We stand together,"), ("Karis", "said", "This is a historic day,")])
+    us, biden, karis = (a.speaker for a in art.attributions)
+    assert us is biden and us.name == "Joe Biden"  # ", Biden added": the quote thread
+    assert karis.name == "Alar Karis" and karis is not us
+    assert "US president" in us.roles and us.country == "United States"
+    assert "US president" not in karis.roles
+    check_speakers(art)
+
+
+def test_karis_case_a_bare_title_never_takes_a_modified_role_it_does_not_fit():
+    # named later, and only with a bare title: not the US president; nobody else is: unresolved
+    text = ('"Russia will not win this war," the US president said on Tuesday. Kaja Kallas, Estonia\'s prime '
+            'minister, agreed.\n\nIn Tallinn, President Alar Karis welcomed the decision.')
+    art = resolve(text, [("the US president", "said", "Russia will not win this war,")])
+    assert names(art) == ["US president"]
+    # named before, but in a sentence that ties him to another country (Tallinn)
+    text = ('In Tallinn, President Alar Karis met reporters on Monday. "We are ready," Karis said. '
+            'The summit opened the next day. "Russia will not win," the US president said.')
+    art = resolve(text, [("Karis", "said", "We are ready,"), ("the US president", "said", "Russia will not win,")])
+    assert names(art) == ["Alar Karis", "US president"]
+    assert "US president" not in art.attributions[0].speaker.roles
+
+
+def test_role_noun_exact_match_across_demonym_and_country():
+    text = ('President Alar Karis of Estonia met reporters in Tallinn. Later, US President Joe Biden spoke in '
+            'Vilnius. "Russia will not win," the American president said.')
+    art = resolve(text, [("the American president", "said", "Russia will not win,")])
+    assert names(art) == ["Joe Biden"]
+
+
+def test_role_noun_contradicted_by_another_country_is_never_taken():
+    # "Estonian" on Karis rules out "the US president" even with nobody else around
+    text = ('Estonian President Alar Karis spoke on Monday. "We are ready," the US president said.')
+    art = resolve(text, [("the US president", "said", "We are ready,")])
+    assert names(art) == ["US president"]
+
+
+def test_role_noun_the_quote_run_under_another_name():
+    text = ('Clinton says she is thrilled to receive the endorsement. The Democratic presidential nominee says they '
+            'both share the belief that every child should have a chance. Hillary Clinton spoke in Toledo.')
+    art = resolve(text, [("Clinton", "says", "she is thrilled to receive the endorsement"),
+                         ("The Democratic presidential nominee", "says",
+                          "they both share the belief that every child should have a chance")])
+    assert names(art) == ["Hillary Clinton", "Hillary Clinton"]
+
+
+# ---------------------------------------------------------------------------------------------
+# relations, namesakes
+
+
+def test_relation_noun_through_the_possessor():
+    text = ('Maria Lopez, 19, died in the crash on Sunday. Her father, Tom Lopez, said that she had been driving '
+            'home. "She was a kind girl," her father said.')
+    art = resolve(text, [("Her father, Tom Lopez,", "said", "that she had been driving home"),
+                         ("her father", "said", "She was a kind girl,")])
+    assert names(art) == ["Tom Lopez", "Tom Lopez"]
+    sp = art.attributions[1].speaker
+    assert sp.gender == "male" and "Maria Lopez's father" in sp.roles
+
+
+def test_relation_noun_named_in_the_next_paragraph():
+    text = ('Tom Reyes, 17, was hit by a car on his way to school. "He should be alive," his surviving father said.\n\n'
+            'The father, Carl Reyes, has asked the city for a crossing.')
+    art = resolve(text, [("his surviving father", "said", "He should be alive,")])
+    assert names(art) == ["Carl Reyes"]
+
+
+def test_royal_title_role_and_name():
+    text = 'Princess Anne visited the town on Monday. The princess, 67, said that the town would recover.'
+    art = resolve(text, [("The princess, 67,", "said", "that the town would recover")])
+    sp = art.attributions[0].speaker
+    assert sp.name == "Princess Anne" and sp.gender == "female"
+
+
+def test_namesakes_the_principal_keeps_the_bare_surname():
+    text = ('Former Vice President Joe Biden spoke in Scranton on Friday. His son Hunter Biden did not attend. '
+            '"We will win Pennsylvania," Biden said. Biden\'s son said later that he was proud.')
+    art = resolve(text, [("Biden", "said", "We will win Pennsylvania,"), ("Biden's son", "said", "that he was proud")])
+    joe, hunter = (a.speaker for a in art.attributions)
+    assert joe.name == "Joe Biden" and hunter.name == "Hunter Biden"
+    assert "former vice president" in joe.roles and not any("vice president" in r for r in hunter.roles)
+
+
+def test_namesakes_undecided_stay_apart():
+    text = ('Anna Berg and Erik Berg run the bakery together. Berg said that sales were up.')
+    art = resolve(text, [(("Berg", 2), "said", "that sales were up")])
+    assert names(art) == ["Berg"]  # neither of them: nothing decides
+    assert art.attributions[0].speaker.kind == "person"
+
+
+# ---------------------------------------------------------------------------------------------
+# canonical names and kinds
+
+
+def test_canonical_names_keep_suffixes_and_comma_parts_and_drop_descriptors():
+    text = ('Robert Downey Jr. arrived at the premiere on Friday. Downey said that the film was his best. '
+            'The University of California, San Diego, said that classes would resume. '
+            'Nancy Pelosi yesterday said that the House would vote. '
+            'Yonhap news agency said that talks had failed.')
+    art = resolve(text, [("Downey", "said", "that the film was his best"),
+                         ("The University of California, San Diego,", "said", "that classes would resume"),
+                         ("Nancy Pelosi yesterday", "said", "that the House would vote"),
+                         ("Yonhap news agency", "said", "that talks had failed")])
+    assert names(art) == ["Robert Downey Jr.", "University of California, San Diego", "Nancy Pelosi", "Yonhap"]
+    assert [a.speaker.kind for a in art.attributions] == ["person", "organisation", "person", "organisation"]
+
+
+def test_acronym_expands_to_the_long_form_the_article_defines():
+    text = ('The World Health Organization (WHO) warned on Monday that the outbreak was growing. WHO said that the '
+            'risk was high. WHO director-general Tedros Adhanom Ghebreyesus said that countries must act. '
+            'The director-general added that time was short.')
+    art = resolve(text, [("The World Health Organization (WHO)", "warned", "that the outbreak was growing"),
+                         ("WHO", "said", "that the risk was high"),
+                         ("WHO director-general Tedros Adhanom Ghebreyesus", "said", "that countries must act"),
+                         ("The director-general", "added", "that time was short")])
+    who, who2, tedros, dg = (a.speaker for a in art.attributions)
+    assert who is who2 and who.name == "World Health Organization" and who.kind == "organisation"
+    assert tedros is dg and tedros.name == "Tedros Adhanom Ghebreyesus" and tedros.kind == "person"
+    assert tedros.organisation == "World Health Organization" and "WHO director-general" in tedros.roles
+    check_speakers(art)
+
+
+@pytest.mark.parametrize("source,name,role,org", [
+    ("UC San Diego's chancellor, Pradeep Khosla,", "Pradeep Khosla", "UC San Diego's chancellor", "UC San Diego"),
+    ("A Republican Assemblywoman, Jill Tolles,", "Jill Tolles", "Republican assemblywoman", None),
+    ("Citibank president Jane Fraser", "Jane Fraser", "Citibank president", "Citibank"),
+    ("A company spokeswoman, Ana Ruiz,", "Ana Ruiz", "company spokeswoman", None),
+])
+def test_role_and_name_apposition_is_the_person(source, name, role, org):
+    text = f"{source} said that the plan would go ahead."
+    art = resolve(text, [(source, "said", "that the plan would go ahead")])
+    sp = art.attributions[0].speaker
+    assert (sp.name, sp.kind) == (name, "person")
+    assert role in sp.roles and sp.organisation == org
+
+
+def test_entities_the_parser_mistypes_take_their_kind_from_the_article():
+    # spaCy tags "La Riva" as ORG here and "Red Hat" as PERSON
+    text = ("Green Party nominee Gloria La Riva spoke in Ohio on Monday. La Riva said that the war must end. "
+            "Red Hat, the software company, said on Monday that it would end support for CentOS.")
+    art = resolve(text, [("La Riva", "said", "that the war must end"),
+                         ("Red Hat", "said", "that it would end support for CentOS")])
+    la_riva, red_hat = (a.speaker for a in art.attributions)
+    assert (la_riva.name, la_riva.kind) == ("Gloria La Riva", "person")
+    assert (red_hat.name, red_hat.kind) == ("Red Hat", "organisation")
+
+
+# ---------------------------------------------------------------------------------------------
+# groups and documents
+
+
+def test_coordinated_source_is_a_group_of_its_members():
+    text = ('Joe Biden and Kamala Harris campaigned in Pennsylvania on Saturday. Biden and Harris said that the '
+            'election was about the soul of the nation. Green Party nominee Howie Hawkins and independent candidate '
+            'Brock Pierce spoke in Ohio. Pierce and Hawkins both said that the two-party system had failed. '
+            '"We will be back," they added. Harris said that she was ready.')
+    art = resolve(text, [("Biden and Harris", "said", "that the election was about the soul of the nation"),
+                         ("Pierce and Hawkins both", "said", "that the two-party system had failed"),
+                         ("they", "added", "We will be back,"), (("Harris", 2), "said", "that she was ready")])
+    g1, g2, they, harris = (a.speaker for a in art.attributions)
+    by_id = {s.id: s for s in art.speakers}
+    assert g1.kind == "group" and {by_id[m].name for m in g1.members} == {"Joe Biden", "Kamala Harris"}
+    assert g2.kind == "group" and {by_id[m].name for m in g2.members} == {"Brock Pierce", "Howie Hawkins"}
+    assert they is g2
+    assert harris.name == "Kamala Harris" and harris.id in g1.members  # a member, never an alias of the group
+    assert "Biden and Harris" not in [m.text for m in harris.mentions]
+    check_speakers(art)
+
+
+def test_an_and_inside_a_name_is_no_group():
+    text = 'The National Institute of Allergy and Infectious Diseases said that the vaccine was safe.'
+    art = resolve(text, [("The National Institute of Allergy and Infectious Diseases", "said",
+                          "that the vaccine was safe")])
+    assert art.attributions[0].speaker.kind == "organisation"
+
+
+def test_documents_resolve_to_their_issuer_or_stay_documents():
+    text = ('The World Health Organization published a report on Monday. The report said that the virus was '
+            'spreading. A ruling by the Supreme Court last year said that the law stood. The statement said that '
+            'talks would go on. The guidelines state that masks must be worn. The Grand Hotel closed in March. '
+            'The hotel\'s website said that the rooms were closed.')
+    art = resolve(text, [("The report", "said", "that the virus was spreading"),
+                         ("A ruling by the Supreme Court", "said", "that the law stood"),
+                         ("The statement", "said", "that talks would go on"),
+                         ("The guidelines", "state", "that masks must be worn"),
+                         ("The hotel's website", "said", "that the rooms were closed")])
+    assert names(art) == ["World Health Organization", "Supreme Court", "statement", "guidelines", "Grand Hotel"]
+    assert [a.speaker.kind for a in art.attributions] == [
+        "organisation", "organisation", "document", "document", "organisation"]
+    check_speakers(art)
+
+
+# ---------------------------------------------------------------------------------------------
+# gender as the article refers to the person
+
+
+def test_gender_from_pronouns_titles_and_gendered_nouns_never_from_a_first_name():
+    text = ('Kaja Kallas spoke in Tallinn. Alex Morgan spoke next, and she said that the plan was sound. '
+            'Mr. Duarte said that he agreed. A company spokeswoman, Ana Ruiz, said that the plant would close.')
+    art = resolve(text, [("Kaja Kallas", "spoke", "in Tallinn"), ("she", "said", "that the plan was sound"),
+                         ("Mr. Duarte", "said", "that he agreed"),
+                         ("A company spokeswoman, Ana Ruiz,", "said", "that the plant would close")])
+    assert [(a.speaker.name, a.speaker.gender) for a in art.attributions] == [
+        ("Kaja Kallas", "unknown"), ("Alex Morgan", "female"), ("Duarte", "male"), ("Ana Ruiz", "female")]
+
+
+# ---------------------------------------------------------------------------------------------
+# any span of the article (for the stance module)
+
+
+def test_resolve_span_maps_names_pronouns_and_role_nouns_to_entities():
+    text = ('US President Joe Biden met Chancellor Olaf Scholz in Berlin on Friday. "We agree on almost '
+            'everything," Biden said. The chancellor praised him, and both criticised the Kremlin.')
+    article = Article(id="t", text=text)
+    s, e = _find(text, "Biden", 1)
+    article.attributions.append(Attribution(type="direct", content=Span.of(text, *_find(text, "We agree on almost everything,")),
+                                            cue=Span.of(text, *_find(text, "said")), source=Span.of(text, s, e)))
+    (blocks,) = list(parse_many([text]))
+    res = speakers.resolution(article, blocks)
+    at = lambda needle: res.resolve_span(*_find(text, needle))  # noqa: E731
+    biden = article.speakers[0]
+    assert at("him") is biden and at("Joe Biden") is biden
+    scholz = at("The chancellor")
+    assert scholz.name == "Olaf Scholz" and scholz.id.startswith("e") and scholz not in article.speakers
+    assert at("Olaf Scholz") is scholz
+    assert at("the Kremlin").kind == "organisation"
+    assert at("on Friday") is None
+    assert speakers.Resolution(article, [], None).resolve_span(0, 5) is None  # a failed resolution

@@ -93,11 +93,15 @@ def test_store_speakers_and_timeline(db):
         assert t["n_articles"] >= 2  # two Wikinews articles quote him
         assert "Trump" in {a["alias"] for a in t["aliases"]}
         hits = store.search(speaker="Donald Trump", limit=500)
-        # by name, search also finds unresolved attributions whose source names him
+        # by name, search also finds unresolved attributions whose source names him, and the
+        # attributions of the groups he was quoted in ("Donald Trump and Congress")
+        groups = {g["id"] for g in t["groups"]}
         resolved = [h for h in hits if h["speaker_id"] is not None]
-        assert len(resolved) == t["n_attributions"] and {h["speaker_id"] for h in resolved} == {t["id"]}
+        own = [h for h in resolved if h["speaker_id"] == t["id"]]
+        assert len(own) == t["n_attributions"] and {h["speaker_id"] for h in resolved} <= {t["id"]} | groups
         assert all("Donald Trump" in (h["source_text"] or "") for h in hits if h["speaker_id"] is None)
         assert store.search(speaker=t["id"], limit=500) == resolved
+        resolved = own
         timeline = store.speaker_timeline(t["id"])
         assert sum(w["count"] for w in timeline) == t["n_attributions"]
         assert "2019-01-07" in {w["week"] for w in timeline}  # a Monday: the week of 2019-01-07
@@ -198,3 +202,20 @@ def test_store_a_retried_article_clears_its_failure(tmp_path):
         store.add_failure("feed.jsonl:2", "read", "not JSON")
         assert store.add_articles([(a, text_hash(a.text), "feed.jsonl:1")]) == 1
         assert [f["location"] for f in store.failures()] == ["feed.jsonl:2"]
+
+
+def test_store_speaker_directory_is_clean(db):
+    """On the bundled samples: no alias with a coordinating conjunction (a group is no one's alias),
+    no role with a digit or possessive debris, every speaker of a known kind and gender."""
+    import re
+
+    with Store(db, readonly=True) as store:
+        speakers = store.speakers(limit=1000)
+    assert speakers
+    for s in speakers:
+        assert s["kind"] in ("person", "organisation", "group", "other") and s["gender"] in ("female", "male", "unknown")
+        for a in s["aliases"]:
+            assert not re.search(r"\b(and|or|nor)\b|&", a["alias"]), (s["name"], a)
+        for r in s["roles"]:
+            assert not re.search(r"\d", r) and not re.match(r"(his|her|their|its)\b", r, re.I), (s["name"], r)
+        assert (s["kind"] == "group") == bool(s["members"])

@@ -6,9 +6,9 @@
 [('said', 'the prime minister')]
 """
 from .errors import InputError, ModelError, SaidwhatError, StoreError
-from .model import Article, Attribution, Span, Speaker
+from .model import Article, Attribution, Span, Speaker, Target
 from .pipeline import extract, extract_many
 
 __version__ = "0.1.0"
 __all__ = ["Article", "Attribution", "InputError", "ModelError", "SaidwhatError", "Span",
-           "Speaker", "StoreError", "__version__", "extract", "extract_many"]
+           "Speaker", "StoreError", "Target", "__version__", "extract", "extract_many"]

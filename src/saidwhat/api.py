@@ -9,6 +9,7 @@ returns the data model's own ``to_dict()`` shapes (``Article``, ``Attribution``,
                                  limit, offset -> {"total", "limit", "offset", "results": [...]}
     GET  /api/speakers           speakers with counts and aliases (q, limit, offset)
     GET  /api/speakers/{id}      one speaker, with a weekly timeline and the names they mention
+    GET  /api/sources            who gets quoted: shares by speaker kind and gender, per outlet or month
     GET  /api/articles/{id}      one stored article with its attributions (Article.to_dict())
     GET  /api/clusters/{id}      one quote cluster with its provenance
     GET  /openapi.json, /docs    the OpenAPI schema and a page listing it (no CDN assets)
@@ -500,6 +501,20 @@ def speaker_endpoint(request: Request, speaker_id: str) -> dict[str, Any]:
     if found is None:
         raise _not_found("speaker", speaker_id)
     return found
+
+
+@router.get("/sources", summary="Who gets quoted: shares by speaker kind and gender, per outlet or month")
+def sources_endpoint(request: Request,
+                     by: str = Query("outlet", pattern="^(outlet|month)$", description="outlet or month"),
+                     since: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive", pattern=DATE),
+                     until: Optional[str] = Query(None, description="YYYY-MM-DD, inclusive", pattern=DATE),
+                     outlet: Optional[str] = Query(None, max_length=200)) -> dict[str, Any]:
+    """``{"by", "rows": [{"key", "n", "kinds", "kind_shares", "people", "genders",
+    "gender_shares"}], "total"}``: attributions by speaker kind (person, organisation, group,
+    document, other, unresolved) and, among people, by the gender the articles refer to them by."""
+    for name, value in (("since", since), ("until", until)):
+        check_date(name, value)
+    return get_store(request).sources_report(by=by, since=since, until=until, outlet=outlet)
 
 
 @router.get("/articles/{article_id}", summary="One stored article with its attributions")

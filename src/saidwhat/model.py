@@ -2,7 +2,8 @@
 
 ``Span`` (a slice of the article text), ``Speaker`` (a canonical person or organisation of an
 article, with the mentions that refer to it), ``Attribution`` (who said what: content, cue,
-source, speaker) and ``Article`` (a text with its attributions and speakers).
+source, speaker, and the ``Target`` entities the content is about with their stance) and
+``Article`` (a text with its attributions and speakers).
 
 Every object converts to plain JSON-able dicts with ``to_dict()`` and back with
 ``from_dict()``; ``Article.from_dict(a.to_dict()) == a`` holds for every article.
@@ -15,9 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Optional
 
 AttributionType = Literal["direct", "indirect", "mixed"]
-SpeakerKind = Literal["person", "organisation", "other"]
+SpeakerKind = Literal["person", "organisation", "group", "document", "other"]
+Gender = Literal["female", "male", "unknown"]
 ATTRIBUTION_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
-SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "other")
+SPEAKER_KINDS: tuple[str, ...] = ("person", "organisation", "group", "document", "other")
+GENDERS: tuple[str, ...] = ("female", "male", "unknown")
+TargetKind = Literal["person", "organisation", "country", "group"]
+TARGET_KINDS: tuple[str, ...] = ("person", "organisation", "country", "group")
+STANCES: tuple[str, ...] = ("negative", "neutral", "positive")
 
 
 def _has_surrogates(text: str) -> bool:
@@ -59,10 +65,16 @@ def _span_or_none(text: str, value: Any) -> Optional[Span]:
 
 @dataclass
 class Speaker:
-    """A person or organisation that speaks in an article.
+    """A person, organisation, group or document that speaks in an article.
 
     ``name`` is the fullest form the article gives ("Kaja Kallas"), ``mentions`` the spans that
     refer to it ("Kallas", "she", "the prime minister"), ``roles`` the role nouns seen with it.
+    ``kind``: ``person``, ``organisation``, ``group`` (a coordinated source: "Biden and Harris";
+    ``members`` lists the ids of its members), ``document`` ("the report", when the article does
+    not say who issued it) or ``other`` (unnamed plural people: "officials"). ``gender`` is how
+    the article refers to a person (pronouns, titles, gendered nouns), never a guess from a first
+    name: ``female``, ``male`` or ``unknown``. ``organisation`` and ``country``: what the article
+    ties the speaker to ("Kremlin spokesman" -> Kremlin; "Estonian prime minister" -> Estonia).
     """
 
     id: str
@@ -70,16 +82,65 @@ class Speaker:
     kind: SpeakerKind = "person"
     mentions: list[Span] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    gender: Gender = "unknown"
+    organisation: Optional[str] = None
+    country: Optional[str] = None
+    members: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "kind": self.kind,
-                "mentions": [m.to_list() for m in self.mentions], "roles": list(self.roles)}
+        d: dict[str, Any] = {"id": self.id, "name": self.name, "kind": self.kind,
+                             "mentions": [m.to_list() for m in self.mentions], "roles": list(self.roles),
+                             "gender": self.gender}
+        if self.organisation is not None:
+            d["organisation"] = self.organisation
+        if self.country is not None:
+            d["country"] = self.country
+        if self.members:
+            d["members"] = list(self.members)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], text: str = "") -> "Speaker":
+        """Also reads speakers stored before ``gender``/``organisation``/``country``/``members``
+        existed (they take their defaults)."""
         return cls(id=str(d.get("id", "")), name=d["name"], kind=d.get("kind", "person"),
                    mentions=[Span.of(text, s, e) for s, e in d.get("mentions", [])],
-                   roles=list(d.get("roles", [])))
+                   roles=list(d.get("roles", [])), gender=d.get("gender") or "unknown",
+                   organisation=d.get("organisation"), country=d.get("country"),
+                   members=[str(m) for m in d.get("members") or []])
+
+
+@dataclass
+class Target:
+    """An entity an attribution's content is about, and how the content portrays it.
+
+    ``name`` is its canonical name in the article ("NATO" for "the alliance", "Kaja Kallas" for
+    "Kallas" or a resolved "she"), ``kind`` person / organisation / country (any geopolitical
+    entity: country, state, city) / group (nationalities, parties, religious and other groups),
+    ``mentions`` its spans inside the content. ``stance`` (negative / neutral / positive) and
+    ``probability`` (the model's probability of that stance) are None until stance has run.
+    """
+
+    name: str
+    kind: TargetKind
+    mentions: list[Span] = field(default_factory=list)
+    stance: Optional[str] = None
+    probability: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        if self.probability is not None:
+            self.probability = round(float(self.probability), 4)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "mentions": [m.to_list() for m in self.mentions],
+                "mention_texts": [m.text for m in self.mentions], "stance": self.stance,
+                "probability": round(float(self.probability), 4) if self.probability is not None else None}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], text: str = "") -> "Target":
+        return cls(name=d["name"], kind=d.get("kind", "organisation"),
+                   mentions=[Span.of(text, s, e) for s, e in d.get("mentions", [])],
+                   stance=d.get("stance"), probability=d.get("probability"))
 
 
 @dataclass
@@ -89,6 +150,8 @@ class Attribution:
     ``content`` runs from the first part's start to the last part's end; ``content_parts`` are
     the fragments (a quote split around its cue has two). ``cue`` and ``source`` may be absent
     ("Asked whether ..."). ``speaker`` is the canonical speaker the source refers to, when resolved.
+    ``targets`` are the entities the content is about with their stance (``saidwhat.stance``):
+    None when target finding has not run, an empty list for a statement about no one.
     """
 
     type: AttributionType
@@ -98,6 +161,7 @@ class Attribution:
     source: Optional[Span] = None
     speaker: Optional[Speaker] = None
     confidence: float = 1.0
+    targets: Optional[list[Target]] = None
 
     def __post_init__(self) -> None:
         if not self.content_parts:
@@ -106,7 +170,7 @@ class Attribution:
         self.confidence = round(float(self.confidence), 4)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "type": self.type,
             "content": self.content.to_list(),
             "content_text": self.content.text,
@@ -119,6 +183,9 @@ class Attribution:
                         if self.speaker else None),
             "confidence": round(float(self.confidence), 4),
         }
+        if self.targets is not None:  # absent when target finding has not run (older JSON too)
+            d["targets"] = [t.to_dict() for t in self.targets]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], text: str = "",
@@ -133,7 +200,9 @@ class Attribution:
         return cls(type=d.get("type", "indirect"), content=content,
                    content_parts=[Span.of(text, s, e) for s, e in d.get("content_parts") or []],
                    cue=_span_or_none(text, d.get("cue")), source=_span_or_none(text, d.get("source")),
-                   speaker=speaker, confidence=float(d.get("confidence", 1.0)))
+                   speaker=speaker, confidence=float(d.get("confidence", 1.0)),
+                   targets=([Target.from_dict(t, text) for t in d["targets"]]
+                            if d.get("targets") is not None else None))
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """The one library call: text in, ``Article`` out, through every stage.
 
 read (``read``) -> parse (``parse``) -> find quotes (``quotes``) -> find cues, sources and contents
-(``tagger`` + ``attribute``) -> resolve speakers (``speakers``).
+(``tagger`` + ``attribute``) -> resolve speakers (``speakers``) -> with ``stance=True``, the
+targets of each content and their stance (``stance``).
 """
 from __future__ import annotations
 
@@ -122,10 +123,11 @@ class SpeakerWindows:
     attributions (``add``): over the whole article, or, for an article longer than ``limit``
     characters, over each window of consecutive blocks of at most ``limit`` characters, resolved
     as soon as the window is complete so that its Docs can go (the speakers of all windows are
-    listed and numbered ``s1``, ``s2``, ... in order)."""
+    listed and numbered ``s1``, ``s2``, ... in order). With ``stance``, the targets and their
+    stance (``stance.score.annotate``) are found over the same Docs, right after the speakers."""
 
-    def __init__(self, article: Article, limit: int = SPEAKER_CHARS) -> None:
-        self.article, self.limit = article, limit
+    def __init__(self, article: Article, limit: int = SPEAKER_CHARS, stance: bool = False) -> None:
+        self.article, self.limit, self.stance = article, limit, stance
         self.windowed = len(article.text) > limit
         self.window: list[tuple[int, Doc]] = []
         self.attributions: list = []
@@ -137,17 +139,28 @@ class SpeakerWindows:
         self.window.append((offset, doc))
         self.attributions.extend(attributions)
 
+    def _annotate(self, article: Article, docs: list[tuple[int, Doc]]) -> None:
+        if self.stance:
+            from .stance.score import annotate
+
+            annotate(article, docs)
+
     def _resolve(self) -> None:
         part = replace(self.article, speakers=[], attributions=self.attributions)
-        for sp in speakers.resolve(part, self.window):
+        part.speakers = speakers.resolve(part, self.window)
+        for sp in part.speakers:
             self.found.append(sp)
             sp.id = f"s{len(self.found)}"
+        self._annotate(part, self.window)
         self.window, self.attributions = [], []
 
     def finish(self) -> list:
         """The article's speakers (``article.attributions`` must hold every attribution)."""
         if not self.windowed:
-            return speakers.resolve(self.article, self.window)
+            found = speakers.resolve(self.article, self.window)
+            self.article.speakers = found
+            self._annotate(self.article, self.window)
+            return found
         if self.window:
             self._resolve()
         return self.found
@@ -157,7 +170,7 @@ Outcome = tuple[Article, Optional[BaseException]]
 
 
 def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
-             isolated: bool = False) -> Iterator[Outcome]:
+             isolated: bool = False, stance: bool = False) -> Iterator[Outcome]:
     """``(article, None)`` with its attributions and speakers, or ``(article, exception)``, for
     each article in order, streamed: blocks are parsed, tagged and linked in groups of about
     ``TAG_TOKENS`` tokens, and each article is finished (speakers) as soon as its last block
@@ -168,7 +181,7 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
     model = tagger.get_model()
     texts = [_clean(a.text) for a in articles]
     cuts = [blocks(t) for t in texts]
-    speakers_of = [SpeakerWindows(a) for a in articles]
+    speakers_of = [SpeakerWindows(a, stance=stance) for a in articles]
     found: list[list] = [[] for _ in articles]
     failed: dict[int, BaseException] = {}
     pending: list[tuple[int, int, Doc]] = []
@@ -240,13 +253,15 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
             yield from finish(len(articles))
             return
         for j in range(done, len(articles)):
-            yield from _process([articles[j]], batch_size, 1, isolated=True)
+            yield from _process([articles[j]], batch_size, 1, isolated=True, stance=stance)
         return
     yield from finish(len(articles))
 
 
-def extract(text: str, id: str = "0", **meta: Any) -> Article:
-    """Find every attribution in one article's ``text`` and resolve its speakers.
+def extract(text: str, id: str = "0", *, stance: bool = False, **meta: Any) -> Article:
+    """Find every attribution in one article's ``text`` and resolve its speakers; with
+    ``stance=True`` also each attribution's ``targets`` (the entities its content is about) and
+    their stance (negative / neutral / positive), an opt-in that costs extra time (README).
 
     >>> a = extract('"We will not be rushed," the prime minister said.')
     >>> a.attributions[0].cue.text
@@ -254,19 +269,20 @@ def extract(text: str, id: str = "0", **meta: Any) -> Article:
     """
     if not isinstance(text, str):
         raise TypeError(f"extract() takes a str, not {type(text).__name__}")
-    ((article, exc),) = list(_process([Article(id=id, text=text, **meta)], isolated=True))
+    ((article, exc),) = list(_process([Article(id=id, text=text, **meta)], isolated=True, stance=stance))
     if exc is not None:
         raise exc
     return article
 
 
 def extract_many(items: Iterable[ArticleLike], *, batch_size: int = 32, n_process: int = 1,
-                 on_error: Optional[ErrorHandler] = None) -> Iterator[Article]:
+                 on_error: Optional[ErrorHandler] = None, stance: bool = False) -> Iterator[Article]:
     """Stream ``Article`` results for many inputs (str, ``{"id", "text", ...}`` dicts or ``Article``),
     in input order, parsing in batches with spaCy's ``nlp.pipe``.
 
     An item that fails is reported to ``on_error(id, exception)`` (default: a logged warning) and
-    skipped; the others go on. ``n_process`` > 1 parses in that many processes.
+    skipped; the others go on. ``n_process`` > 1 parses in that many processes. ``stance``: as
+    for ``extract``.
     """
     def report(item_id: str, exc: BaseException) -> None:
         if on_error is not None:
@@ -289,7 +305,7 @@ def extract_many(items: Iterable[ArticleLike], *, batch_size: int = 32, n_proces
             except Exception as exc:  # a bad record never stops the batch
                 report(str(item.get("id", n)) if isinstance(item, dict) else str(n), exc)
             n += 1
-        for article, exc in _process(articles, batch_size, n_process):
+        for article, exc in _process(articles, batch_size, n_process, stance=stance):
             if exc is not None:
                 report(article.id, exc)
             else:

@@ -7,8 +7,10 @@ Python API (stable; every result is the data model's own shape plus ids)::
         db.search(text=None, speaker=None, outlet=None, since=None, until=None, type=None,
                   limit=50, offset=0) -> list[dict]      # attributions, newest article first
         db.count_search(... the same filters ...) -> int
-        db.speakers(limit=50, offset=0, kind=None, name=None) -> list[dict]   # top speakers first
+        db.speakers(limit=50, offset=0, kind=None, name=None, gender=None) -> list[dict]   # top first
         db.speaker(id) -> dict | None                    # with aliases, roles, counts, first/last seen
+        db.sources_report(by="outlet"|"month", since=None, until=None, outlet=None) -> dict
+                                                         # share of attributions by speaker kind and gender
         db.speaker_timeline(id) -> list[dict]            # [{"week": "2020-01-06", "count": 3}, ...]
         db.article(id) -> Article | None                 # id: the store's int id, content hash or input id
         db.article_info(id) -> dict | None               # metadata only, no text
@@ -30,13 +32,16 @@ speaker: ``{"id", "name", "kind"}``), ``confidence``) plus ``id`` (int), ``artic
 "hash", "title", "url", "outlet", "published"}``), ``speaker_id``/``speaker_name``/``speaker_kind``
 (the collection-wide speaker, see ``crossdoc``; ``None`` for pronouns and unnamed sources) and
 ``cluster_id`` (the quote's provenance cluster, direct quotes only, see ``clusters``).
-A speaker ``dict`` is ``{"id", "name", "kind", "aliases": [{"alias", "count"}], "roles": [...],
-"n_attributions", "n_articles", "first_seen", "last_seen"}``.
+A speaker ``dict`` is ``{"id", "name", "kind", "gender", "organisation", "country", "aliases":
+[{"alias", "count"}], "roles": [...], "members": [{"id", "name", "kind"}] (a group's), "groups":
+[{"id", "name", "n_attributions"}] (the groups a speaker was quoted in), "n_attributions",
+"n_articles", "first_seen", "last_seen"}``; searching by a speaker's id also finds the
+attributions of the groups it was quoted in.
 
 Tables (``sqlite3 saidwhat.db .schema``): ``articles`` (one row per distinct text, keyed by the
 sha256 ``hash`` of its whitespace-normalised text), ``attributions`` (one per attribution, with
 spans as start/end columns), ``article_speakers`` (each article's own speakers), ``speakers``,
-``speaker_aliases``, ``speaker_roles`` (collection-wide), ``clusters``, ``cluster_variants`` and
+``speaker_aliases``, ``speaker_roles``, ``speaker_members`` (collection-wide), ``clusters``, ``cluster_variants`` and
 ``cluster_keys`` (quote provenance), ``failures`` (inputs that could not be read or extracted, with the reason),
 ``attributions_fts`` (FTS5 over quote text and source) and ``meta`` (schema version).
 
@@ -59,7 +64,7 @@ from typing import Any, Iterable, Iterator, Optional, Union
 from .errors import StoreError
 from .model import Article
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: speakers' gender, organisation, country and group members
 log = logging.getLogger("saidwhat.store")
 
 SCHEMA = """
@@ -86,7 +91,9 @@ CREATE TABLE IF NOT EXISTS speakers (
     key TEXT NOT NULL UNIQUE,           -- normalised identity ("person:kaja kallas"), keeps ids stable
     name TEXT NOT NULL, kind TEXT NOT NULL,
     n_attributions INTEGER NOT NULL DEFAULT 0, n_articles INTEGER NOT NULL DEFAULT 0,
-    first_seen TEXT, last_seen TEXT
+    first_seen TEXT, last_seen TEXT,
+    gender TEXT NOT NULL DEFAULT 'unknown',  -- consensus of how its articles refer to it
+    organisation TEXT, country TEXT
 );
 CREATE TABLE IF NOT EXISTS speaker_aliases (
     speaker_id INTEGER NOT NULL REFERENCES speakers(id), alias TEXT NOT NULL,
@@ -101,8 +108,14 @@ CREATE TABLE IF NOT EXISTS article_speakers (
     local_id TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
     roles TEXT NOT NULL DEFAULT '[]',   -- JSON list
     speaker_id INTEGER REFERENCES speakers(id),
+    gender TEXT NOT NULL DEFAULT 'unknown', organisation TEXT, country TEXT,
+    members TEXT NOT NULL DEFAULT '[]',  -- JSON list of local ids (a group's members)
     PRIMARY KEY (article_id, local_id));
 CREATE INDEX IF NOT EXISTS article_speakers_speaker ON article_speakers(speaker_id);
+CREATE TABLE IF NOT EXISTS speaker_members (
+    group_id INTEGER NOT NULL REFERENCES speakers(id), member_id INTEGER NOT NULL REFERENCES speakers(id),
+    PRIMARY KEY (group_id, member_id));
+CREATE INDEX IF NOT EXISTS speaker_members_member ON speaker_members(member_id);
 
 CREATE TABLE IF NOT EXISTS clusters (
     id INTEGER PRIMARY KEY,
@@ -208,6 +221,9 @@ def _storable(article: Article) -> Article:
     for sp in d["speakers"]:
         sp["name"] = fix(sp["name"])
         sp["roles"] = [fix(r) for r in sp["roles"]]
+        for key in ("organisation", "country"):
+            if sp.get(key):
+                sp[key] = fix(sp[key])
     out = Article.from_dict(d)
     return out
 
@@ -300,6 +316,49 @@ class Store:
             newer = True
         if newer:
             raise StoreError(f"{self.path}: not a saidwhat store of schema {SCHEMA_VERSION}")
+        if int(version[0]) < SCHEMA_VERSION:
+            self._migrate(int(version[0]))
+
+    # -- schema migrations ------------------------------------------------------------------
+    _SPEAKER_COLUMNS = {
+        "speakers": [("gender", "TEXT NOT NULL DEFAULT 'unknown'"), ("organisation", "TEXT"), ("country", "TEXT")],
+        "article_speakers": [("gender", "TEXT NOT NULL DEFAULT 'unknown'"), ("organisation", "TEXT"),
+                             ("country", "TEXT"), ("members", "TEXT NOT NULL DEFAULT '[]'")],
+    }
+
+    def _migrate(self, version: int) -> None:
+        """Bring a store of an older schema to this one (schema 1 -> 2: the speaker columns and
+        ``speaker_members``; the values of speakers stored before stay unknown until those articles
+        are extracted again). A read-only store is migrated through a short-lived writable
+        connection when the file allows it."""
+        conn = self.conn
+        if self.readonly:
+            try:
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            except sqlite3.Error as e:
+                raise StoreError(f"{self.path}: store of schema {version} needs an upgrade to {SCHEMA_VERSION};"
+                                 f" open it once writable (e.g. saidwhat ingest) ({e})") from e
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for table, columns in self._SPEAKER_COLUMNS.items():
+                have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                for name, decl in columns:
+                    if name not in have:
+                        conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {decl}")
+            conn.execute("CREATE TABLE IF NOT EXISTS speaker_members (group_id INTEGER NOT NULL REFERENCES"
+                         " speakers(id), member_id INTEGER NOT NULL REFERENCES speakers(id),"
+                         " PRIMARY KEY (group_id, member_id))")
+            conn.execute("CREATE INDEX IF NOT EXISTS speaker_members_member ON speaker_members(member_id)")
+            conn.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot upgrade the store from schema {version} to"
+                             f" {SCHEMA_VERSION} ({e}); open it once writable (e.g. saidwhat ingest)") from e
+        finally:
+            if conn is not self.conn:
+                conn.close()
 
     def _connect_readonly(self) -> sqlite3.Connection:
         from urllib.parse import quote
@@ -383,8 +442,10 @@ class Store:
                 article_id = cur.lastrowid
                 c.execute("DELETE FROM failures WHERE hash = ?", (h,))  # an earlier try that failed
                 c.executemany(
-                    "INSERT INTO article_speakers (article_id, local_id, name, kind, roles) VALUES (?,?,?,?,?)",
-                    [(article_id, s.id, s.name, s.kind, json.dumps(list(s.roles), ensure_ascii=False))
+                    "INSERT INTO article_speakers (article_id, local_id, name, kind, roles, gender, organisation,"
+                    " country, members) VALUES (?,?,?,?,?,?,?,?,?)",
+                    [(article_id, s.id, s.name, s.kind, json.dumps(list(s.roles), ensure_ascii=False),
+                      s.gender, s.organisation, s.country, json.dumps(list(s.members)))
                      for s in article.speakers])
                 for seq, a in enumerate(article.attributions):
                     cur = c.execute(
@@ -468,10 +529,14 @@ class Store:
             params.append(fts_query(text))
         if speaker is not None and str(speaker).strip():
             if _sql_int(speaker) is not None:
-                where.append("a.speaker_id = ?")
-                params.append(_sql_int(speaker))
+                # their own attributions and those of the groups they were quoted in
+                sid = _sql_int(speaker)
+                where.append("(a.speaker_id = ? OR a.speaker_id IN"
+                             " (SELECT group_id FROM speaker_members WHERE member_id = ?))")
+                params += [sid, sid]
             else:
-                name = str(speaker).strip()
+                # aliases are names without their article: "the Kremlin" finds "Kremlin"
+                name = re.sub(r"^(?:the|a|an)\s+", "", str(speaker).strip(), flags=re.I) or str(speaker).strip()
                 like = _like(name)
                 where.append("(a.speaker_id IN (SELECT id FROM speakers WHERE name LIKE ? ESCAPE '\\'"
                              " UNION SELECT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE)"
@@ -531,23 +596,35 @@ class Store:
     # -- speakers ---------------------------------------------------------------------------
     def _speaker(self, row: sqlite3.Row) -> dict[str, Any]:
         sid = row["id"]
-        return {"id": sid, "name": row["name"], "kind": row["kind"],
+        return {"id": sid, "name": row["name"], "kind": row["kind"], "gender": row["gender"],
+                "organisation": row["organisation"], "country": row["country"],
                 "aliases": [{"alias": r[0], "count": r[1]} for r in self.conn.execute(
                     "SELECT alias, count FROM speaker_aliases WHERE speaker_id=? ORDER BY count DESC, alias",
                     (sid,))],
                 "roles": [r[0] for r in self.conn.execute(
                     "SELECT role FROM speaker_roles WHERE speaker_id=? ORDER BY count DESC, role", (sid,))],
+                "members": [{"id": r[0], "name": r[1], "kind": r[2]} for r in self.conn.execute(
+                    "SELECT s.id, s.name, s.kind FROM speaker_members m JOIN speakers s ON s.id = m.member_id"
+                    " WHERE m.group_id=? ORDER BY s.name", (sid,))],
+                "groups": [{"id": r[0], "name": r[1], "n_attributions": r[2]} for r in self.conn.execute(
+                    "SELECT s.id, s.name, s.n_attributions FROM speaker_members m JOIN speakers s"
+                    " ON s.id = m.group_id WHERE m.member_id=? AND s.n_attributions > 0"
+                    " ORDER BY s.n_attributions DESC, s.name", (sid,))],
                 "n_attributions": row["n_attributions"], "n_articles": row["n_articles"],
                 "first_seen": row["first_seen"], "last_seen": row["last_seen"]}
 
     def speakers(self, limit: int = 50, offset: int = 0, kind: Optional[str] = None,
-                 name: Optional[str] = None) -> list[dict[str, Any]]:
+                 name: Optional[str] = None, gender: Optional[str] = None) -> list[dict[str, Any]]:
         """Collection speakers with at least one attribution, most attributions first; ``name``
-        filters on a substring of the name, or an alias given whole."""
+        filters on a substring of the name, or an alias given whole; ``kind`` (person,
+        organisation, group, other) and ``gender`` (female, male, unknown) on those fields."""
         where, params = ["n_attributions > 0"], []
         if kind:
             where.append("kind = ?")
             params.append(kind)
+        if gender:
+            where.append("gender = ?")
+            params.append(gender)
         if name:
             where.append("(name LIKE ? ESCAPE '\\' OR id IN (SELECT speaker_id FROM speaker_aliases"
                          " WHERE alias = ? COLLATE NOCASE))")
@@ -562,6 +639,65 @@ class Store:
             return None
         row = self.conn.execute("SELECT * FROM speakers WHERE id=?", (int(id),)).fetchone()
         return self._speaker(row) if row is not None else None
+
+    SOURCE_KINDS = ("person", "organisation", "group", "document", "other", "unresolved")
+    SOURCE_GENDERS = ("female", "male", "unknown")
+
+    def sources_report(self, by: str = "outlet", since: Optional[str] = None, until: Optional[str] = None,
+                       outlet: Optional[str] = None) -> dict[str, Any]:
+        """Who gets quoted, per outlet or per month (``by``): the share of attributions by speaker
+        kind (person, organisation, group, document, other; ``unresolved`` when the source is
+        not resolved to a speaker) and, among people, by the gender the articles refer to them by
+        (female, male, unknown). A speaker's kind and gender are the collection speaker's (the
+        consensus of its articles) when it has one, else the article's own speaker's.
+
+        Returns ``{"by", "rows": [{"key", "n", "kinds": {kind: n}, "kind_shares": {kind: share},
+        "people", "genders": {gender: n}, "gender_shares": {gender: share}}], "total": <a row
+        for everything>}``; rows in order of outlet (most attributions first) or month."""
+        if by not in ("outlet", "month"):
+            raise ValueError("by: outlet or month")
+        group = "coalesce(ar.outlet, '(no outlet)')" if by == "outlet" else \
+            "coalesce(substr(ar.published_date, 1, 7), '(no date)')"
+        where, params = [], []
+        if since:
+            where.append("ar.published_date >= ?")
+            params.append(iso_date(since) or since)
+        if until:
+            where.append("ar.published_date <= ?")
+            params.append(iso_date(until) or until)
+        if outlet:
+            where.append("(ar.outlet LIKE ? ESCAPE '\\' OR ar.url LIKE ? ESCAPE '\\')")
+            params += [_like(outlet), _like(outlet)]
+        rows = self.conn.execute(
+            f"SELECT {group} AS k,"
+            " CASE WHEN a.local_speaker IS NULL THEN 'unresolved' ELSE coalesce(s.kind, sp.kind, 'other') END AS sk,"
+            " coalesce(s.gender, sp.gender, 'unknown') AS sg, count(*) AS n"
+            " FROM attributions a JOIN articles ar ON ar.id = a.article_id"
+            " LEFT JOIN speakers s ON s.id = a.speaker_id"
+            " LEFT JOIN article_speakers sp ON sp.article_id = a.article_id AND sp.local_id = a.local_speaker"
+            f" {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY k, sk, sg", params).fetchall()
+        table: dict[str, dict[str, Any]] = {}
+        total = self._report_row("all")
+        for r in rows:
+            kind = r["sk"] if r["sk"] in self.SOURCE_KINDS else "other"
+            gender = r["sg"] if r["sg"] in self.SOURCE_GENDERS else "unknown"
+            for row in (table.setdefault(r["k"], self._report_row(r["k"])), total):
+                row["n"] += r["n"]
+                row["kinds"][kind] += r["n"]
+                if kind == "person":
+                    row["people"] += r["n"]
+                    row["genders"][gender] += r["n"]
+        out = list(table.values())
+        out.sort(key=(lambda x: (-x["n"], x["key"])) if by == "outlet" else (lambda x: x["key"]))
+        for row in out + [total]:
+            row["kind_shares"] = {k: round(v / row["n"], 4) if row["n"] else 0.0 for k, v in row["kinds"].items()}
+            row["gender_shares"] = {g: round(v / row["people"], 4) if row["people"] else 0.0
+                                    for g, v in row["genders"].items()}
+        return {"by": by, "rows": out, "total": total}
+
+    def _report_row(self, key: str) -> dict[str, Any]:
+        return {"key": key, "n": 0, "kinds": dict.fromkeys(self.SOURCE_KINDS, 0), "people": 0,
+                "genders": dict.fromkeys(self.SOURCE_GENDERS, 0)}
 
     def speaker_timeline(self, id: int) -> list[dict[str, Any]]:
         """Attributions of a speaker per week (``week`` is the Monday, ISO date), dated articles

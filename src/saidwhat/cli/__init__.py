@@ -21,7 +21,7 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode="
 # Each module registers its commands on ``app``.
 from . import extract as _extract  # noqa: E402,F401
 
-for _name in ("collection", "serve"):
+for _name in ("collection", "serve", "stance"):
     try:
         __import__(f"{__name__}.{_name}")
     except ModuleNotFoundError as _e:  # a layer not built yet

@@ -1,4 +1,4 @@
-"""``saidwhat ingest``, ``search``, ``speakers``, ``quote``, ``export`` and ``load``: shells over
+"""``saidwhat ingest``, ``search``, ``speakers``, ``sources``, ``quote``, ``export`` and ``load``: shells over
 ``ingest``, ``scale``, ``store`` and ``export`` (parse the options, call the library, render)."""
 from __future__ import annotations
 
@@ -60,6 +60,11 @@ class Kind(str, Enum):
     direct = "direct"
     indirect = "indirect"
     mixed = "mixed"
+
+
+class By(str, Enum):
+    outlet = "outlet"
+    month = "month"
 
 
 class _Rate(ProgressColumn):
@@ -223,7 +228,8 @@ def search(
 @app.command()
 def speakers(
     name: Optional[str] = typer.Argument(None, help="Only speakers whose name or alias contains this."),
-    kind: Optional[str] = typer.Option(None, "--kind", help="person or organisation."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="person, organisation, group or other."),
+    gender: Optional[str] = typer.Option(None, "--gender", help="female, male or unknown (as the articles refer to them)."),
     format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
     limit: int = typer.Option(30, "--limit", "-n", min=1, max=MAX_ROWS),
     offset: int = typer.Option(0, "--offset", min=0, max=MAX_OFFSET),
@@ -231,22 +237,71 @@ def speakers(
 ) -> None:
     """Top speakers of the collection: attributions, articles, first and last seen, aliases."""
     with _open(db, readonly=True) as store:
-        rows = store.speakers(limit=limit, offset=offset, kind=kind, name=name)
+        rows = store.speakers(limit=limit, offset=offset, kind=kind, name=name, gender=gender)
         total = store.count_speakers()
     table = Table(title=f"{len(rows)} of {total} speakers", expand=True, title_justify="left")
-    for col in ("id", "name", "kind", "attributions", "articles", "first seen", "last seen", "aliases / roles"):
+    for col in ("id", "name", "kind", "gender", "attributions", "articles", "first seen", "last seen",
+                "aliases / roles"):
         table.add_column(col, style="bold cyan" if col == "name" else None)
     for s in rows:
         extra = ", ".join(a["alias"] for a in s["aliases"][:4] if a["alias"] != s["name"])
         if s["roles"]:
             extra += (" · " if extra else "") + ", ".join(s["roles"][:3])
-        table.add_row(str(s["id"]), s["name"], s["kind"], str(s["n_attributions"]), str(s["n_articles"]),
-                      s["first_seen"] or "—", s["last_seen"] or "—", extra)
+        if s["members"]:
+            extra += (" · " if extra else "") + "members: " + ", ".join(m["name"] for m in s["members"])
+        table.add_row(str(s["id"]), s["name"], s["kind"], s["gender"] if s["kind"] == "person" else "",
+                      str(s["n_attributions"]), str(s["n_articles"]), s["first_seen"] or "—",
+                      s["last_seen"] or "—", extra)
 
     def row_fn(s: dict) -> dict:
-        return {**{k: s[k] for k in ("id", "name", "kind", "n_attributions", "n_articles", "first_seen", "last_seen")},
-                "aliases": "|".join(a["alias"] for a in s["aliases"]), "roles": "|".join(s["roles"])}
+        return {**{k: s[k] for k in ("id", "name", "kind", "gender", "organisation", "country", "n_attributions",
+                                     "n_articles", "first_seen", "last_seen")},
+                "aliases": "|".join(a["alias"] for a in s["aliases"]), "roles": "|".join(s["roles"]),
+                "members": "|".join(m["name"] for m in s["members"])}
 
+    _emit(rows, format, table, row_fn)
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f}%"
+
+
+@app.command()
+def sources(
+    by: By = typer.Option(By.outlet, "--by", help="outlet or month."),
+    since: Optional[str] = typer.Option(None, "--since", help="Published on or after (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
+    outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet name or URL part."),
+    format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
+    db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
+) -> None:
+    """Who gets quoted, per outlet or month: the share of attributions by speaker kind, and among
+    people by the gender the articles refer to them by (pronouns, titles; never a first name)."""
+    from ..store import Store
+
+    with _open(db, readonly=True) as store:
+        report = store.sources_report(by=by.value, since=since, until=until, outlet=outlet)
+    rows = report["rows"] + [report["total"]]
+    table = Table(title=f"who is quoted, by {by.value}: {report['total']['n']} attributions", expand=True,
+                  title_justify="left")
+    table.add_column(by.value, style="bold")
+    table.add_column("attributions", justify="right")
+    for k in Store.SOURCE_KINDS:
+        table.add_column(k, justify="right")
+    for g in Store.SOURCE_GENDERS:
+        table.add_column(f"people: {g}", justify="right", style="cyan")
+    for r in rows:
+        table.add_row(r["key"], str(r["n"]), *(_pct(r["kind_shares"][k]) for k in Store.SOURCE_KINDS),
+                      *(_pct(r["gender_shares"][g]) if r["people"] else "—" for g in Store.SOURCE_GENDERS),
+                      end_section=r is report["rows"][-1] if report["rows"] else False)
+
+    def row_fn(r: dict) -> dict:
+        return {by.value: r["key"], "attributions": r["n"], **{k: r["kinds"][k] for k in Store.SOURCE_KINDS},
+                "people": r["people"], **{f"people_{g}": r["genders"][g] for g in Store.SOURCE_GENDERS}}
+
+    if format is Output.json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+        return
     _emit(rows, format, table, row_fn)
 
 

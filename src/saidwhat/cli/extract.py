@@ -47,8 +47,12 @@ def dumps(obj: object, **kwargs) -> str:
 
 
 def render_table(article, console: Console) -> None:
-    """Who said what in one article, as a readable table."""
-    title = safe(article.title or article.id)
+    """Who said what in one article, as a readable table (the article's text shown as text, never
+    read as markup: ``[/b]`` in an article is no error)."""
+    def show(text: str) -> str:
+        return escape(safe(text))
+
+    title = show(article.title or article.id)
     table = Table(title=f"{title}  ({len(article.attributions)} attributions)", show_lines=True,
                   expand=True, title_justify="left")
     table.add_column("speaker", style="bold cyan", ratio=3, overflow="fold")
@@ -56,11 +60,18 @@ def render_table(article, console: Console) -> None:
     table.add_column("type", min_width=8, no_wrap=True)
     table.add_column("what", ratio=9)
     for a in article.attributions:
-        speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "—")
+        speaker = show(a.speaker.name if a.speaker else (a.source.text if a.source else "—"))
         if a.source and a.speaker and a.source.text != a.speaker.name:
-            speaker = f"{speaker}\n[dim]({a.source.text})[/dim]"
-        content = " … ".join(p.text for p in a.content_parts)
-        table.add_row(safe(speaker), safe(a.cue.text) if a.cue else "—", a.type, safe(content))
+            speaker = f"{speaker}\n[dim]({show(a.source.text)})[/dim]"
+        content = show(" … ".join(p.text for p in a.content_parts))
+        if a.targets:
+            colour = {"negative": "red", "positive": "green"}
+            about = ", ".join(
+                f"[{colour.get(t.stance or '', 'default')}]{show(t.name)}"
+                + (f" ({t.stance} {t.probability:.2f})" if t.stance else "") + "[/]"
+                for t in a.targets)
+            content = f"{content}\n[dim]about:[/dim] {about}"
+        table.add_row(speaker, show(a.cue.text) if a.cue else "—", a.type, content)
     console.print(table)
 
 
@@ -71,6 +82,7 @@ def extract(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
     batch_size: int = typer.Option(32, min=1, max=10_000, help="Articles per spaCy batch."),
     processes: int = typer.Option(1, "--processes", "-p", min=1, max=256, help="Parser processes."),
+    stance: bool = typer.Option(False, "--stance", help="Also find each statement's targets and their stance (slower)."),
 ) -> None:
     """Find who said what in articles and print it (a table, JSON, or JSON Lines for score.py).
 
@@ -104,7 +116,7 @@ def extract(
         with _progress(err) as progress:
             task = progress.add_task("extracting", total=None, found=0)
             for article in extract_many(articles(), batch_size=batch_size, n_process=processes,
-                                        on_error=on_error):
+                                        on_error=on_error, stance=stance):
                 found += len(article.attributions)
                 progress.update(task, advance=1, found=found)
                 if format is Format.jsonl:

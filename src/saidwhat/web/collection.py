@@ -151,6 +151,11 @@ class Collection:
             counts.update(seen)
         return [{**infos[sid], "count": n} for sid, n in counts.most_common(top)]
 
+    def sources_report(self, by: str = "outlet", since: Optional[str] = None, until: Optional[str] = None,
+                       outlet: Optional[str] = None) -> dict[str, Any]:
+        with self.lock:
+            return self.store.sources_report(by=by, since=since, until=until, outlet=outlet)
+
     # -- articles and clusters ---------------------------------------------------------------
     def article(self, id: str) -> Optional[dict[str, Any]]:
         if len(str(id)) > 200 or (str(id).isdigit() and int(id) >= 2 ** 63):

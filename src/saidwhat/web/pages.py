@@ -134,6 +134,27 @@ def speaker(request: Request, speaker_id: str) -> Response:
     return page(request, "speaker.html", speaker=found, plot=plot)
 
 
+@router.get("/sources")
+def sources(request: Request, by: str = Query("outlet", max_length=10),
+            since: Optional[str] = Query(None, max_length=10), until: Optional[str] = Query(None, max_length=10),
+            ) -> Response:
+    error, report = None, None
+    if request.app.state.store is None:
+        error = "This server has no collection: start it with 'saidwhat serve --db FILE'."
+    elif by not in ("outlet", "month"):
+        error = "per: outlet or month"
+    else:
+        for key, value in (("since", since), ("until", until)):
+            if value and not _is_date(value):
+                error = f"{key}: give a date as YYYY-MM-DD"
+        if error is None:
+            report = api.sources_endpoint(request, by=by, since=since or None, until=until or None, outlet=None)
+    plot = render.shares_plot(report) if report else None
+    return page(request, "sources.html", status_code=400 if error and request.app.state.store else 200,
+                report=report, plot=plot, error=error, by=by if by in ("outlet", "month") else "outlet",
+                since=since or "", until=until or "")
+
+
 @router.get("/clusters/{cluster_id}")
 def cluster(request: Request, cluster_id: str) -> Response:
     return page(request, "cluster.html", cluster=api.cluster_endpoint(request, cluster_id))

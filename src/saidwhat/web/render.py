@@ -232,3 +232,51 @@ def timeline_plot(weeks: list[tuple[dt.date, int]], width: int = 760, height: in
             "x_ticks": x_ticks, "left": left, "right": width - right, "base": top + plot_h,
             "top": top, "total": sum(n for _, n in weeks), "n_weeks": len(weeks),
             "first": weeks[0][0].isoformat(), "last": weeks[-1][0].isoformat()}
+
+
+# ---------------------------------------------------------------- who gets quoted
+
+KIND_LABELS = {"person": "people", "organisation": "organisations", "group": "groups",
+               "document": "documents", "other": "other", "unresolved": "unresolved"}
+GENDER_LABELS = {"female": "women", "male": "men", "unknown": "gender unknown"}
+
+
+def _stack(shares: dict[str, float], counts: dict[str, int], labels: dict[str, str], cls: str,
+           x0: float, width: float, y: float, h: float, what: str) -> list[dict[str, Any]]:
+    out, x = [], x0
+    for key, share in shares.items():
+        w = width * share
+        if w <= 0:
+            continue
+        out.append({"x": round(x, 2), "y": round(y, 2), "w": round(w, 2), "h": h, "cls": f"{cls}-{key}",
+                    "label": f"{what}: {labels[key]} {100 * share:.1f}% ({counts[key]})"})
+        x += w
+    return out
+
+
+def shares_plot(report: dict[str, Any], width: int = 760) -> dict[str, Any]:
+    """Two stacked bars per row of ``Store.sources_report``: the share of attributions by speaker
+    kind, and among people by gender, as an inline SVG's geometry (the template draws it)."""
+    rows = list(report.get("rows", []))
+    if report.get("total") and len(rows) != 1:
+        rows = rows + [report["total"]]
+    label_w, right, bar_h, gap, row_gap = 170, 10, 14, 3, 14
+    bar_w = width - label_w - right
+    out_rows, y = [], 22
+    for r in rows:
+        n = r.get("n", 0)
+        key = str(r.get("key", ""))
+        label = key if len(key) <= 24 else key[:23] + "…"
+        bars = _stack(r.get("kind_shares", {}), r.get("kinds", {}), KIND_LABELS, "k", label_w, bar_w, y, bar_h,
+                      f"{key}, {n} attributions")
+        people = r.get("people", 0)
+        if people:
+            bars += _stack(r.get("gender_shares", {}), r.get("genders", {}), GENDER_LABELS, "g", label_w,
+                           bar_w, y + bar_h + gap, bar_h, f"{key}, {people} attributions to people")
+        out_rows.append({"label": label, "full": key, "n": n, "people": people, "y": y, "bars": bars,
+                         "total": r is report.get("total")})
+        y += 2 * bar_h + gap + row_gap
+    ticks = [{"x": round(label_w + bar_w * v / 100, 2), "v": f"{v}%"} for v in (0, 25, 50, 75, 100)]
+    return {"empty": not rows, "width": width, "height": y + 4, "rows": out_rows, "ticks": ticks,
+            "left": label_w, "right": width - right, "bar_h": bar_h,
+            "kinds": KIND_LABELS, "genders": GENDER_LABELS}

@@ -1,0 +1,166 @@
+"""Groups and documents.
+
+- **Groups.** A coordinated source ("Biden and Harris", "Pierce and Hawkins both", "Reuters and
+  NBC", "Trump and his supporters") is cut into its conjuncts; the resolver resolves each one and
+  credits the attribution to a group speaker that lists them (kind ``group``, one per set of
+  members), never to one of them.
+- **Documents.** A source whose head is a document noun ("the report", "the ruling", "the
+  hotel's website", "guidelines") is resolved to the body that issued it when the article says
+  so: in the source itself ("the WHO's report", "a Pentagon statement", "a report by the WHO") or
+  at an earlier mention of the same document ("The WHO published a report ...", "a report by
+  ...", "the court ruled ..."); else it stays a speaker of kind ``document``.
+"""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from .entity import Entity
+from .index import ArticleIndex, is_poss_marker
+from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS
+
+_CC = frozenset("and & nor".split())
+_PRECONJ = frozenset("both either neither all".split())
+# the verb a body does when it issues the document ("the court ruled" -> its ruling)
+_DOC_VERBS = {"ruling": "rule", "decision": "decide", "judgment": "judge", "judgement": "judge",
+              "statement": "state", "order": "order", "report": "report", "finding": "find",
+              "findings": "find", "verdict": "find", "announcement": "announce", "tweet": "tweet",
+              "post": "post", "letter": "write", "guidelines": "recommend", "guidance": "recommend"}
+
+
+def conjuncts(toks: list, head) -> list[list]:
+    """The phrases a coordinated source lists, each without the others, or [] when the source is
+    not coordinated ("Biden and Harris" -> [[Biden], [Harris]])."""
+    if head is None:
+        return []
+    ids = {t.i for t in toks}
+    if not any(t.lower_ in _CC for t in toks):
+        return []
+    conj = [c for c in head.conjuncts if c.i in ids]
+    if not conj:
+        # the parser hung the coordination below the head ("Ratcliffe and FBI director Christopher
+        # Wray", with "Ratcliffe" on "director"): cut at a top-level "and" between two names
+        ccs = [t for t in toks if t.lower_ in _CC and t.ent_iob_ == "O" and t.i > toks[0].i]
+        if len(ccs) == 1 and any(c.dep_ == "conj" and c.i in ids for t in toks for c in t.children):
+            left = [t for t in toks if t.i < ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
+            right = [t for t in toks if t.i > ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
+            if left and right and (left[-1].pos_ == "PROPN" or left[-1].ent_type_) and \
+                    (right[-1].pos_ == "PROPN" or right[-1].ent_type_):
+                return [left, right]
+        return []
+    # "National Institute of Allergy and Infectious Diseases", "High Court of England and Wales": an
+    # "and" inside one name coordinates nothing
+    def ent_start(t) -> int:
+        if not t.ent_type_:
+            return -1
+        i = t.i
+        while i > 0 and t.doc[i].ent_iob_ == "I":
+            i -= 1
+        return i
+    heads = [head]
+    for c in sorted(conj, key=lambda t: t.i):
+        if ent_start(c) == -1 or all(ent_start(c) != ent_start(h) for h in heads):
+            heads.append(c)
+    if len(heads) < 2:
+        return []
+    heads.sort(key=lambda t: t.i)
+    others = {h.i: {x.i for x in h.subtree} for h in heads}
+    out = []
+    for h in heads:
+        own = {x.i for x in h.subtree}
+        for o in heads:
+            if o is h:
+                continue
+            if o is not h and o.i in own:
+                own -= others[o.i]
+        words = [t for t in toks if t.i in own and not (t.dep_ in ("cc", "preconj") or t.lower_ in _CC
+                                                        or t.lower_ in _PRECONJ or t.is_punct)]
+        # a comma-separated list leaves its commas on the earlier conjuncts
+        if words:
+            out.append(words)
+    return out if len(out) > 1 else []
+
+
+# nouns that name the same document ("The court issued its decision ... The ruling said")
+_SAME_DOCUMENT = [frozenset(g.split()) for g in (
+    "ruling decision judgment judgement verdict opinion order", "report study survey analysis findings paper",
+    "statement announcement release communique communiqué declaration", "website site page",
+    "guidelines guideline guidance", "letter memo memorandum email e-mail", "tweet post")]
+
+
+def same_document(lemma: str) -> frozenset:
+    return next((g for g in _SAME_DOCUMENT if lemma in g), frozenset([lemma]))
+
+
+def is_document(head) -> bool:
+    """A common noun that names a text ("the report"), not a name ("Page")."""
+    if head is None or head.pos_ != "NOUN":
+        return False
+    if head.text[:1].isupper() and head.i != head.sent.start:
+        return False
+    return head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS
+
+
+def issuer_in_phrase(toks: list, head, entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
+    """The issuer named inside the source: possessor, compound, or "by/from/of X"."""
+    for t in toks:
+        if t.head.i != head.i or t.i == head.i:
+            continue
+        if t.dep_ == "poss" or (t.dep_ in ("compound", "nmod") and t.i < head.i and t.pos_ == "PROPN"):
+            e = entity_of(t)
+            if e is not None and e.kind in ("organisation", "person", "group"):
+                return e
+    for t in head.children:
+        if t.dep_ == "prep" and t.lower_ in ("by", "from", "of") and t.i > head.i:
+            for o in t.children:
+                if o.dep_ == "pobj":
+                    e = entity_of(o)
+                    if e is not None and e.kind in ("organisation", "person", "group"):
+                        return e
+    return None
+
+
+def issuer_in_article(ix: ArticleIndex, head, pos: int,
+                      entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
+    """The issuer of an earlier mention of the same document noun, nearest first."""
+    lemma = head.lemma_.lower()
+    nouns = same_document(lemma)
+    verbs = {_DOC_VERBS[n] for n in nouns if n in _DOC_VERBS}
+    found = None
+    for off, doc in ix.blocks:
+        if off > pos:
+            break
+        for t in doc:
+            at = off + t.idx
+            if at >= pos:
+                break
+            e = None
+            if t.lemma_.lower() in nouns and t.pos_ == "NOUN":
+                e = issuer_in_phrase(list(t.subtree), t, entity_of)
+                if e is None and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in ISSUE_VERBS:
+                    v = t.head
+                    if t.dep_ == "dobj":
+                        subj = [c for c in v.children if c.dep_ == "nsubj"]
+                        e = entity_of(subj[0]) if subj else None
+                    else:
+                        agent = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+                        e = entity_of(agent[0]) if agent else None
+                if e is None:  # "its report": the possessive pronoun's organisation
+                    poss = [c for c in t.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
+                    if poss:
+                        e = entity_of(poss[0])
+            elif t.lemma_.lower() in verbs and t.pos_ == "VERB":
+                subj = [c for c in t.children if c.dep_ == "nsubj"]
+                e = entity_of(subj[0]) if subj else None
+                if e is not None and e.kind != "organisation":
+                    e = None
+            if e is not None and e.kind in ("organisation", "person", "group"):
+                found = e
+    return found
+
+
+def document_name(toks: list) -> list:
+    """The document phrase to name a ``document`` speaker by: without determiners, possessive
+    pronouns or what follows the noun."""
+    out = [t for t in toks if not (t.is_punct or t.lower_ in ("the", "a", "an", "this", "that", "its", "their",
+                                                            "his", "her") or is_poss_marker(t))]
+    return out

@@ -1,0 +1,377 @@
+"""The same speaker across articles: which article speakers are one collection speaker.
+
+Pure functions over what each article's resolver stored (name, kind, roles, gender, country,
+organisation, group members, and the source texts that referred to the speaker);
+``saidwhat.crossdoc`` reads them from a store and writes the result.
+
+- A name is split into role and name ("Estonian Prime Minister Kaja Kallas" -> "Kaja Kallas",
+  role "Estonian Prime Minister"; "Kaja Kallas, the prime minister" too).
+- A person with a first name and a surname is one speaker per (first name, surname); an initial
+  ("K. Kallas") joins the only full name it fits.
+- A surname alone joins the full name with that surname in the same article if there is one
+  (the article itself resolved it), else the only full name with that surname in the collection,
+  else the only one whose roles share a word with its own; without evidence it stays a speaker of
+  its own, never merged by guess.
+- Organisations, places and named groups of people ("Democrats") are keyed by their name; a
+  group speaker ("Biden and Harris") by its members' keys; documents, pronouns and unnamed
+  sources get no collection speaker.
+- Merging only joins what is compatible: aliases are names of the speaker (never a phrase with
+  a conjunction, a pronoun or someone else's name), roles are clean role phrases, and kind and
+  gender are the consensus of the articles (the gender an article refers to a person by).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..lexicon import PRONOUNS, ROLE_NOUNS
+from .lexicon import NEUTRAL_MODIFIERS, RANK_MODIFIERS
+from .roles import clean_role_text, split_role_texts
+
+TITLES = frozenset(ROLE_NOUNS | set("""
+mr mrs ms miss dr sir dame lord lady prof rev gen col lt sgt capt cpt maj adm gov sen rep
+deputy vice former acting interim foreign defence defense interior finance health justice
+foreign trade state executive assistant senior top associate general attorney-general
+president-elect vice-president chief of staff first minister ministers presidential
+party campaign press secretary-general undersecretary mp mep incumbent presumptive
+""".split()))
+PARTICLES = frozenset("von van der den de la le da di del du dos bin ibn al el ter ten".split())
+SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
+DETERMINERS = frozenset("the a an this that these those another some several many his her their its our".split())
+CONJUNCTIONS = frozenset("and or nor & but plus".split())
+GENERIC = frozenset("""
+official officials source sources expert experts critic critics resident residents witness witnesses
+analyst analysts observer observers people person man woman men women someone somebody everyone
+police authorities authority government spokesman spokeswoman spokesperson statement report reports
+study survey poll researchers researcher scientists scientist doctors doctor lawyers lawyer staff
+member members supporters supporter protesters protester activists activist leaders leader voters
+organizers organisers officers officer investigators prosecutors campaign aides aide family friends
+neighbours neighbors students student teachers teacher who which that
+""".split()) | ROLE_NOUNS
+ORG_WORDS = frozenset("""
+kremlin ministry government party council commission agency department police army navy office
+committee university college institute inc ltd llc corp corporation company co association
+union bank court parliament congress senate house pentagon administration embassy foundation
+organisation organization group network channel newspaper times post news agency service
+services authority authorities federation league club team fund board bureau cabinet
+coalition alliance secretariat directorate command forces military guard tribunal assembly
+hospital school church mosque reuters afp ap bbc cnn tass xinhua un nato eu who imf opec
+""".split())
+PLACES = frozenset("""
+afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh
+belarus belgium bolivia bosnia brazil bulgaria cambodia cameroon canada chile china colombia
+croatia cuba cyprus czechia denmark egypt estonia ethiopia finland france georgia germany ghana
+greece hungary iceland india indonesia iran iraq ireland israel italy japan jordan kazakhstan
+kenya korea kosovo kuwait latvia lebanon libya lithuania luxembourg malaysia mali mexico
+moldova mongolia morocco myanmar nepal netherlands nigeria norway oman pakistan palestine panama
+peru philippines poland portugal qatar romania russia rwanda serbia singapore slovakia slovenia
+somalia spain sudan sweden switzerland syria taiwan tanzania thailand tunisia turkey uganda
+ukraine uae uk us usa venezuela vietnam yemen zambia zimbabwe britain america europe
+moscow washington beijing london paris berlin kyiv kiev tehran ankara damascus baghdad cairo
+tripoli riyadh jerusalem brussels tokyo seoul pyongyang delhi new-delhi islamabad kabul
+ottawa canberra madrid rome warsaw tallinn riga vilnius minsk budapest vienna prague athens
+stockholm oslo helsinki copenhagen dublin lisbon bern geneva hong-kong taipei hanoi manila
+jakarta bangkok nairobi pretoria abuja caracas havana brasilia doha beirut amman gaza
+""".split())
+
+PERSON_WORDS = frozenset("people man men woman women others everyone someone many some all most".split())
+
+_APOS = str.maketrans({"’": "'", "‘": "'"})
+
+
+def fold(s: str) -> str:
+    """Case- and accent-insensitive form of a name."""
+    s = unicodedata.normalize("NFKD", s.translate(_APOS))
+    return "".join(c for c in s if not unicodedata.combining(c)).casefold().strip()
+
+
+def _capitalised(tok: str) -> bool:
+    return tok[:1].isupper()
+
+
+def _is_title(tok: str) -> bool:
+    t = fold(tok).rstrip(".")
+    return t in TITLES or t.split("-")[0] in TITLES
+
+
+@dataclass
+class Parsed:
+    """A source name read as ``kind`` with ``name`` (display form), ``given``/``surname`` (folded)
+    and the role phrases seen with it."""
+
+    kind: str                      # person | organisation | group | other
+    name: str
+    given: tuple[str, ...] = ()
+    surname: str = ""
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return bool(self.given)
+
+
+def _tokens(s: str) -> list[str]:
+    return [t for t in re.split(r"\s+", s.strip()) if t]
+
+
+def _strip_determiners(toks: list[str]) -> list[str]:
+    while toks and fold(toks[0]) in DETERMINERS:
+        toks = toks[1:]
+    return toks
+
+
+def _name_run(toks: list[str]) -> tuple[list[str], list[str]]:
+    """Split tokens into (role tokens, trailing name tokens)."""
+    end = len(toks)
+    while end and fold(toks[end - 1]).rstrip(".,") in SUFFIXES:
+        end -= 1
+    i = end
+    while i > 0:
+        t = toks[i - 1]
+        if _capitalised(t) and not _is_title(t):
+            i -= 1
+            continue
+        j = i - 1  # particles inside a name: "von der Leyen", between capitalised names only
+        while j > 0 and fold(toks[j]) in PARTICLES and fold(toks[j - 1]) in PARTICLES:
+            j -= 1
+        if fold(t) in PARTICLES and i < end and j > 0 and _capitalised(toks[j - 1]) \
+                and not _is_title(toks[j - 1]):
+            i = j
+        else:
+            break
+    return toks[:i], toks[i:len(toks)]
+
+
+def _is_org(toks: list[str]) -> bool:
+    folded = [fold(t).strip(".,'") for t in toks]
+    if any(f in ORG_WORDS or f.removesuffix("'s") in ORG_WORDS for f in folded):
+        return True
+    joined = "-".join(folded)
+    if joined in PLACES or (len(folded) == 1 and folded[0].removesuffix("'s") in PLACES):
+        return True
+    word = "".join(toks).replace(".", "")
+    return len(toks) == 1 and len(word) >= 2 and word.isupper() and word.isalpha()
+
+
+def _roles(texts: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in texts:
+        for r in split_role_texts(t):
+            if r and r.lower() not in {x.lower() for x in out}:
+                out.append(r)
+    return out
+
+
+def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> Parsed:
+    """Read one speaker name (as the article gives it) into kind, name and roles. ``kind`` is
+    the article's (``""``: unknown); an article's ``other`` speaker is never a person."""
+    roles = _roles([r for r in (roles or []) if r])
+    text = " ".join(raw.translate(_APOS).split()).strip(" ,.;:\"'")
+    text = re.sub(r"'s$", "", text)
+    if kind in ("group", "document"):
+        return Parsed(kind, text, roles=roles)
+    if not text or fold(text) in PRONOUNS:
+        return Parsed("other", text, roles=roles)
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if len(parts) > 1:  # "Kaja Kallas, the prime minister" / "the prime minister, Kaja Kallas"
+        best = None
+        for i, p in enumerate(parts):
+            sub = parse_name(p, kind)
+            if sub.kind != "other" and (best is None or (sub.kind == "person" and best[1].kind != "person")):
+                best = (i, sub)
+        if best is None:
+            return Parsed("other", text, roles=roles)
+        i, sub = best
+        sub.roles = _roles(roles + sub.roles + [p for j, p in enumerate(parts) if j != i])
+        return sub
+    toks = _strip_determiners(_tokens(text))
+    if not toks:
+        return Parsed("other", text, roles=roles)
+    role_toks, name_toks = _name_run(toks)
+    titled = any(_is_title(t) for t in role_toks)
+    if kind == "organisation" or (kind == "" and _is_org(toks)
+                                  and not (name_toks and titled and not _is_org(name_toks))):
+        return Parsed("organisation", " ".join(toks), roles=roles)
+    role = " ".join(role_toks).strip(" ,")
+    if role:
+        roles = _roles(roles + [role])
+    if not name_toks or (len(name_toks) == 1 and fold(name_toks[0]) in GENERIC):
+        return Parsed("other", text, roles=roles)
+    if kind == "other":  # named groups of people ("Democrats") are not persons
+        if role_toks or any(not _capitalised(t) for t in name_toks):
+            return Parsed("other", text, roles=roles)
+        return Parsed("other", " ".join(name_toks), roles=roles)
+    folded = [fold(t).rstrip(".") for t in name_toks]
+    # surname: the last name token with the particles before it ("von der Leyen")
+    end = len(folded)
+    while end > 1 and folded[end - 1].rstrip(",") in SUFFIXES:
+        end -= 1
+    s = end - 1
+    while s > 0 and folded[s - 1] in PARTICLES:
+        s -= 1
+    surname = " ".join(folded[s:end])
+    given = tuple(folded[:s])
+    return Parsed("person", " ".join(name_toks), given=given, surname=surname, roles=roles)
+
+
+_LOWER_ROLE_WORDS = TITLES | NEUTRAL_MODIFIERS | RANK_MODIFIERS | frozenset("""
+presidential prime foreign general executive press chief head state lord of the for and
+""".split())
+
+
+def role_display(text: str) -> str:
+    """A role written the same way wherever it comes from: "Incumbent President" -> "incumbent
+    president" (names, places and acronyms keep their capitals: "US president")."""
+    out = []
+    for w in text.split():
+        f = fold(w).strip(".,")
+        out.append(w.lower() if f in _LOWER_ROLE_WORDS and not (w.isupper() and len(w) > 1) else w)
+    return " ".join(out)
+
+
+def role_words(roles: list[str]) -> set[str]:
+    out = set()
+    for r in roles:
+        for w in re.findall(r"[\w'-]+", fold(r)):
+            w = w.removesuffix("'s")
+            if w not in DETERMINERS and w not in {"of", "for", "and", "to", "in", "at", "on", "former"} and len(w) > 1:
+                out.add(w)
+    return out
+
+
+def _given_fits(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """Whether given names ``short`` (maybe initials) fit ``full``: "k" fits "kaja"."""
+    if short == full or not short:
+        return True
+    if len(short) > len(full):
+        return False
+    return all(s == f or (len(s) == 1 and f.startswith(s)) for s, f in zip(short, full))
+
+
+@dataclass
+class Local:
+    """One article's speaker, as stored."""
+
+    article_id: int
+    local_id: str
+    parsed: Parsed
+    aliases: Counter
+    n: int
+    gender: str = "unknown"
+    organisation: Optional[str] = None
+    country: Optional[str] = None
+    members: list[str] = field(default_factory=list)
+
+
+def _person_key(given: tuple[str, ...], surname: str) -> str:
+    return "person:" + " ".join((*given, surname))
+
+
+def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
+    """The collection key of every local speaker that has one (pure function, tested apart)."""
+    keys: dict[tuple[int, str], str] = {}
+    full_by_surname: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    roles_of: dict[str, set[str]] = defaultdict(set)
+    for loc in locals_:
+        p = loc.parsed
+        if p.kind == "person" and p.full and all(len(g) > 1 for g in p.given):
+            full_by_surname[p.surname].add(p.given)
+            roles_of[_person_key(p.given, p.surname)] |= role_words(p.roles)
+    by_article: dict[int, list[Local]] = defaultdict(list)
+    for loc in locals_:
+        by_article[loc.article_id].append(loc)
+        # a lone surname the NER took for an organisation ("Biden said ...") is a person when the
+        # collection knows people by that surname and nothing in the name says organisation
+        p = loc.parsed
+        if p.kind == "organisation" and len(p.name.split()) == 1 and fold(p.name) in full_by_surname \
+                and not _is_org([p.name]):
+            loc.parsed = Parsed("person", p.name, surname=fold(p.name), roles=p.roles)
+
+    for loc in locals_:
+        p = loc.parsed
+        k = (loc.article_id, loc.local_id)
+        if p.kind in ("organisation", "other"):
+            words = _strip_determiners(p.name.split())
+            # "the government", "authorities in the United Kingdom", "People" (first in its
+            # sentence) are no one in particular
+            if words and _capitalised(words[0]) and not (
+                    p.kind == "other" and (not all(_capitalised(t) for t in words)
+                                           or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS))):
+                keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
+            continue
+        if p.kind != "person":
+            continue
+        if p.full and all(len(g) > 1 for g in p.given):
+            keys[k] = _person_key(p.given, p.surname)
+            continue
+        # a surname alone, or with initials: the same article first, then the collection
+        here = {q.parsed.given for q in by_article[loc.article_id]
+                if q.parsed.kind == "person" and q.parsed.surname == p.surname and q.parsed.full
+                and all(len(g) > 1 for g in q.parsed.given) and _given_fits(p.given, q.parsed.given)}
+        candidates = here or {g for g in full_by_surname.get(p.surname, ()) if _given_fits(p.given, g)}
+        chosen = None
+        if len(candidates) == 1:
+            chosen = next(iter(candidates))
+        elif len(candidates) > 1:  # several people share the surname: roles must decide
+            mine = role_words(p.roles)
+            fits = [g for g in candidates if mine & roles_of[_person_key(g, p.surname)]]
+            if len(fits) == 1:
+                chosen = fits[0]
+        keys[k] = _person_key(chosen, p.surname) if chosen is not None else _person_key(p.given, p.surname)
+    # groups: by their members' keys, once every member has one
+    for loc in locals_:
+        if loc.parsed.kind != "group":
+            continue
+        member_keys = sorted({keys.get((loc.article_id, m)) for m in loc.members} - {None})  # type: ignore[type-var]
+        if len(member_keys) >= 2:
+            keys[(loc.article_id, loc.local_id)] = "group:" + "|".join(member_keys)  # type: ignore[arg-type]
+    return keys
+
+
+def consensus(votes: Counter, default: str) -> str:
+    """The value with the most votes, ``default`` on a tie or none."""
+    top = votes.most_common(2)
+    if not top or (len(top) > 1 and top[0][1] == top[1][1]):
+        return default
+    return top[0][0]
+
+
+_ALIAS_CUT = re.compile(r"\s*[,;:(\[]\s*|\s+(?:who|which|that|whose|said|says)\s+")
+
+
+def clean_alias(alias: str, name: str, kind: str) -> str:
+    """The name a source text gives the speaker ("Prime Minister Kallas", "the WHO"), or "" when
+    it gives none: pronouns, role nouns alone, coordinated phrases, another's name, debris."""
+    a = " ".join((alias or "").translate(_APOS).split()).strip(" ,;:\"'“”‘’.")
+    a = _ALIAS_CUT.split(a, maxsplit=1)[0]
+    a = re.sub(r"'s$", "", a).strip()
+    toks = _strip_determiners(_tokens(a))
+    if any(fold(t) in CONJUNCTIONS for t in toks):
+        return ""  # "Biden and Harris", "Trump and his supporters": a group, no one's name
+    # trailing lower-case words are no part of a name ("Nancy Pelosi yesterday")
+    while len(toks) > 1 and not _capitalised(toks[-1]) and fold(toks[-1]) not in PARTICLES:
+        toks = toks[:-1]
+    a = " ".join(toks)
+    if not a or len(toks) > 8 or any(c.isdigit() for c in a) or fold(a) in PRONOUNS:
+        return ""
+    if any(fold(t) in CONJUNCTIONS for t in toks):
+        return ""
+    name_words = {fold(w).strip(".,'") for w in name.split()} - DETERMINERS - {"of", "the", "and"}
+    words = {fold(w).strip(".,'") for w in toks}
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
+    if not (words & name_words) and not (len(toks) == 1 and toks[0].replace(".", "") == initials):
+        return ""
+    if kind == "person":
+        # every capitalised word outside the role must be one of the name's words, and what
+        # stands before the name a role ("Prime Minister Kallas", not "live television Erdogan")
+        role_toks, name_toks = _name_run(toks)
+        if any(fold(t).strip(".,") not in name_words and fold(t).rstrip(".") not in SUFFIXES for t in name_toks):
+            return ""
+        if role_toks and not clean_role_text(" ".join(role_toks)):
+            return ""
+    elif not _capitalised(toks[0]):
+        return ""  # "the court", "opinion of the Court": no name of it
+    return a

@@ -1,0 +1,637 @@
+"""Mentions and names: every named entity of the article, its canonical name and its kind.
+
+- **Names** come from spaCy's entities (PERSON, ORG, GPE, NORP, FAC) and from proper-noun
+  subjects the NER missed. A name is cut to the name proper: titles and roles before it become
+  roles ("Twitter CEO Jack Dorsey" -> "Jack Dorsey", role "Twitter CEO"); parentheses, trailing
+  descriptors ("Nancy Pelosi yesterday", "Yonhap news agency", "... QC") and possessives go;
+  suffixes stay and are joined when the NER leaves them out ("Robert Downey Jr."), as does a comma
+  part that belongs to an institution's name ("University of California, San Diego").
+- **People** with the same first and last word are one person (the fullest well-formed form is the
+  canonical name); a single word or a titled surname joins the full name it completes, and a name
+  the NER typed as an organisation ("La Riva" beside "Gloria La Riva") joins the person.
+- **Organisations** cluster by text, by last word ("The Post" -> "New York Post"), and by acronym:
+  one the article defines ("the World Health Organization (WHO)") or the initials of a long name.
+- **Kind** is decided over all mentions, not by one NER tag: entity labels, titles, appositions
+  ("software company Red Hat", "the group's"), organisation words in the name, pronouns.
+- **Roles** seen with a name: titles before it ("US President Joe Biden") and appositions on
+  either side ("Joe Biden, the US president,"; "the president, Joe Biden,"; "X of the WHO").
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .entity import Entity, EntityTable
+from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
+from .lexicon import (
+    FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
+    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, place_of,
+)
+from .namesakes import decide_namesake, title_gender as _title_gender
+from .roles import is_role_word, parse_role
+
+NAME_ENTS = ("PERSON", "ORG", "GPE", "NORP", "FAC")
+_INSTITUTIONS = frozenset("university college institute school hospital campus academy".split())
+_ORG_NAME_END = re.compile(r"(news|times|post|press|media|tv|radio|bank|corp|inc|ltd|llc|group|party|"
+                           r"agency|ministry|council|union|league|network|foundation|institute|university)$",
+                           re.I)
+_FIRST_NAMES = MALE_NAMES | FEMALE_NAMES  # only to find where a name starts, never a gender
+_ROYAL = frozenset("king queen prince princess duke duchess pope emperor empress sultan emir sheikh".split())
+_POSS_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
+_ACRONYM_DEF = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z&.\-]{1,11})\s*\)")
+
+
+def subject_level(tok) -> int:
+    """2 for the subject of a sentence's main verb, 1 for another subject, else 0 (a conjunct
+    shares its head's: "Anna Berg and Erik Berg run the bakery")."""
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return 0
+    return 2 if tok.head.dep_ == "ROOT" else 1
+
+
+def _title_case_lines(text: str) -> list[tuple[int, int]]:
+    """Lines written in title case (headlines), where the NER glues words to names ("Obama Says")."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", line) if len(w) >= 4]
+        if len(line.split()) >= 4 and len(line) < 200 and words and \
+                sum(w[0].isupper() for w in words) >= 0.85 * len(words):
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+@dataclass
+class RawName:
+    start: int
+    end: int
+    label: str
+    name: str
+    titles: list
+    toks: list
+    root: object
+    off: int
+    subject: int
+    words: list = field(default_factory=list)
+    poss: bool = False
+
+    def __post_init__(self) -> None:
+        self.words = self.name.split()
+
+
+def _is_name_token(t) -> bool:
+    return (t.text[:1].isupper() and not t.is_punct and t.lower_ not in TITLES and not is_role_word(t)
+            and t.lower_ not in NAME_SUFFIXES)
+
+
+def _split_titles(toks: list) -> tuple[list, list]:
+    """("Twitter CEO Jack Dorsey") -> ([Twitter, CEO], [Jack, Dorsey]): everything up to the last
+    title or role word that a name follows."""
+    cut = 0
+    for i, t in enumerate(toks[:-1]):
+        lw = t.lower_
+        if (lw in TITLES or is_role_word(t) or lw.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}) \
+                and any(_is_name_token(x) for x in toks[i + 1:]):
+            cut = i + 1
+    return toks[:cut], toks[cut:]
+
+
+def _trim_name(toks: list, person: bool) -> list:
+    """The name proper: no parenthesis, no trailing lower-case descriptor, possessive or comma."""
+    for i, t in enumerate(toks):
+        if t.text in ("(", "[", ",", ";", "—", "–") or t.text == "-" and t.whitespace_:
+            toks = toks[:i]
+            break
+    while toks and (toks[-1].is_punct and toks[-1].text != "." or is_poss_marker(toks[-1]) or toks[-1].is_space):
+        toks = toks[:-1]
+    while len(toks) > 1 and (toks[-1].text[:1].islower() and toks[-1].lower_ not in NAME_SUFFIXES
+                             or person and toks[-1].lower_.rstrip(".") in NAME_DESCRIPTORS
+                             or toks[-1].text == "."):
+        toks = toks[:-1]
+    if not person:
+        # "Yonhap news agency": the descriptor is not the name, unless it is all there is
+        while len(toks) > 1 and toks[-1].lower_ in ORG_DESCRIPTORS and toks[-1].text[:1].islower():
+            toks = toks[:-1]
+    while toks and toks[0].lower_ in PARTICLES and len(toks) > 1 and toks[0].text[:1].islower():
+        toks = toks[1:]
+    return toks
+
+
+def _extend(toks: list, doc, label: str) -> list:
+    """Add what the NER left out: a suffix ("Jr.") or an institution's comma part ("University of
+    California, San Diego")."""
+    if not toks:
+        return toks
+    end = toks[-1].i + 1
+    if label == "PERSON":
+        j = end + (1 if end < len(doc) and doc[end].text == "," else 0)
+        if j < len(doc) and doc[j].lower_ in NAME_SUFFIXES and doc[j].text[:1].isupper():
+            return list(doc[toks[0].i:j + 1])
+    if label == "ORG" and end + 1 < len(doc) and doc[end].text == "," and \
+            any(t.lower_ in _INSTITUTIONS for t in toks):
+        k = end + 1
+        while k < len(doc) and doc[k].text[:1].isupper() and not doc[k].is_punct and k - end <= 3:
+            k += 1
+        nxt = doc[k] if k < len(doc) else None
+        if k > end + 1 and (doc[end + 1].ent_type_ == "GPE" or place_of(doc[end + 1].text) == "") and \
+                (nxt is None or nxt.is_punct or nxt.pos_ in ("VERB", "AUX", "ADP", "PART")) and \
+                not (nxt is not None and nxt.text == "," and k + 1 < len(doc) and doc[k + 1].lower_ in ("and", "or")):
+            return list(doc[toks[0].i:k])
+    return toks
+
+
+def _left_titles(doc, ent_start: int, ent_end: int) -> list:
+    """Title and role words before an entity, outside it ("US President" + "Joe Biden")."""
+    left: list = []
+    j = ent_start - 1
+    while j >= 0:
+        t = doc[j]
+        if t.is_punct and t.text not in (".", "-"):
+            break
+        attached = ent_start <= t.head.i < ent_end
+        deps = ("compound", "amod", "poss", "case", "npadvmod", "punct")
+        if attached and t.dep_ in ("compound", "amod", "nmod", "poss", "case", "det") \
+                or (left and t.head.i == left[0].i and t.dep_ in deps + ("det",)) \
+                or (left and t.head.i in {x.i for x in left} and t.dep_ in deps) \
+                or (t.lower_ in TITLES or is_role_word(t)) and attached:
+            left.insert(0, t)
+            j -= 1
+            continue
+        break
+    # "Constitution Party presidential nominee": the whole organisation name, not its last word
+    while left and left[0].ent_iob_ == "I" and left[0].i > 0 and not doc[left[0].i - 1].is_punct:
+        left.insert(0, doc[left[0].i - 1])
+    return left
+
+
+def read_entities(ix: ArticleIndex) -> list[RawName]:
+    raws: list[RawName] = []
+    headlines = _title_case_lines(ix.text)
+    capitalised: Optional[set] = None
+    lowered: set = set()
+    for off, doc in ix.blocks:
+        for ent in doc.ents:
+            if ent.label_ not in NAME_ENTS:
+                continue
+            label = ent.label_
+            toks = list(ent)
+            while toks and (toks[0].lower_ in DETERMINERS or toks[0].is_punct):
+                toks = toks[1:]
+            titles: list = []
+            # "Vermont Bernie Sanders" (ORG): a name that starts at a first name, after a place
+            k = next((i for i, x in enumerate(toks) if i > 0 and x.lower_ in _FIRST_NAMES), None)
+            if k is not None and len(toks) - k >= 2 and all(_is_name_token(x) for x in toks[k:]) and \
+                    not any(x.lower_ in ORG_NOUNS for x in toks) and all(x.text[:1].isupper() for x in toks[:k]):
+                titles, toks, label = toks[:k], toks[k:], "PERSON"
+            # "IM Dorsa Derakhshani": a short title in capitals before a full name
+            if label == "PERSON" and len(toks) >= 3 and toks[0].text.isupper() and len(toks[0].text) <= 3 \
+                    and toks[0].text.isalpha():
+                titles, toks = titles + toks[:1], toks[1:]
+            if label in ("PERSON", "ORG", "NORP"):
+                t_, rest = _split_titles(toks)
+                if t_ and (label == "PERSON" or sum(_is_name_token(x) for x in rest) >= 2
+                           and all(x.ent_type_ in ("PERSON", "ORG", "") for x in rest)):
+                    titles, toks = t_, rest
+                    label = "PERSON"
+            toks = _trim_name(toks, label == "PERSON")
+            toks = _extend(toks, doc, label)
+            if len(toks) > 1 and label == "PERSON" and any(a <= off + toks[0].idx < b for a, b in headlines):
+                # a headline's capitals say nothing: keep the words written as a name elsewhere
+                if capitalised is None:
+                    capitalised, lowered = _capitalised_elsewhere(ix, headlines)
+                keep = [t.text in capitalised or t.lower_ not in lowered and not t.tag_.startswith("VB")
+                        for t in toks]
+                if not all(keep) and any(keep):
+                    runs, cur = [], []
+                    for t, k in zip(toks, keep):
+                        if k:
+                            cur.append(t)
+                        elif cur:
+                            runs.append(cur)
+                            cur = []
+                    runs.append(cur)
+                    toks = max(runs, key=len)
+            if not toks:
+                continue
+            s, e, name = phrase(ix.text, off, toks)
+            name = re.sub(r"['’]s$", "", name)
+            e = s + len(name)
+            if not name or not any(c.isalpha() for c in name):
+                continue
+            if len(toks) == 1 and (toks[0].tag_ in ("VBG", "VBD", "VBN") or toks[0].lower_.endswith("ing")
+                                   and toks[0].is_sent_start):
+                continue  # "Quoting ..." at the start of a sentence is no one
+            left = _left_titles(doc, ent.start, ent.end)
+            if label == "PERSON" and not titles:
+                # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
+                while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
+                        left[-1].ent_type_ in ("", "PERSON") and not place_of(left[-1].text) and \
+                        left[-1].i == toks[0].i - 1:
+                    toks = [left.pop()] + toks
+                s, e, name = phrase(ix.text, off, toks)
+                name = re.sub(r"['’]s$", "", name)
+                e = s + len(name)
+            if label in ("ORG", "GPE", "NORP") and not titles and any(
+                    is_role_word(x) and x.lower_ not in ("head", "chief", "leader") for x in left[-3:]) \
+                    and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
+                    and not place_of(" ".join(x.text for x in toks)):
+                label = "PERSON"  # "Independent presidential candidate Brock Pierce" (tagged ORG)
+            root = ent.root
+            nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
+            raws.append(RawName(s, e, label, name, left + titles, toks, root, off, subject_level(root),
+                                poss=nxt is not None and is_poss_marker(nxt) or name != phrase(ix.text, off, toks)[2]))
+        # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
+        for t in doc:
+            dep = t.dep_
+            if dep not in ("nsubj", "nsubjpass", "appos") or t.ent_type_:
+                continue
+            # "A company spokeswoman, Ana Ruiz, said": a name in apposition to a role the NER missed
+            appos = dep == "appos" and t.pos_ == "PROPN" and (
+                is_role_word(t.head) or t.head.lemma_.lower() in PERSON_NOUNS)
+            if dep == "appos" and not appos:
+                continue
+            org = t.lower_ in ORG_NOUNS
+            if t.pos_ != "PROPN" and not org:
+                continue
+            if t.pos_ == "PROPN" and (not t.is_title or t.lower_ in TITLES or is_role_word(t)):
+                continue
+            toks = [t]
+            j = t.i - 1
+            while j >= 0 and doc[j].head.i == t.i and doc[j].dep_ == "compound" and doc[j].pos_ == "PROPN":
+                toks.insert(0, doc[j])
+                j -= 1
+            if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
+                if len(toks) > 1:
+                    ps, pe, name = phrase(ix.text, off, toks)
+                    raws.append(RawName(ps, pe, "ORG", name, [], toks, t, off, subject_level(t)))
+                continue
+            if any(x.ent_type_ for x in toks):
+                continue
+            titles, toks = _split_titles(toks)
+            if not toks:
+                continue
+            ps, pe, name = phrase(ix.text, off, toks)
+            if any(c.isalpha() for c in name):
+                raws.append(RawName(ps, pe, "PERSON", name, titles, toks, t, off,
+                                    subject_level(t.head if appos else t)))
+    raws.sort(key=lambda r: r.start)
+    return raws
+
+
+def _capitalised_elsewhere(ix: ArticleIndex, headlines: list[tuple[int, int]]) -> tuple[set, set]:
+    """Words written capitalised outside headlines (not first in their sentence), and words
+    written in lower case: a headline's "Says" is "says", its "Hillary" a name."""
+    caps, lower = set(), set()
+    for off, doc in ix.blocks:
+        for t in doc:
+            if any(a <= off + t.idx < b for a, b in headlines):
+                continue
+            if t.text[:1].isupper() and not t.is_sent_start:
+                caps.add(t.text)
+            elif t.text[:1].islower():
+                lower.add(t.text)
+    return caps, lower
+
+
+# ---------------------------------------------------------------------------------------------
+# clustering
+
+
+def _surname(words: list[str]) -> tuple[str, str]:
+    """(first word, last name word) of a person's name, suffixes aside ("Robert Downey Jr."),
+    folded: lower case, one apostrophe ("O’Neill" = "O'Neill")."""
+    ws = [w for w in words if w.lower().rstrip(",") not in NAME_SUFFIXES] or words
+    return fold_word(ws[0]), fold_word(ws[-1])
+
+
+def _contains(big: list[str], small: list[str]) -> bool:
+    it = iter(big)
+    return all(w in it for w in small)
+
+
+class NameCollector:
+    """Builds the entity table's named entities (one pass over the article)."""
+
+    def __init__(self, ix: ArticleIndex, table: EntityTable) -> None:
+        self.ix, self.t = ix, table
+        self.acronym_of: dict[str, Entity] = {}
+        self.pending_relations: list[tuple] = []  # (entity, noun, possessive pronoun, position)
+        self._relations_later: list[tuple] = []   # (entity, role tokens, role read too early)
+
+    def lookup(self, toks: list) -> Optional[Entity]:
+        """The entity a token span names (its last name token's entity), if any."""
+        toks = [t for t in toks if not is_poss_marker(t) and not t.is_punct]
+        return self._lookup_tokens(toks) if toks else None
+
+    def _lookup_tokens(self, toks: list) -> Optional[Entity]:
+        doc = toks[0].doc
+        off = next((o for o, d in self.ix.blocks if d is doc), 0)
+        for t in reversed(toks):
+            e = self.t.entity_at(off, t.i)
+            if e is not None:
+                return e
+        text = " ".join(t.text for t in toks)
+        if text in self.acronym_of:
+            return self.acronym_of[text]
+        return None
+
+    # -- the pass -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        raws = read_entities(self.ix)
+        persons = [r for r in raws if r.label == "PERSON"]
+        full = {" ".join(r.words).lower() for r in persons if len(r.words) > 1}
+        full_words = [[w.lower() for w in r.words] for r in persons if len(r.words) > 1]
+        lasts = {_surname(r.words)[1] for r in persons}
+        others = []
+        for r in raws:
+            if r.label == "PERSON":
+                continue
+            lw = [w.lower() for w in r.words]
+            joined = " ".join(lw)
+            # a person's name typed as an organisation: "Trump" (ORG), "La Riva" beside "Gloria La Riva"
+            suffix_of_person = any(len(fw) > len(lw) and fw[-len(lw):] == lw for fw in full_words)
+            if joined in full or (not (r.label == "GPE" and place_of(r.name)) and (
+                    len(lw) == 1 and lw[0] in lasts or len(lw) > 1 and suffix_of_person)) \
+                    and not any(w in ORG_NOUNS for w in lw):
+                r.label = "PERSON"
+                persons.append(r)
+                continue
+            others.append(r)
+        persons.sort(key=lambda r: r.start)
+        self._acronyms(others)
+        self._orgs(others)
+        self._persons(persons)
+        self._kinds()
+
+    # -- people ---------------------------------------------------------------------------------
+
+    def _persons(self, raws: list[RawName]) -> None:
+        full: dict[tuple[str, str], Entity] = {}
+        singles = []
+        for r in raws:
+            if len(r.words) >= 2:
+                key = _surname(r.words)
+                e = full.get(key)
+                if e is None:
+                    e = full[key] = self.t.new("person")
+                    e.first_words.add(key[0])
+                    e.last_word = key[1]
+                self._attach(e, r)
+            else:
+                singles.append(r)
+        # "Lamont Scott" inside "Keith Lamont Scott": one person when only one name contains it
+        for key, e in list(full.items()):
+            words = e.name.lower().split()
+            hosts = [o for o in full.values() if o is not e and len(o.name.split()) > len(words)
+                     and o.last_word == e.last_word and _contains(o.name.lower().split(), words)]
+            if len(hosts) == 1 and e in self.t.entities:
+                self.t.merge(hosts[0], e)
+                full[key] = hosts[0]
+        # a surname with a title that no full name fits ("Mr. Obama" beside "Michelle Obama") is
+        # a person of its own, found first so that later bare mentions can choose it; so is the
+        # relative in "Biden's son Hunter Biden"
+        singles_of: dict[tuple[str, str], Entity] = {}
+        rest = []
+        for r in singles:
+            w = fold_word(r.name)
+            tg = _title_gender(r.titles)
+            cands = [e for e in self.t.persons if len(e.name.split()) > 1 and (e.last_word == w or w in e.first_words)]
+            if self._relative_of_namesake(r, w):
+                # the relative is the one other person of that name, if the article names one
+                named_next = [e for e in cands if any(0 < m.start - r.end <= 40 for m in e.mentions)]
+                others = [e for e in cands if e not in named_next]
+                if len(others) == 1:
+                    self._attach(others[0], r)
+                    continue
+                tg = tg or "?"
+                cands = []
+            if tg and (not cands and tg == "?" or cands and not [e for e in cands if e.pronoun_gender() in (tg, None)]):
+                e = singles_of.get((w, tg))
+                if e is None:
+                    e = singles_of[(w, tg)] = self.t.new("person")
+                    e.last_word = w
+                self._attach(e, r)
+            else:
+                rest.append(r)
+        self.singles_of = singles_of
+        for e, toks, early in self._relations_later:
+            role = parse_role(toks, self._lookup_tokens)
+            if role is not None and role.of is not None and role.of is not e:
+                e.roles = [r for r in e.roles if r is not early]
+                e.add_role(role, votes=0)
+        for r in rest:
+            w = fold_word(r.name)
+            tg = _title_gender(r.titles)
+            cands = self.candidates(w)
+            if tg:
+                cands = [e for e in cands if e.pronoun_gender() in (tg, None)]
+            if not cands:
+                cands = [e for e in self.t.persons if fold_word(e.name) == w]
+            n = len(cands)
+            if n > 1:
+                decided = decide_namesake(self.ix, cands, r.start, r.titles, lookup=self._lookup_tokens)
+                if decided is not None:
+                    cands = [decided]
+                else:
+                    cands.sort(key=lambda e: self._recency(e, r.start))
+            if cands:
+                m = self._attach(cands[0], r, ambiguous=len(cands) > 1, namesakes=n)
+                m.namesakes = n
+            else:
+                e = self.t.new("person")
+                e.last_word = w
+                self._attach(e, r)
+
+    def _relative_of_namesake(self, r: RawName, w: str) -> bool:
+        """"Biden's son Hunter Biden": the possessor is another Biden than the one it names."""
+        if not r.poss:
+            return False
+        doc = r.toks[-1].doc
+        i = r.toks[-1].i + 1
+        while i < len(doc) and (doc[i].tag_ == "POS" or doc[i].text in ("'s", "’s", "'", "’")):
+            i += 1
+        if i >= len(doc) or doc[i].lemma_.lower() not in RELATION_GENDER:
+            return False
+        rest = [t for t in doc[i + 1:i + 5] if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"]
+        return len(rest) >= 2 and fold_word(rest[-1].text) == w
+
+    def candidates(self, word: str) -> list[Entity]:
+        """The people a single name could be: full names with that surname or first name, and
+        people known by that name alone with a title that sets them apart ("Mr. Obama")."""
+        w = fold_word(word)
+        out = [e for e in self.t.persons if len(e.name.split()) > 1 and (e.last_word == w or w in e.first_words)]
+        return out + [e for e in getattr(self, "singles_of", {}).values() if e.last_word == w and e in self.t.entities]
+
+    @staticmethod
+    def _recency(e: Entity, pos: int) -> tuple:
+        before = [m.start for m in e.mentions if m.start < pos]
+        if before:
+            return (0, -max(before))
+        return (1, min((m.start for m in e.mentions), default=0))
+
+    def _attach(self, e: Entity, r: RawName, ambiguous: bool = False, namesakes: int = 1):
+        e.forms.append((len(r.words), r.name))
+        m = self.t.add_mention(e, r.start, r.end, r.subject, poss=r.poss)
+        m.ambiguous = ambiguous
+        self.t.register(e, r.toks, r.off)
+        e.kind_votes["person" if r.label == "PERSON" else "organisation"] += 1
+        g = _title_gender(r.titles)
+        if g and not ambiguous:
+            e.gender_votes[g] += 3
+        if any(t.lower_ in HONORIFICS or t.lower_ in TITLES for t in r.titles):
+            e.kind_votes["person"] += 3
+        if len(r.words) >= 2:
+            e.first_words.add(_surname(r.words)[0])
+        elif r.titles and r.titles[-1].lower_ in _ROYAL:  # "Princess Anne", "Pope Francis"
+            titled = f"{r.titles[-1].text} {r.name}"
+            e.forms.append((2, titled))
+        if ambiguous or namesakes > 1:
+            return m  # a guess between namesakes lends no role
+        role_toks = [t for t in r.titles if t.lower_ not in HONORIFICS]
+        if role_toks and any(is_role_word(t) for t in role_toks):
+            role = parse_role(role_toks, self._lookup_tokens)
+            if role is not None and role.head in RELATION_GENDER and role.of is None:
+                # "Biden's son Hunter Biden": whose son is known once every name is read
+                self._relations_later.append((e, role_toks, role))
+            e.add_role(role)
+        self._appositions(e, r)
+        return m
+
+    def _appositions(self, e: Entity, r: RawName) -> None:
+        """"Joe Biden, the US president," and "the US president, Joe Biden,"; "X of the WHO"."""
+        root = r.root
+        name_ids = {t.i for t in r.toks}
+        first, last = min(name_ids), max(name_ids)
+        for ch in root.children:
+            # an apposition right after the name ("Joe Biden, the US president,"), not one the parser
+            # hangs on it from the far side of the sentence
+            if ch.dep_ == "appos" and ch.i not in name_ids and 0 < ch.left_edge.i - last <= 2:
+                toks = [t for t in ch.subtree]
+                if ch.pos_ == "NOUN":
+                    self._apposition(e, toks, r.off, False)
+                elif ch.pos_ == "PROPN" and is_role_word(ch):
+                    self._apposition(e, toks, r.off, False)
+            if ch.dep_ == "prep" and ch.lower_ in ("of", "from", "at") and ch.i > max(name_ids, default=-1):
+                objs = [g for g in ch.children if g.dep_ == "pobj"]
+                if objs:
+                    org = self._lookup_tokens([objs[0]])
+                    if org is not None and org.kind == "organisation" or objs[0].ent_type_ == "ORG":
+                        from .entity import Role
+
+                        name = org.name if org is not None else objs[0].text
+                        e.add_role(Role(text="", head="", orgs=frozenset([name.lower()]), org_names=(name,)))
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN") and root.head.i not in name_ids \
+                and 0 < first - root.head.i <= 2 + len([t for t in root.head.subtree if root.head.i < t.i < first
+                                                        and t.i not in name_ids]):
+            h = root.head
+            toks = [t for t in h.subtree if not (root.left_edge.i <= t.i <= root.right_edge.i)]
+            toks = [t for t in toks if t.i <= h.i]
+            if h.pos_ == "NOUN" or is_role_word(h):
+                self._apposition(e, toks, r.off, h.dep_ in ("nsubj", "nsubjpass"))
+            elif h.lower_ in ORG_NOUNS:
+                e.kind_votes["organisation"] += 3
+
+    def _apposition(self, e: Entity, toks: list, off: int, subject: bool) -> None:
+        head = next((t for t in toks if t.head.i not in {x.i for x in toks} or t.head.i == t.i), None)
+        if head is not None and head.lemma_.lower() in ORG_NOUNS and not is_role_word(head):
+            e.kind_votes["organisation"] += 3  # "software company Red Hat"
+            return
+        role = parse_role(toks, self._lookup_tokens)
+        if role is None:
+            if head is not None and (head.lemma_.lower() in PERSON_NOUNS):
+                e.kind_votes["person"] += 2
+            if head is not None and head.lemma_.lower() in RELATION_GENDER:
+                poss = [c for c in head.children if c.dep_ == "poss" and c.lower_ in _POSS_PRON]
+                if poss:  # "his father, Tom Smith": whose father, once pronouns can be read
+                    self.pending_relations.append((e, head.lemma_.lower(), _POSS_PRON[poss[0].lower_],
+                                                   off + head.idx))
+                    e.kind_votes["person"] += 2
+                    g = RELATION_GENDER.get(head.lemma_.lower())
+                    if g:
+                        e.gender_votes[g] += 2
+            return
+        if role.head in RELATION_GENDER and role.of is None:
+            self._relations_later.append((e, toks, role))
+        e.add_role(role)
+        e.kind_votes["person"] += 2
+        st = strip_tokens(toks)
+        if st:
+            ps, pe, _ = phrase(self.ix.text, off, st)
+            self.t.add_mention(e, ps, pe, subject, named=False)
+
+    # -- organisations ----------------------------------------------------------------------------
+
+    def _acronyms(self, raws: list[RawName]) -> None:
+        """"the World Health Organization (WHO)": WHO stands for it."""
+        for r in raws:
+            m = _ACRONYM_DEF.match(self.ix.text, r.end)
+            if m and len(r.words) > 1:
+                acr = m.group(1).replace(".", "")
+                initials = "".join(w[0] for w in r.words if w[:1].isupper())
+                if acr.isupper() and (acr[0] == initials[:1] or len(acr) <= len(r.words) + 1):
+                    r.acronym = acr  # type: ignore[attr-defined]
+
+    def _orgs(self, raws: list[RawName]) -> None:
+        by_text: dict[str, Entity] = {}
+        for r in raws:
+            key = r.name.lower()
+            e = by_text.get(key)
+            words = r.words
+            if e is None and r.name.replace(".", "") in self.acronym_of:
+                e = self.acronym_of[r.name.replace(".", "")]
+            if e is None and len(words) == 1:
+                w = words[0]
+                for oe in reversed(self.t.entities):
+                    if oe.kind == "person" or not oe.forms:
+                        continue
+                    ow = oe.name.split()
+                    initials = "".join(x[0] for x in ow if x[:1].isupper())
+                    if len(ow) > 1 and (ow[-1].lower() == key and r.label != "GPE" or
+                                        w.isupper() and len(w) >= 2 and initials == w):
+                        e = oe
+                        break
+            if e is None:
+                kind = "other" if r.label == "NORP" else "organisation"
+                e = self.t.new(kind)
+                e.plural = r.label == "NORP"
+                e.last_word = words[-1].lower()
+            by_text[key] = e
+            e.forms.append((len(words), r.name))
+            e.kind_votes["other" if r.label == "NORP" else "organisation"] += 1
+            if getattr(r, "acronym", None):
+                acr = r.acronym  # type: ignore[attr-defined]
+                e.acronyms.add(acr)
+                self.acronym_of[acr] = e
+                by_text[acr.lower()] = e
+                e.long_form = e.long_form or r.name
+            self.t.add_mention(e, r.start, r.end, r.subject, poss=r.poss)
+            self.t.register(e, r.toks, r.off)
+        # acronyms used before their definition, or tagged as something else: the long form wins
+        for acr, e in self.acronym_of.items():
+            other = by_text.get(acr.lower())
+            if other is not None and other is not e and other in self.t.entities:
+                self.t.merge(e, other)
+
+    # -- kinds ------------------------------------------------------------------------------------
+
+    def _kinds(self) -> None:
+        for e in self.t.entities:
+            if e.kind not in ("person", "organisation"):
+                continue
+            v = Counter(e.kind_votes)
+            for _, form in e.forms:
+                last = form.split()[-1] if form.split() else ""
+                if any(w.lower() in ORG_NOUNS and w[:1].isupper() for w in form.split()[1:]) or \
+                        _ORG_NAME_END.search(last) and len(last) > 5:
+                    v["organisation"] += 3
+            if e.gender_votes:
+                v["person"] += 2
+            if e.kind == "person" and v["organisation"] > v["person"] and (not e.roles or v["organisation"] > v["person"] + 2):
+                e.kind = "organisation"
+            elif e.kind == "organisation" and v["person"] > v["organisation"] + 1:
+                e.kind = "person"

@@ -1,0 +1,103 @@
+"""Pronouns: which entity "he", "she", "they" or "it" refers to, and the gender evidence that
+pronouns give a person.
+
+A pronoun source goes to the previous attribution's speaker when compatible (gender, number,
+kind) and the cue continues a thread ("he added") or no other compatible subject came between;
+else to the most salient compatible mention: the current sentence before the pronoun, then back
+sentence by sentence, subjects first, mentions inside quotes and inside the attribution's own
+content last. Gender compatibility uses what the article says (titles, pronouns, gendered nouns)
+and, only when it says nothing, a first-name prior.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from .entity import Entity, EntityTable, Mention
+from .index import ArticleIndex
+from .lexicon import GENDER_PRONOUNS, PRONOUNS
+
+PERSONAL = ("he", "she", "him", "her")
+PLURAL = ("they", "them")
+
+
+def compatible(e: Entity, pron: str) -> bool:
+    if pron in PERSONAL:
+        if e.kind != "person" or e.plural:
+            return False
+        g = e.pronoun_gender()
+        return g in (None, PRONOUNS[pron][0])
+    if pron in PLURAL:
+        return e.kind in ("organisation", "other", "group") or e.plural
+    if pron == "it":
+        return e.kind in ("organisation", "document") and not e.plural
+    return False
+
+
+def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
+    """he/she right after a person who is the only person of the sentence votes its gender."""
+    by_sent: dict[int, list[Mention]] = {}
+    for m in table.mentions:
+        if m.entity.kind == "person" and not m.in_quote:
+            by_sent.setdefault(m.sent, []).append(m)
+    for si, ms in by_sent.items():
+        ents = {id(m.entity) for m in ms}
+        if len(ents) != 1 or not any(m.subject for m in ms) or any(m.ambiguous for m in ms):
+            continue
+        e = ms[0].entity
+        start = ms[0].end
+        nxt = ix.sent_start(si + 2)
+        if si + 1 in by_sent:  # someone else named in the next sentence: only this sentence
+            nxt = ix.sent_start(si + 1)
+        for t in ix.tokens(start, min(nxt, start + 400)):
+            lw = t.lower_
+            if lw in GENDER_PRONOUNS and not ix.in_quote(t.idx):
+                e.gender_votes[GENDER_PRONOUNS[lw]] += 1
+                break
+
+
+def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents: list[tuple[int, int]],
+            prev: Optional[Entity] = None, prev_end: int = 0, thread: bool = False) -> Optional[Entity]:
+    """The entity a third-person pronoun at ``pos`` refers to. ``prev``: the previous
+    attribution's entity (ending at ``prev_end``); ``thread``: the cue continues it ("added")."""
+    if pron not in PERSONAL + PLURAL + ("it",):
+        return None
+
+    def in_content(m: Mention) -> bool:
+        return any(s <= m.start < e for s, e in contents)
+
+    if prev is not None and compatible(prev, pron):
+        near = ix.sent_of(pos) - ix.sent_of(prev_end) <= 8
+        if thread and near:
+            return prev
+        rival = any(m.entity is not prev and not m.in_quote and not in_content(m) and compatible(m.entity, pron)
+                    and m.named for m in table.between(min(prev_end, pos), pos))
+        if not rival and near:
+            return prev
+    # salience: back sentence by sentence, subjects first, quoted mentions last
+    si = ix.sent_of(pos)
+    hi = pos
+    fallback = None
+    for back in range(0, 6):
+        s_i = si - back
+        if s_i < 0:
+            break
+        lo = ix.sent_start(s_i)
+        ms = [m for m in table.between(lo, hi) if not in_content(m) and compatible(m.entity, pron)]
+        hi = lo
+        if not ms:
+            continue
+        outside = [m for m in ms if not m.in_quote]
+        if pron in PERSONAL:  # gender known and matching beats unknown
+            known = [m for m in outside if m.entity.pronoun_gender()]
+            if known:
+                outside = known
+        if outside:
+            subj = [m for m in outside if m.subject]
+            if back == 0:
+                return (subj or outside)[-1].entity
+            return (subj or outside)[0].entity
+        if fallback is None:
+            fallback = ms[-1].entity
+    if prev is not None and compatible(prev, pron):
+        return prev
+    return fallback

@@ -1,0 +1,701 @@
+"""The per-article resolver: each attribution's source to an entity of the article, then the
+entities that speak as ``Speaker`` objects.
+
+Named sources first (so that a role noun can follow the quote thread forward to ", Biden
+added"), then the rest in text order:
+
+- a coordinated source -> a group of its conjuncts, each resolved as below (``groups``);
+- a name -> its entity; a bare surname two people share -> the one that the source's titles,
+  the quote thread, the sentence, the paragraph or salience support, else a speaker of its own;
+- he/she/they/it -> ``pronouns``; I/we -> the speaker of the quotation they stand in;
+- a relation noun ("his father", "Biden's son") -> the relative the article names, through the
+  possessor;
+- a document ("the report", "the ruling") -> the body that issued it, else a ``document``;
+- a role noun ("the US president", "Russia's leader") -> by evidence, not recency: an exact
+  role match (every modifier of the source confirmed), then the quote thread (the previous
+  attribution when this cue is "added", or the next one when it is ", Biden added"), then a weak
+  match (nothing contradicts); only people named before the source or within the next sentence;
+- any other noun phrase -> its own speaker (``organisation`` for "the campaign", "the ministry";
+  ``person`` for "a source", "the minister"; ``other`` for plural people), definite ones shared
+  by later mentions with the same head.
+"""
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from typing import Optional
+
+from ..model import Article, Attribution, Span, Speaker
+from . import groups, pronouns
+from .entity import Entity, EntityTable
+from .index import ArticleIndex, head_of, phrase, strip_tokens
+from .lexicon import (
+    FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, INDEFINITE, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS,
+    PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
+)
+from .names import NameCollector
+from .namesakes import decide_namesake
+from .roles import EXACT, NONE, WEAK, contradicts, is_role_word, match, parse_role
+
+_POSS_TO_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
+# an interview turn: "((Sara Seager)) ..." or "NG: ..." at the start of a paragraph
+_TURN = re.compile(r"\(\(([^()\n]{1,60})\)\)|([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s")
+_INTERVIEWERS = frozenset("wn wikinews q question interviewer".split())
+AMBIGUOUS = object()
+
+
+
+class _Contents:
+    """The content parts of attributions in ``order``, by start: ``outer(a, pos)`` is the last
+    attribution (in ``order``) other than ``a`` with a part holding ``pos``, found without
+    scanning them all (what ``for o in order`` found, in time about constant for news)."""
+
+    def __init__(self, order: list) -> None:
+        self.order = order
+        self.parts = sorted((cp.start, cp.end, k) for k, o in enumerate(order) for cp in o.content_parts)
+        self.starts = [p[0] for p in self.parts]
+        self.reach = list(itertools.accumulate((p[1] for p in self.parts), max))  # largest end so far
+
+    def outer(self, a: Attribution, pos: int) -> Optional[Attribution]:
+        best = -1
+        j = bisect.bisect_right(self.starts, pos) - 1
+        while j >= 0 and self.reach[j] > pos:
+            s, e, k = self.parts[j]
+            if s <= pos < e and k > best and self.order[k] is not a:
+                best = k
+            j -= 1
+        return self.order[best] if best >= 0 else None
+
+class Resolver:
+    def __init__(self, article: Article, blocks: list) -> None:
+        self.article = article
+        self.text = article.text or ""
+        self.ix = ArticleIndex(self.text, blocks)
+        self.t = EntityTable(self.ix)
+        self.names = NameCollector(self.ix, self.t)
+        self.common: list[Entity] = []
+        self.groups: dict[frozenset, Entity] = {}
+        self.of: dict[int, Entity] = {}        # id(attribution) -> entity
+        self.named_of: dict[int, Entity] = {}  # id(attribution) -> entity, named sources only
+        self._speakers: dict[int, Speaker] = {}
+        self._extra: dict[int, Speaker] = {}
+        self._doc_off = {id(d): off for off, d in self.ix.blocks}
+
+    # -- tokens to entities -----------------------------------------------------------------
+
+    def off_of(self, tok) -> int:
+        return self._doc_off.get(id(tok.doc), 0)
+
+    def entity_of_token(self, tok) -> Optional[Entity]:
+        e = self.t.entity_at(self.off_of(tok), tok.i)
+        if e is not None:
+            return e
+        pron = _POSS_TO_PRON.get(tok.lower_) or (tok.lower_ if tok.lower_ in PRONOUNS else None)
+        if pron:
+            return pronouns.resolve(self.ix, self.t, pron, self.off_of(tok) + tok.idx, [])
+        return self.names.acronym_of.get(tok.text)
+
+    def lookup(self, toks: list) -> Optional[Entity]:
+        toks = [t for t in toks if not t.is_punct and t.tag_ != "POS" and t.text not in ("'s", "’s")]
+        for t in reversed(toks):
+            e = self.entity_of_token(t)
+            if e is not None:
+                return e
+        return None
+
+    # -- the run ----------------------------------------------------------------------------
+
+    def run(self) -> list[Speaker]:
+        self.names.run()
+        pronouns.gender_votes(self.ix, self.t)
+        self._pending_relations()
+        atts = [a for a in self.article.attributions if isinstance(a, Attribution)]
+        for a in atts:
+            a.speaker = None
+        order = sorted(atts, key=_start)
+        toks_of: dict[int, list] = {}
+        # pass 1: named sources
+        for a in order:
+            if a.source is None:
+                continue
+            toks = toks_of[id(a)] = self.source_tokens(a)
+            head = head_of(toks)
+            if head is None or groups.conjuncts(toks, head):
+                continue
+            e = self.named(toks, head)
+            if isinstance(e, Entity):
+                self.named_of[id(a)] = e
+                self.assign(a, e)
+        # pass 2: the rest in text order (linear in the attributions: the last one with a speaker
+        # is kept as the loop goes, the contents holding a position are looked up by their starts)
+        self._contents = _Contents(order)
+        last: Optional[Attribution] = None  # the last attribution before this one with a speaker
+        for i, a in enumerate(order):
+            if i and id(order[i - 1]) in self.of:
+                last = order[i - 1]
+            if a.source is None or id(a) in self.of:
+                continue
+            toks = toks_of.get(id(a)) or []
+            prev = last
+            nxt = order[i + 1] if i + 1 < len(order) else None
+            e = self.source_entity(a, toks, prev, nxt, order)
+            if e is not None:
+                self.assign(a, e)
+        return self.speakers()
+
+    def source_tokens(self, a: Attribution) -> list:
+        src = a.source
+        if src is None or not isinstance(src.start, int) or src.end <= src.start:
+            return []
+        s, e = max(0, src.start), min(len(self.text), src.end)
+        return self.ix.tokens(s, e)
+
+    def assign(self, a: Attribution, e: Entity) -> None:
+        self.of[id(a)] = e
+        e.used = True
+        for m in e.members:
+            m.used = True
+        if a.source is not None and a.source.end > a.source.start:
+            s, end = a.source.start, a.source.end
+            if not any(s <= m.start and m.end <= end for m in e.mentions):
+                self.t.add_mention(e, s, end, True, named=False)
+
+    # -- sources ----------------------------------------------------------------------------
+
+    def source_entity(self, a: Attribution, toks: list, prev: Optional[Attribution],
+                      nxt: Optional[Attribution], order: list) -> Optional[Entity]:
+        head = head_of(toks)
+        if head is None:
+            return None
+        parts = groups.conjuncts(toks, head)
+        if parts:
+            members: list[Entity] = []
+            for p in parts:
+                ph = head_of(p)
+                e = self.named(p, ph) if ph is not None else None
+                if e is AMBIGUOUS:
+                    e = self.namesake(p, ph, a.source.start, None, False)
+                if e is None and ph is not None:
+                    e = self.phrase_entity(a, p, ph, None, None, order)
+                if isinstance(e, Entity) and e not in members and not any(ch.isdigit() for ch in e.name):
+                    members.append(e)
+            if len(members) > 1:
+                return self.group(members)
+            return members[0] if members else None
+        e = self.named(toks, head)
+        prev_e = self.of.get(id(prev)) if prev is not None else None
+        if e is AMBIGUOUS:
+            return self.namesake(toks, head, a.source.start, prev_e, self.is_thread_cue(a))
+        if isinstance(e, Entity):
+            return e
+        return self.phrase_entity(a, toks, head, prev, nxt, order)
+
+    def phrase_entity(self, a: Attribution, toks: list, head, prev: Optional[Attribution],
+                      nxt: Optional[Attribution], order: list) -> Optional[Entity]:
+        pos = toks[0].idx + self.off_of(toks[0]) if toks else a.source.start
+        lw = head.lower_
+        if lw in ("i", "we", "me", "us"):
+            return self.first_person(a, order)
+        if lw in ("who", "which", "that") and head.head.dep_ in ("relcl", "acl") and head.head.head.i != head.i:
+            # "..., who said": the noun phrase the clause belongs to
+            ante = head.head.head
+            sub = [t for t in ante.subtree if t.i <= ante.i]
+            e = self.named(sub, ante)
+            if e is AMBIGUOUS:
+                e = self.namesake(sub, ante, self.off_of(ante) + ante.idx, None, False)
+            if e is None and sub:
+                e = self.phrase_entity(a, sub, ante, prev, nxt, order) if ante.lower_ not in (
+                    "who", "which", "that") else None
+            return e if isinstance(e, Entity) else None
+        if head.pos_ == "PRON" or lw in PRONOUNS:
+            if lw not in PRONOUNS:
+                return None
+            prev_e = self.of.get(id(prev)) if prev is not None else None
+            prev_end = _end(prev) if prev is not None else 0
+            contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
+            e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a))
+            if e is not None and lw in GENDER_PRONOUNS and e.kind == "person":
+                e.gender_votes[GENDER_PRONOUNS[lw]] += 1
+            return e
+        if head.pos_ not in ("NOUN", "PROPN", "ADJ", "NUM") and lw not in TITLES:
+            return None
+        noun = head.lemma_.lower() if head.pos_ == "NOUN" else lw
+        possessed = any(c.dep_ == "poss" for c in head.children if c.i < head.i)
+        singular = head.tag_ not in ("NNS", "NNPS")
+        if (lw in RELATION_GENDER or noun in RELATION_GENDER) and (possessed or noun in FAMILY_NOUNS) and singular:
+            e = self.relation(toks, head, noun if noun in RELATION_GENDER else lw, pos)
+            if e is not None:
+                return e
+        if groups.is_document(head) and not is_role_word(head):
+            return self.document(a, toks, head, pos)
+        return self.role_or_common(a, toks, head, prev, nxt, pos)
+
+    # -- names ------------------------------------------------------------------------------
+
+    def named(self, toks: list, head):
+        """The named entity a source phrase refers to, AMBIGUOUS for a surname two people share,
+        or None."""
+        if head is None:
+            return None
+        off = self.off_of(head)
+        e = self.t.entity_at(off, head.i)
+        if e is not None:
+            pos = off + head.idx
+            m = next((m for m in e.mentions if m.start <= pos < m.end), None)
+            if m is not None and (m.ambiguous or m.namesakes > 1):
+                return AMBIGUOUS
+            if e.kind == "person" or not (head.lower_ in ORG_DESCRIPTORS):
+                return e
+        ids = {t.i for t in toks}
+        titled = head.lower_ in TITLES or is_role_word(head) or head.pos_ == "PROPN"
+        plural = head.tag_ in ("NNS", "NNPS")
+        # "President Biden" where the head is inside a compound chain of the entity
+        if titled and not plural:
+            for t in toks:
+                if t.head.i == head.i and t.dep_ == "compound":
+                    c = self.t.entity_at(off, t.i)
+                    if c is not None and c.kind == "person":
+                        return c
+        if (head.pos_ == "NOUN" or is_role_word(head) or head.lower_ in TITLES) and not plural:
+            # "the president, Joe Biden,", "A Republican Assemblywoman, Jill Tolles"
+            for ch in head.children:
+                if ch.dep_ == "appos":
+                    c = self.t.entity_at(off, ch.i)
+                    if c is not None and c.kind in ("person", "organisation"):
+                        return c
+            # "UC San Diego's chancellor, Pradeep Khosla": a person named right after the role
+            if is_role_word(head):
+                rest = [t for t in toks if t.i > head.i]
+                while rest and (rest[0].is_punct or rest[0].lower_ in ("the", "of")):
+                    rest = rest[1:]
+                if rest and rest[0].ent_type_ == "PERSON" and rest[0].head.i in {head.i} | {x.i for x in rest}:
+                    c = self.t.entity_at(off, rest[0].i)
+                    if c is not None and c.kind == "person":
+                        return c
+                # "the communications director for the Trump campaign, Tim Murtaugh,"; "President of
+                # Ukraine Volodymyr Zelenskyy"
+                for t in toks:
+                    if t.i > head.i and (t.ent_type_ == "PERSON" or self.t.entity_at(off, t.i) is not None) and (
+                            t.head.i == head.i and t.dep_ in ("appos", "npadvmod", "dep")
+                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ == "of"):
+                        c = self.t.entity_at(off, t.i)
+                        if c is not None and c.kind == "person":
+                            return c
+        if head.lower_ in ORG_DESCRIPTORS or head.lemma_.lower() in ("agency", "newspaper", "outlet"):
+            # "Yonhap news agency", "the Reuters news agency": the name inside
+            for t in toks:
+                if t.i < head.i:
+                    c = self.t.entity_at(off, t.i)
+                    if c is not None and c.kind == "organisation":
+                        return c
+        if head.text in self.names.acronym_of:
+            return self.names.acronym_of[head.text]
+        if head.text.isupper() and 2 <= len(head.text) <= 4 and len(toks) == 1:
+            e = self.turn_entity(head.text)  # "NG" for Natasha Gownaris, in an interview
+            if e is not None and e.kind == "person":
+                return e
+        if (head.pos_ == "PROPN" or head.text[:1].isupper() and head.pos_ in ("NOUN", "ADJ", "VERB")) \
+                and head.lower_ not in TITLES and not is_role_word(head):
+            # a name the NER missed: surname / first name of a known person
+            cands = self.names.candidates(head.text)
+            if len(cands) == 1:
+                return cands[0]
+            if len(cands) > 1:
+                return AMBIGUOUS
+        return None
+
+    def namesake(self, toks: list, head, pos: int, prev_e: Optional[Entity], thread: bool) -> Optional[Entity]:
+        w = head.lower_
+        cands = self.names.candidates(head.text)
+        titles = [t for t in toks if t.i < head.i]
+        e = decide_namesake(self.ix, cands, pos, titles, prev_e, thread, self.lookup)
+        if e is not None:
+            return e
+        # nothing decides: a speaker of its own, shared by the undecided mentions of the name
+        for c in self.common:
+            if c.kind == "person" and c.definite_key == "surname:" + w:
+                return c
+        c = self.t.new("person")
+        c.forms.append((1, head.text))
+        c.last_word = w
+        c.definite_key = "surname:" + w
+        self.common.append(c)
+        return c
+
+    # -- first person, relations, documents, groups ------------------------------------------
+
+    def first_person(self, a: Attribution, order: list) -> Optional[Entity]:
+        """I/we: the speaker of the attribution whose content holds this one; else, in an interview,
+        the person whose turn it is ("((Sara Seager)) ...", "NG: ..."); else, in a paragraph that a
+        colon introduces ("Bruno Nepumoceno reached the following conclusion:"), the one it names."""
+        pos = a.source.start
+        contents = getattr(self, "_contents", None)
+        outer = (contents if contents is not None and contents.order is order else _Contents(order)).outer(a, pos)
+        if outer is not None:
+            return self.of.get(id(outer))
+        para = self.ix.para_of(pos)
+        for p in range(para, max(-1, para - 30), -1):
+            start = self.ix.para_starts[p]
+            m = _TURN.match(self.text, start)
+            if m:
+                label = (m.group(1) or m.group(2) or "").strip()
+                return self.turn_entity(label)
+        if para > 0:
+            start = self.ix.para_starts[para - 1]
+            prev_text = self.text[start:self.ix.para_starts[para]].rstrip()
+            if prev_text.endswith(":") and not self.ix.in_quote(len(prev_text) + start - 1):
+                last = self.ix.sent_of(start + len(prev_text) - 1)
+                ms = [m for m in self.t.between(self.ix.sent_start(last), start + len(prev_text))
+                      if m.named and m.entity.kind in ("person", "organisation")]
+                subj = [m for m in ms if m.subject]
+                if subj or ms:
+                    return (subj or ms)[0].entity
+        return None
+
+    def _asks(self, label: str) -> bool:
+        """Whether a turn label is the interviewer's: most of its turns are questions."""
+        if not hasattr(self, "_askers"):
+            turns: dict[str, list[bool]] = {}
+            for start in self.ix.para_starts:
+                m = _TURN.match(self.text, start)
+                if m:
+                    end = self.text.find("\n", start)
+                    body = self.text[start:end if end != -1 else len(self.text)].rstrip()
+                    turns.setdefault((m.group(1) or m.group(2) or "").strip(), []).append(body.endswith("?"))
+            self._askers = {k for k, v in turns.items() if sum(v) * 2 >= len(v) and len(v) >= 2}
+        return label in self._askers
+
+    def turn_entity(self, label: str) -> Optional[Entity]:
+        """The entity an interview turn's label names: a name, a surname, or initials ("NG")."""
+        if not label or label.lower() in _INTERVIEWERS or self._asks(label):
+            return None
+        low = label.lower()
+        people = [e for e in self.t.entities if e.kind in ("person", "organisation") and e.forms]
+        for test in (lambda e: e.name.lower() == low,
+                     lambda e: any(f.lower() == low for _, f in e.forms),
+                     lambda e: e.kind == "person" and e.last_word == low,
+                     lambda e: label.isupper() and len(e.name.split()) > 1 and
+                     "".join(w[0] for w in e.name.split() if w[:1].isupper()) == label):
+            hits = [e for e in people if test(e)]
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def _pending_relations(self) -> None:
+        """"his father, Tom Smith": the father of whom "his" refers to."""
+        from .entity import Role
+
+        for e, noun, pron, pos in self.names.pending_relations:
+            poss = pronouns.resolve(self.ix, self.t, pron, pos, [])
+            if poss is not None and poss is not e and poss.kind == "person":
+                e.add_role(Role(text=f"{poss.name}'s {noun}", head=noun, of=poss))
+
+    def relation(self, toks: list, head, noun: str, pos: int) -> Optional[Entity]:
+        from .entity import Role
+
+        poss_tok = next((c for c in head.children if c.dep_ == "poss"), None)
+        if poss_tok is None:
+            for c in head.children:  # "the father of Joe Biden"
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    poss_tok = next((g for g in c.children if g.dep_ == "pobj"), None)
+        possessor = None
+        if poss_tok is not None:
+            pron = _POSS_TO_PRON.get(poss_tok.lower_)
+            if pron:
+                possessor = pronouns.resolve(self.ix, self.t, pron, pos, [])
+            else:
+                possessor = self.lookup(list(poss_tok.subtree))
+        if possessor is None and noun not in FAMILY_NOUNS:
+            return None
+        people = [e for e in self.t.entities if e.kind == "person" and e.forms and e is not possessor]
+        tied = [e for e in people if any(r.head == noun and r.of is possessor for r in e.roles)] \
+            if possessor is not None else []
+        if tied:
+            return _nearest(tied, pos)
+        para = self.ix.para_of(pos)
+        loose = [e for e in people if any(r.head == noun and r.of is None for r in e.roles)
+                 and any(abs(self.ix.para_of(m.start) - para) <= 2 for m in e.mentions)]
+        if len(loose) == 1:
+            return loose[0]
+        # a person of their own, known by the relation: "Joe Biden's father"
+        key = f"relation:{noun}:{id(possessor)}"
+        for c in self.common:
+            if c.definite_key == key:
+                return c
+        c = self.t.new("person")
+        name = f"{possessor.name}'s {noun}" if possessor is not None else noun
+        c.forms.append((len(name.split()), name))
+        c.definite_key = key
+        c.head = noun
+        c.add_role(Role(text=name if possessor is not None else noun, head=noun, of=possessor))
+        self.common.append(c)
+        return c
+
+    def document(self, a: Attribution, toks: list, head, pos: int) -> Optional[Entity]:
+        def issuer(tok) -> Optional[Entity]:  # a name, or an organisation noun ("the state court")
+            e = self.entity_of_token(tok)
+            if e is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in ORG_NOUNS:
+                sub = [t for t in tok.subtree if t.i <= tok.i]
+                e = self.common_entity(sub, tok, None, tok.tag_ == "NNS", False, False)
+            return e
+        e = groups.issuer_in_phrase(toks, head, issuer) or groups.issuer_in_article(self.ix, head, pos, issuer)
+        if e is not None:
+            return e
+        # "the hotel's website": the organisation the possessor stands for, named or not
+        owner = next((c for c in head.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")), None)
+        if owner is not None:
+            sub = [t for t in owner.subtree if t.tag_ != "POS" and t.text not in ("'s", "’s")]
+            e = self.phrase_entity(a, sub, owner, None, None, [])
+            if e is not None and e.kind in ("organisation", "person"):
+                return e
+        noun = head.lemma_.lower()
+        words = groups.document_name([t for t in toks if t.i <= head.i])
+        name = " ".join(t.text for t in words) or head.text
+        indefinite = bool(toks) and toks[0].lower_ in INDEFINITE
+        if not indefinite:
+            for c in reversed(self.common):
+                if c.kind == "document" and c.head == noun:
+                    return c
+        c = self.t.new("document")
+        c.forms.append((len(name.split()), name))
+        c.head = noun
+        self.common.append(c)
+        return c
+
+    def group(self, members: list[Entity]) -> Entity:
+        key = frozenset(id(m) for m in members)
+        g = self.groups.get(key)
+        if g is None:
+            g = self.groups[key] = self.t.new("group", members=list(members), plural=True)
+        return g
+
+    # -- role nouns and other noun phrases ----------------------------------------------------
+
+    def is_thread_cue(self, a: Optional[Attribution]) -> bool:
+        if a is None or a.cue is None:
+            return False
+        for t in self.ix.tokens(a.cue.start, a.cue.end):
+            if t.lemma_.lower() in THREAD_CUES or t.lower_ in ("added", "adds", "continued", "concluded"):
+                return True
+        return False
+
+    def role_or_common(self, a: Attribution, toks: list, head, prev: Optional[Attribution],
+                       nxt: Optional[Attribution], pos: int) -> Optional[Entity]:
+        core = [t for t in toks if t.i <= head.i]
+        tail = _of_phrase(toks, head)
+        role = parse_role(core + tail, self.lookup) if (is_role_word(head) or head.lower_ in TITLES) else None
+        plural = head.tag_ in ("NNS", "NNPS")
+        indefinite = bool(toks) and toks[0].lower_ in INDEFINITE or (
+            plural and not any(t.lower_ == "the" for t in core))
+        possessed = role is not None and role.of is not None
+        if role is not None and not possessed and not indefinite and not plural:
+            e = self.role_entity(a, role, pos, prev, nxt)
+            if e is not None:
+                return e
+        return self.common_entity(toks, head, role, plural, indefinite, possessed)
+
+    def role_entity(self, a: Attribution, role, pos: int, prev: Optional[Attribution],
+                    nxt: Optional[Attribution]) -> Optional[Entity]:
+        gender = GENDERED_NOUNS.get(role.head)
+        si = self.ix.sent_of(pos)
+        graded: dict[int, list[Entity]] = {EXACT: [], WEAK: []}
+        for e in self.t.entities:
+            if e.kind != "person" or e.plural or not e.roles:
+                continue
+            if gender and e.pronoun_gender() not in (None, gender):
+                continue
+            g = match(role, e)
+            if g == NONE:
+                continue
+            if not any(m.start < pos or self.ix.sent_of(m.start) <= si + 1 for m in e.mentions):
+                continue  # named only later in the article: not this source's antecedent
+            graded[g].append(e)
+        if graded[EXACT]:
+            return _nearest(graded[EXACT], pos)
+
+        def fits(e: Optional[Entity]) -> bool:
+            return e is not None and e.kind == "person" and not e.plural and not contradicts(role, e) and \
+                (not gender or e.pronoun_gender() in (None, gender))
+        prev_e = self.of.get(id(prev)) if prev is not None else None
+        if prev_e is not None and self.is_thread_cue(a) and fits(prev_e) and \
+                si - self.ix.sent_of(prev.content.end) <= 3:
+            prev_e.add_role(role)
+            return prev_e
+        nxt_e = self.named_of.get(id(nxt)) if nxt is not None else None
+        if nxt_e is not None and self.is_thread_cue(nxt) and fits(nxt_e) and \
+                self.ix.sent_of(nxt.source.start) - si <= 3:
+            nxt_e.add_role(role)
+            return nxt_e
+        # a weak match (a bare title) only where nothing around its name ties it to another
+        # country: "In Tallinn, President Alar Karis ..." never takes "the US president"
+        para = self.ix.para_of(pos)
+        window = 1 if role.places or role.orgs else 3  # "the president of Turkey": only close by
+        weak = [e for e in graded[WEAK] if not (role.places and self._elsewhere(e, role.places))
+                and any(m.named and 0 <= para - self.ix.para_of(m.start) <= window for m in e.mentions)]
+        if weak:
+            e = _nearest(weak, pos)
+            e.add_role(role, votes=0)
+            return e
+        # the quote run goes on under another name: "Clinton says ... The Democratic presidential
+        # nominee says ..." (the previous attribution, a named person, in the sentence before)
+        if prev_e is not None and fits(prev_e) and prev_e.forms and prev.source is not None and \
+                0 <= si - self.ix.sent_of(prev.source.start) <= 1:
+            rivals = [m for m in self.t.between(prev.source.end, pos) if m.named and m.subject and not m.in_quote
+                      and m.entity is not prev_e and m.entity.kind == "person"]
+            if not rivals:
+                prev_e.add_role(role, votes=0)
+                return prev_e
+        return None
+
+    def _elsewhere(self, e: Entity, places: frozenset) -> bool:
+        """Whether the sentences that name ``e`` name countries, none of them ``places``."""
+        found: set = set()
+        for m in e.mentions:
+            if m.named:
+                si = self.ix.sent_of(m.start)
+                found |= country_in(self.text[self.ix.sent_start(si):self.ix.sent_start(si + 1)])
+        return bool(found) and not (found & places)
+
+    def common_entity(self, toks: list, head, role, plural: bool, indefinite: bool,
+                      possessed: bool) -> Optional[Entity]:
+        first = strip_tokens(toks)
+        if not first:
+            return None
+        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN":
+            first = first[1:]
+        # the name stops before an apposition or relative clause ("X, which represents ...")
+        cut = next((k for k, t in enumerate(first) if k and t.text in (",", "(", "—", "–", ";")), None)
+        if cut:
+            first = strip_tokens(first[:cut]) or first
+        _, _, name = phrase(self.text, self.off_of(first[0]), first)
+        name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
+        if possessed and role is not None and not plural:
+            name = role.text
+        lname = name.lower()
+        hl = head.lemma_.lower() if head.pos_ == "NOUN" else head.lower_
+        is_role = is_role_word(head) and not plural
+        if (hl in ORG_NOUNS or head.lower_ in ORG_NOUNS) and (not plural or hl in ("authority", "police")):
+            kind = "organisation"  # "the ministry", "the authorities"; "religious groups" are "other"
+        elif is_role or hl in PERSON_NOUNS or head.lower_ in PERSON_NOUNS or is_role_word(head):
+            kind = "other" if plural else "person"
+        else:
+            kind = "other"
+        if not indefinite:
+            for c in reversed(self.common):
+                if c.definite_key == lname or (not possessed and c.head == hl and c.kind == kind
+                                               and len(first) == 1):
+                    return c
+            # "the campaign" / "the ministry": an earlier organisation with that last word
+            if kind == "organisation":
+                para = self.ix.para_of(self.off_of(head) + head.idx)
+                for c in reversed(self.t.entities):
+                    if c.kind == "organisation" and c.last_word in (hl, head.lower_) and c.forms and any(
+                            0 <= para - self.ix.para_of(m.start) <= 3 for m in c.mentions):
+                        return c
+        c = self.t.new(kind)
+        c.forms.append((len(name.split()), name))
+        c.head = hl
+        c.plural = plural
+        c.last_word = head.lower_
+        c.definite_key = "" if indefinite else lname
+        if role is not None and kind == "person":
+            c.add_role(role)
+        self.common.append(c)
+        return c
+
+    # -- output -----------------------------------------------------------------------------
+
+    def speakers(self) -> list[Speaker]:
+        used = [e for e in self.t.entities if e.used]
+        used.sort(key=lambda e: e.first_at() if e.mentions else min(
+            (m.first_at() for m in e.members), default=1 << 60))
+        out = []
+        for n, e in enumerate(used, 1):
+            sp = self.speaker_of(e)
+            sp.id = f"s{n}"
+            out.append(sp)
+        for e in used:  # members by id, now that ids are set
+            self._speakers[id(e)].members = [self._speakers[id(m)].id for m in e.members if id(m) in self._speakers]
+        for a in self.article.attributions:
+            e = self.of.get(id(a))
+            a.speaker = self._speakers.get(id(e)) if e is not None else None
+        return out
+
+    def speaker_of(self, e: Entity, refresh: bool = True) -> Speaker:
+        sp = self._speakers.get(id(e)) or self._extra.get(id(e))
+        if sp is not None and not refresh:
+            return sp  # the article's speakers do not change once resolved
+        if sp is None:
+            sp = Speaker(id="", name=e.name or "", kind=e.kind)  # type: ignore[arg-type]
+            (self._speakers if e.used else self._extra)[id(e)] = sp
+            if not e.used:
+                sp.id = f"e{len(self._extra)}"
+        sp.name = e.name or sp.name
+        sp.kind = e.kind  # type: ignore[assignment]
+        sp.mentions = sorted({Span.of(self.text, m.start, m.end) for m in e.mentions})
+        roles = []
+        for r in e.roles:
+            if r.text and r.text.lower() not in {x.lower() for x in roles}:
+                roles.append(r.text)
+        sp.roles = roles
+        sp.gender = e.gender or "unknown"  # type: ignore[assignment]
+        sp.organisation = e.organisation
+        sp.country = e.country
+        return sp
+
+    # -- any span ---------------------------------------------------------------------------
+
+    def resolve_span(self, start: int, end: int) -> Optional[Speaker]:
+        """The canonical entity of the article that the text ``[start, end)`` refers to."""
+        ms = [m for m in self.t.mentions if m.start < end and start < m.end]
+        if ms:
+            best = max(ms, key=lambda m: (min(end, m.end) - max(start, m.start), -(m.end - m.start)))
+            return self.speaker_of(best.entity, refresh=False)
+        toks = self.ix.tokens(start, end)
+        head = head_of(toks)
+        if head is None:
+            return None
+        e = self.named(toks, head)
+        if e is AMBIGUOUS:
+            e = self.namesake(toks, head, start, None, False)
+        elif e is None and (head.pos_ == "PRON" or head.lower_ in PRONOUNS or head.lower_ in _POSS_TO_PRON):
+            e = self.entity_of_token(head)
+        elif e is None and is_role_word(head):
+            role = parse_role([t for t in toks if t.i <= head.i] + _of_phrase(toks, head), self.lookup)
+            if role is not None and role.of is None:
+                e = self.role_entity(_NO_ATTRIBUTION, role, start, None, None)
+        return self.speaker_of(e, refresh=False) if isinstance(e, Entity) else None
+
+
+_NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))
+
+
+def _of_phrase(toks: list, head) -> list:
+    """"of Estonia" after a role head, when the source includes it."""
+    ids = {t.i for t in toks}
+    for c in head.children:
+        if c.dep_ == "prep" and c.lower_ in ("of", "for", "at") and c.i in ids:
+            return [t for t in c.subtree if t.i in ids]
+    return []
+
+
+def _nearest(cands: list[Entity], pos: int) -> Entity:
+    """The entity mentioned most recently before ``pos``, else the one mentioned soonest after."""
+    def key(e: Entity) -> tuple:
+        before = [m.start for m in e.mentions if m.start < pos]
+        return (0, -max(before)) if before else (1, min((m.start for m in e.mentions), default=0))
+    return sorted(cands, key=key)[0]
+
+
+def _start(a: Attribution) -> int:
+    xs = [a.content.start]
+    if a.cue is not None:
+        xs.append(a.cue.start)
+    if a.source is not None:
+        xs.append(a.source.start)
+    return min(xs)
+
+
+def _end(a: Attribution) -> int:
+    return max([a.source.end if a.source else 0, a.content.end, a.cue.end if a.cue else 0])
