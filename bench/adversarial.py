@@ -121,6 +121,14 @@ print(json.dumps({"wall": wall, "cpu": cpu, "peak": hwm()[0], "before": before, 
 """
 
 
+def _peak_mb(pid: int) -> float:
+    try:
+        status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status"))
+        return int(status["VmHWM"].split()[0]) / 1024
+    except (OSError, KeyError, ValueError):
+        return 0.0
+
+
 def run_case(family: str, n: int, timeout: float) -> dict:
     import tempfile
 
@@ -130,16 +138,21 @@ def run_case(family: str, n: int, timeout: float) -> dict:
         f.write(text)
     mb = len(size.encode("utf-8")) / 1e6
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, family, f.name], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
     try:
-        proc = subprocess.run([sys.executable, "-c", CHILD, family, f.name], capture_output=True, text=True,
-                              timeout=timeout, env=env)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"family": family, "mb": mb, "error": f"over {timeout:g} s"}
+        peak = _peak_mb(proc.pid)
+        proc.kill()
+        proc.communicate()
+        return {"family": family, "mb": mb, "error": f"over {timeout:g} s"
+                + (f" (peak RSS so far {peak:.0f} MB)" if peak else "")}
     finally:
         os.unlink(f.name)
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:
-        return {"family": family, "mb": mb, "error": (proc.stderr.strip().splitlines() or ["?"])[-1]}
+        return {"family": family, "mb": mb, "error": (stderr.strip().splitlines() or ["?"])[-1]}
     r = json.loads(lines[-1])
     return {"family": family, "mb": mb, **r, "s_per_mb": r["wall"] / mb, "cpu_per_mb": r["cpu"] / mb,
             "rss_per_mb": (r["peak"] - r["before"]) / mb}
@@ -150,7 +163,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=200_000, help="characters per text (default 200000)")
     ap.add_argument("--only", default="", help="comma-separated families (default: all)")
     ap.add_argument("--big", type=int, default=0, help="also one ordinary text of this many characters")
-    ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per case")
+    ap.add_argument("--timeout", type=float, default=10800.0, help="seconds per case (default 3 h)")
     args = ap.parse_args()
     names = [f for f in args.only.split(",") if f] or list(FAMILIES)
     if "ordinary" not in names:
