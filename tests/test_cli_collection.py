@@ -22,10 +22,10 @@ def db(tmp_path_factory):
     feed.write_text("".join(lines[4:8]) + "{broken\n", encoding="utf-8")
     path = tmp / "c.db"
     result = runner.invoke(app, ["ingest", str(feed), "--db", str(path), "--batch-size", "2"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # the broken line failed, the rest is stored
     assert "4 new articles" in result.output and "1 failed" in result.output and "not JSON" in result.output
     again = runner.invoke(app, ["ingest", str(feed), "--db", str(path)])
-    assert again.exit_code == 0 and "0 new articles, 4 already stored" in again.output
+    assert again.exit_code == 1 and "0 new articles, 4 already stored" in again.output
     return path
 
 

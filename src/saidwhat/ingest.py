@@ -17,7 +17,6 @@ import time
 from collections import OrderedDict
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
@@ -139,7 +138,11 @@ def task_size(batch_size: int, workers: int) -> int:
     return max(1, batch_size if workers <= 1 else min(batch_size, 8))
 
 
-def _init_worker() -> None:
+def _init_worker(parent: Optional[int] = None) -> None:
+    if parent is not None:  # die with the ingest, even after kill -9 (the pool's queues would not tell)
+        from .pool import exit_with
+
+        exit_with(parent)
     try:  # one process per core: keep each one single-threaded
         import torch
         torch.set_num_threads(1)
@@ -148,8 +151,11 @@ def _init_worker() -> None:
 
 
 def _worker_context():
-    return get_context("forkserver" if "forkserver" in __import__("multiprocessing").get_all_start_methods()
-                       else "spawn")
+    """A fork server that has loaded the pipeline (workers start warm and share its memory, and
+    die with this process: ``pool.context``), else spawn."""
+    from .pool import context
+
+    return context()
 
 
 def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1, batch_size: int = 32,
@@ -169,15 +175,18 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
     def commit(stored: list[Stored], failures: list[Failure]) -> None:
         failures = failures + pending_failures
         pending_failures.clear()
+        added: set[str] = set()
         try:
-            report.added += store.add_articles(stored, failures)
+            store.add_articles(stored, failures)
+            added |= store.last_added
         except (sqlite3.OperationalError, KeyboardInterrupt):
             raise  # a locked or full database, or the user: stop, a rerun resumes
         except Exception:  # one article the store cannot take: store the others one by one
             kept = []
             for one in stored:
                 try:
-                    report.added += store.add_articles([one])
+                    store.add_articles([one])
+                    added |= store.last_added
                     kept.append(one)
                 except sqlite3.OperationalError:
                     raise
@@ -185,7 +194,11 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
                     failures.append((one[2] or one[0].id, "store", f"{type(e).__name__}: {e}", one[1]))
             stored = kept
             store.add_articles([], failures)
-        report.attributions += sum(len(a.attributions) for a, _, _ in stored)
+        # an article another ingest stored meanwhile counts as known, so that read = added +
+        # known + failed holds for each of several ingests into one store
+        report.added += len(added)
+        report.known += len(stored) - len(added)
+        report.attributions += sum(len(a.attributions) for a, h, _ in stored if h in added)
         report.failed += len(failures)
         report.failures.extend(failures)
         report.seconds = time.perf_counter() - start
@@ -198,7 +211,8 @@ def ingest(paths: Iterable[Union[str, Path]], store: Store, *, workers: int = 1,
         for chunk in chunks:
             commit(*extract_batch(chunk, batch_size, stance))
     else:
-        with ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=_init_worker) as pool:
+        with ProcessPoolExecutor(workers, mp_context=_worker_context(), initializer=_init_worker,
+                                 initargs=(os.getpid(),)) as pool:
             running: set[Future] = set()
             for chunk in chunks:
                 running.add(pool.submit(extract_batch, chunk, batch_size, stance))

@@ -51,12 +51,6 @@ def _title_case(line: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _open_quote(text: str) -> bool:
-    """A quotation opened in ``text`` and not closed by its end."""
-    curly = text.count("“") - text.count("”")
-    return curly > 0 or text.count('"') % 2 == 1
-
-
 def soft_breaks(text: str) -> list[int]:
     """Offsets of the newlines in ``text`` that wrap a line inside a paragraph (module docstring)."""
     if "\n" not in text:
@@ -76,7 +70,11 @@ def soft_breaks(text: str) -> list[int]:
             j += 1
         lengths = [len(lines[k].strip()) for k in range(i, j + 1)]
         wrapped, strict = _wrapped(lengths), _wrapped(lengths, 0.85, 0.75)
+        # quotation marks in lines i..k, counted as k goes (a quotation opened and not closed)
+        opened = closed = straight = 0
         for k in range(i, j):
+            opened, closed = opened + lines[k].count("“"), closed + lines[k].count("”")
+            straight += lines[k].count('"')
             prev, nxt = lines[k].rstrip(), lines[k + 1].lstrip()
             if _LABEL.match(nxt) or _BULLET.match(nxt):
                 continue
@@ -87,7 +85,7 @@ def soft_breaks(text: str) -> list[int]:
             if mid_sentence:
                 out.append(starts[k + 1] - 1)
             elif k > 0 and wrapped and not (_title_case(prev) and _title_case(nxt)):
-                if not ends or strict and _open_quote(text[starts[i]:starts[k + 1]]):
+                if not ends or strict and (opened > closed or straight % 2 == 1):
                     out.append(starts[k + 1] - 1)
         i = j + 1
     return out

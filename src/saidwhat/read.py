@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+from zlib import error as zlib_error
 import os
 import re
 import sys
@@ -46,7 +47,10 @@ def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise InputError(f"{name}: empty input")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputError(f"{name}: starts with a UTF-16 byte order mark but is not UTF-16 ({e.reason})") from None
     if b"\x00" in data[:4096]:
         raise InputError(f"{name}: binary data, not text")
     try:
@@ -90,12 +94,95 @@ def from_html(html: str, name: str, url: Optional[str] = None) -> Article:
                                       include_tables=False, favor_recall=True)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
-        raise InputError(f"{name}: no article text found in the HTML")
+        flat = _FlatText.of(html)
+        if flat.depth <= MAX_HTML_DEPTH:
+            raise InputError(f"{name}: no article text found in the HTML")
+        # lxml (under trafilatura) drops what lies deeper than 255 elements: read it flat instead
+        text = flat.text()
+        if not text.strip():
+            raise InputError(f"{name}: no text in the HTML (nested {flat.depth} elements deep)")
+        outlet = urlsplit(url).hostname if url else None
+        return Article(id=name, text=text, title=flat.title or None, url=url, outlet=outlet)
     text = text.replace("\n", "\n\n") if "\n\n" not in text else text
     url = getattr(doc, "url", None) or url
     outlet = getattr(doc, "sitename", None) or (urlsplit(url).hostname if url else None)
     return Article(id=name, text=text, title=getattr(doc, "title", None), url=url,
                    outlet=outlet, published=getattr(doc, "date", None))
+
+
+MAX_HTML_DEPTH = 250  # lxml, under trafilatura, loses text nested deeper than ~255 elements
+
+
+class _FlatText:
+    """An HTML page's text without its structure (the stdlib parser has no depth limit):
+    paragraphs at block elements, scripts and styles left out, and its nesting depth."""
+
+    BLOCKS = frozenset("p div br li ul ol h1 h2 h3 h4 h5 h6 article section blockquote tr table "
+                       "header footer main aside pre hr dd dt figcaption".split())
+    SKIP = frozenset("script style noscript template head svg".split())
+    VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+    def __init__(self) -> None:
+        from html.parser import HTMLParser
+
+        flat = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list) -> None:
+                flat.start(tag)
+
+            def handle_startendtag(self, tag: str, attrs: list) -> None:
+                flat.start(tag, void=True)
+
+            def handle_endtag(self, tag: str) -> None:
+                flat.end(tag)
+
+            def handle_data(self, data: str) -> None:
+                flat.data(data)
+
+        self.parser = Parser(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title = ""
+        self.depth = self.level = self.skipping = 0
+        self.in_title = False
+
+    @classmethod
+    def of(cls, html: str) -> "_FlatText":
+        flat = cls()
+        flat.parser.feed(html)
+        flat.parser.close()
+        return flat
+
+    def start(self, tag: str, void: bool = False) -> None:
+        if tag in self.SKIP:
+            self.skipping += 0 if void else 1
+        if tag == "title":
+            self.in_title = not void
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        if not void and tag not in self.VOID:
+            self.level += 1
+            self.depth = max(self.depth, self.level)
+
+    def end(self, tag: str) -> None:
+        if tag in self.SKIP and self.skipping:
+            self.skipping -= 1
+        if tag == "title":
+            self.in_title = False
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+        if tag not in self.VOID:
+            self.level = max(0, self.level - 1)
+
+    def data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+        elif not self.skipping:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        paras = (" ".join(p.split()) for p in "".join(self.parts).split("\n\n"))
+        return "\n\n".join(p for p in paras if p)
 
 
 def from_text(text: str, name: str, html: bool | None = None) -> Article:
@@ -118,14 +205,26 @@ def from_record(record: object, where: str) -> Article:
     return Article(id=str(record.get("id") or where), text=text, **meta)
 
 
+def record_of(line: Union[str, bytes], where: str) -> Article:
+    """One JSON Lines line as an article; anything wrong with it is an ``InputError``."""
+    try:
+        return from_record(json.loads(line), where)
+    except InputError:
+        raise
+    except json.JSONDecodeError as e:
+        raise InputError(f"{where}: not JSON ({e.msg})") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply") from None
+    except (ValueError, TypeError, MemoryError) as e:
+        raise InputError(f"{where}: cannot read this record ({type(e).__name__}: {str(e)[:200]})") from None
+
+
 def iter_jsonl(lines: Iterable[str], name: str) -> Iterator[Read]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            yield from_record(json.loads(line), f"{name}:{n}")
-        except json.JSONDecodeError as e:
-            yield InputError(f"{name}:{n}: not JSON ({e.msg})")
+            yield record_of(line, f"{name}:{n}")
         except InputError as e:
             yield e
 
@@ -216,32 +315,80 @@ def iter_warc(path: Union[str, Path]) -> Iterator[Located]:
             f"{name}: cannot read the WARC stream after offset {offset} ({e})")
 
 
-def _iter_jsonl_file(path: Path, name: str) -> Iterator[Located]:
-    """A JSON Lines file (optionally gzipped), streamed line by line: no size limit."""
-    opener = gzip.open if name.endswith(".gz") else open
-    seen = 0
-    with opener(path, "rb") as f:  # type: ignore[operator]
-        for n, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            seen += 1
-            where = f"{name}:{n}"
+def _lines(f: IO[bytes], limit: int) -> Iterator[tuple[Optional[bytes], int]]:
+    """(line, its length) for each line of ``f``, the line ``None`` where it is longer than
+    ``limit`` bytes (it is skipped, not held in memory)."""
+    while True:
+        raw = f.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):
+                raw = f.readline(1 << 20)
+                size += len(raw)
+            yield None, size
+        else:
+            yield raw, len(raw)
+
+
+def _iter_jsonl_stream(stream: IO[bytes], name: str) -> Iterator[Located]:
+    """JSON Lines from a stream (standard input), a line at a time."""
+    for n, (raw, size) in enumerate(_lines(stream, MAX_BYTES), 1):
+        where = f"{name}:{n}"
+        if raw is None:
+            yield where, InputError(f"{where}: a line of {size:,} bytes, larger than {MAX_BYTES // 1_000_000} MB")
+        elif raw.strip():
             try:
-                yield where, from_record(json.loads(decode(raw, where)), where)
-            except json.JSONDecodeError as e:
-                yield where, InputError(f"{where}: not JSON ({e.msg})")
+                yield where, record_of(decode(raw, where), where)
             except InputError as e:
                 yield where, e
+
+
+def _iter_jsonl_file(path: Path, name: str) -> Iterator[Located]:
+    """A JSON Lines file (optionally gzipped), streamed line by line: no size limit on the file,
+    ``MAX_BYTES`` on a line. A bad line is reported and skipped; a damaged file (a truncated
+    gzip stream) is reported where it breaks, after what came before."""
+    opener = gzip.open if name.endswith(".gz") else open
+    seen = n = 0
+    with opener(path, "rb") as f:  # type: ignore[operator]
+        try:
+            for n, (raw, size) in enumerate(_lines(f, MAX_BYTES), 1):
+                where = f"{name}:{n}"
+                if raw is None:
+                    seen += 1
+                    yield where, InputError(f"{where}: a line of {size:,} bytes, larger than "
+                                            f"{MAX_BYTES // 1_000_000} MB")
+                    continue
+                if not raw.strip():
+                    continue
+                seen += 1
+                try:
+                    yield where, record_of(decode(raw, where), where)
+                except InputError as e:
+                    yield where, e
+        except (OSError, EOFError, zlib_error) as e:  # gzip: truncated or corrupt after line n
+            yield f"{name}:{n + 1}", InputError(f"{name}: cannot read past line {n} ({type(e).__name__}: {e})")
+            return
     if not seen:
         yield name, InputError(f"{name}: empty input")
 
 
 def _iter_folder(folder: Path) -> Iterator[Located]:
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
-                   and p.name.lower().endswith(FOLDER_SUFFIXES))
-    if not files:
+    """Every input file under ``folder`` (recursively, in name order, hidden ones left out); a
+    sub-folder that cannot be listed is reported and the others go on."""
+    unreadable: list[OSError] = []
+    files = []
+    for root, dirs, names in os.walk(folder, onerror=unreadable.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(Path(root) / n for n in names
+                     if not n.startswith(".") and n.lower().endswith(FOLDER_SUFFIXES))
+    for e in unreadable:
+        where = getattr(e, "filename", None) or str(folder)
+        yield str(where), InputError(f"{where}: cannot list this folder ({e.strerror or e})")
+    if not files and not unreadable:
         yield str(folder), InputError(f"{folder}: no .txt, .html, .jsonl or .warc files in this folder")
-    for p in files:
+    for p in sorted(files):
         yield from _located(p)
 
 
@@ -266,16 +413,18 @@ def _located(path: Union[str, Path]) -> Iterator[Located]:
                 raise InputError(f"{name}: larger than {MAX_BYTES // 1_000_000} MB")
             data = p.read_bytes()
         else:
-            data = sys.stdin.buffer.read()
+            stdin = sys.stdin.buffer
+            peek = getattr(stdin, "peek", None)
+            if peek is not None and peek(65536)[:65536].lstrip()[:1] == b"{":  # JSON Lines: streamed
+                yield from _iter_jsonl_stream(stdin, name)
+                return
+            data = stdin.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise InputError(f"{name}: larger than {MAX_BYTES // 1_000_000} MB")
         if name.lower().endswith(HTML_SUFFIXES):
             yield name, from_text(decode_html(data, name), _stem(name), html=True)
             return
-        text = decode(data, name)
-        if name == "-" and text.lstrip().startswith("{"):
-            for n, item in enumerate(iter_jsonl(text.splitlines(), name), 1):
-                yield f"{name}:{n}", item
-            return
-        yield name, from_text(text, _stem(name), html=None)
+        yield name, from_text(decode(data, name), _stem(name), html=None)
     except InputError as e:
         yield name, e
     except Exception as e:  # malformed HTML, unreadable files and other surprises are reported, not raised

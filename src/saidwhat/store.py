@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import unicodedata
@@ -75,6 +76,7 @@ from .errors import StoreError
 from .model import Article
 
 SCHEMA_VERSION = 3  # 2: speakers' gender, organisation, country and group members; 3: targets
+log = logging.getLogger("saidwhat.store")
 
 # One row per (attribution, target): what each statement is about and how it portrays it.
 # ``key``, ``name`` and ``speaker_id`` are collection-wide (``crossdoc.link_targets``: a target
@@ -310,6 +312,23 @@ def fts_query(text: str) -> str:
     return " ".join(terms)
 
 
+def _sql_int(value: Any) -> Optional[int]:
+    """``value`` as an SQLite integer id (0 <= id < 2**63), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not value.isdigit() or len(value) > 19:
+            return None
+        value = int(value)
+    return value if isinstance(value, int) and 0 <= value < 2**63 else None
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its ``%`` and ``_`` taken literally
+    (``ESCAPE '\\'``)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 _ATTR_COLUMNS = """a.id, a.data, a.speaker_id, a.cluster_id, s.name AS speaker_name, s.kind AS speaker_kind,
     ar.id AS article_id, ar.hash, ar.ext_id, ar.title, ar.url, ar.outlet, ar.published, ar.published_date"""
 
@@ -331,14 +350,19 @@ class Store:
     """A saidwhat collection in one SQLite file. See the module docstring for the API."""
 
     def __init__(self, path: Union[str, Path] = "saidwhat.db", readonly: bool = False) -> None:
+        """Open (or create) the store at ``path``; ``readonly=True`` opens it with SQLite's
+        ``mode=ro`` (nothing is ever written), and where even that cannot work because the
+        store lies in a read-only folder (SQLite's WAL mode needs its ``-shm`` file), with
+        ``immutable=1`` (``self.immutable``): no locks, the file taken as it is; changes still
+        in an uncheckpointed ``-wal`` file are then not seen (a warning is logged)."""
         self.path = str(path)
         self.readonly = readonly
+        self.immutable = False
         try:
             if readonly:
                 if self.path != ":memory:" and not Path(self.path).exists():
                     raise StoreError(f"{self.path}: no such store (run `saidwhat ingest` first)")
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+                self.conn = self._connect_readonly()
             else:
                 self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
                                             check_same_thread=False)
@@ -354,7 +378,11 @@ class Store:
             version = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         except sqlite3.Error as e:
             raise StoreError(f"{self.path}: cannot open the store ({e})") from e
-        if version is None or int(version[0]) > SCHEMA_VERSION:
+        try:
+            newer = version is None or int(version[0]) > SCHEMA_VERSION
+        except (TypeError, ValueError):
+            newer = True
+        if newer:
             raise StoreError(f"{self.path}: not a saidwhat store of schema {SCHEMA_VERSION}")
         if int(version[0]) < SCHEMA_VERSION:
             self._migrate(int(version[0]))
@@ -419,6 +447,26 @@ class Store:
             targets = json.loads(data).get("targets") or []
             conn.executemany(_INSERT_TARGETS, _target_rows(attribution_id, article_id, targets))
 
+    def _connect_readonly(self) -> sqlite3.Connection:
+        from urllib.parse import quote
+
+        uri = "file:" + quote(str(Path(self.path).resolve()), safe="/")
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as e:
+            conn.close()
+            text = str(e).lower()
+            if "readonly" not in text and "read-only" not in text and "unable to open" not in text:
+                raise
+        wal = Path(self.path + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            log.warning("%s: opened as immutable (its folder is read-only): the changes in %s are not seen",
+                        self.path, wal)
+        self.immutable = True
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
     # -- life cycle -------------------------------------------------------------------------
     def close(self) -> None:
         self.conn.close()
@@ -458,6 +506,7 @@ class Store:
         if self.readonly:
             raise StoreError(f"{self.path}: opened read-only")
         added = 0
+        self.last_added: set[str] = set()
         now = _now()
         c = self.conn
         try:
@@ -476,6 +525,7 @@ class Store:
                 if cur.rowcount == 0:
                     continue
                 added += 1
+                self.last_added.add(h)
                 article_id = cur.lastrowid
                 c.execute("DELETE FROM failures WHERE hash = ?", (h,))  # an earlier try that failed
                 c.executemany(
@@ -519,7 +569,7 @@ class Store:
 
     # -- articles ---------------------------------------------------------------------------
     def _article_row(self, id: Union[int, str]) -> Optional[sqlite3.Row]:
-        if isinstance(id, int) or (isinstance(id, str) and id.isdigit()):
+        if _sql_int(id) is not None:
             row = self.conn.execute("SELECT * FROM articles WHERE id=?", (int(id),)).fetchone()
             if row is not None:
                 return row
@@ -574,22 +624,24 @@ class Store:
             where.append(f"a.id IN (SELECT t.attribution_id FROM attribution_targets t WHERE {cond})")
             params += cparams
         if speaker is not None and str(speaker).strip():
-            if isinstance(speaker, int) or str(speaker).isdigit():
+            if _sql_int(speaker) is not None:
                 # their own attributions and those of the groups they were quoted in
+                sid = _sql_int(speaker)
                 where.append("(a.speaker_id = ? OR a.speaker_id IN"
                              " (SELECT group_id FROM speaker_members WHERE member_id = ?))")
-                params += [int(speaker), int(speaker)]
+                params += [sid, sid]
             else:
                 # aliases are names without their article: "the Kremlin" finds "Kremlin"
                 name = re.sub(r"^(?:the|a|an)\s+", "", str(speaker).strip(), flags=re.I) or str(speaker).strip()
-                like = f"%{name}%"
-                where.append("(a.speaker_id IN (SELECT id FROM speakers WHERE name LIKE ?"
+                like = _like(name)
+                where.append("(a.speaker_id IN (SELECT id FROM speakers WHERE name LIKE ? ESCAPE '\\'"
                              " UNION SELECT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE)"
-                             " OR (a.speaker_id IS NULL AND (a.source_text LIKE ? OR a.speaker_name LIKE ?)))")
+                             " OR (a.speaker_id IS NULL AND (a.source_text LIKE ? ESCAPE '\\'"
+                             " OR a.speaker_name LIKE ? ESCAPE '\\')))")
                 params += [like, name, like, like]
         if outlet:
-            where.append("(ar.outlet LIKE ? OR ar.url LIKE ?)")
-            params += [f"%{outlet}%", f"%{outlet}%"]
+            where.append("(ar.outlet LIKE ? ESCAPE '\\' OR ar.url LIKE ? ESCAPE '\\')")
+            params += [_like(outlet), _like(outlet)]
         if since:
             where.append("ar.published_date >= ?")
             params.append(iso_date(since) or since)
@@ -851,14 +903,17 @@ class Store:
             where.append("gender = ?")
             params.append(gender)
         if name:
-            where.append("(name LIKE ? OR id IN (SELECT speaker_id FROM speaker_aliases WHERE alias = ? COLLATE NOCASE))")
-            params += [f"%{name}%", name.strip()]
+            where.append("(name LIKE ? ESCAPE '\\' OR id IN (SELECT speaker_id FROM speaker_aliases"
+                         " WHERE alias = ? COLLATE NOCASE))")
+            params += [_like(name), name.strip()]
         rows = self.conn.execute(
             f"SELECT * FROM speakers WHERE {' AND '.join(where)} ORDER BY n_attributions DESC, name"
             f" LIMIT ? OFFSET ?", (*params, int(limit), int(offset))).fetchall()
         return [self._speaker(r) for r in rows]
 
     def speaker(self, id: int) -> Optional[dict[str, Any]]:
+        if _sql_int(id) is None:
+            return None
         row = self.conn.execute("SELECT * FROM speakers WHERE id=?", (int(id),)).fetchone()
         return self._speaker(row) if row is not None else None
 
@@ -888,8 +943,8 @@ class Store:
             where.append("ar.published_date <= ?")
             params.append(iso_date(until) or until)
         if outlet:
-            where.append("(ar.outlet LIKE ? OR ar.url LIKE ?)")
-            params += [f"%{outlet}%", f"%{outlet}%"]
+            where.append("(ar.outlet LIKE ? ESCAPE '\\' OR ar.url LIKE ? ESCAPE '\\')")
+            params += [_like(outlet), _like(outlet)]
         rows = self.conn.execute(
             f"SELECT {group} AS k,"
             " CASE WHEN a.local_speaker IS NULL THEN 'unresolved' ELSE coalesce(s.kind, sp.kind, 'other') END AS sk,"
@@ -936,6 +991,8 @@ class Store:
         """A quote's provenance: ``{"id", "text", "first_seen": {attribution, article, outlet,
         published}, "variants": [{"text", "count", "articles", "outlets", "first_published"}],
         "attributions": [search-shaped dicts, earliest first], "n_articles", "n_outlets"}``."""
+        if _sql_int(id) is None:
+            return None
         row = self.conn.execute("SELECT * FROM clusters WHERE id=?", (int(id),)).fetchone()
         if row is None:
             return None

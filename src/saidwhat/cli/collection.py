@@ -19,6 +19,24 @@ from . import app
 
 err = Console(stderr=True)
 DB_HELP = "The store (an SQLite file)."
+MAX_ROWS = 1_000_000
+MAX_OFFSET = 2**62
+
+
+def _check_date(option: str, value: Optional[str]) -> None:
+    """A YYYY-MM-DD date, or a one-line error (exit 2) as the API's 422."""
+    import datetime as dt
+
+    if value is None:
+        return
+    try:
+        dt.date.fromisoformat(value)
+        if len(value) == 10:
+            return
+    except ValueError:
+        pass
+    err.print(f"[red]error[/red] {option}: not a date, give YYYY-MM-DD (got {value[:40]!r})")
+    raise typer.Exit(2)
 
 
 class Engine(str, Enum):
@@ -117,17 +135,21 @@ def _run(what: str, fn) -> Any:
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, folders, .jsonl and .warc/.warc.gz crawl files."),
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
-    workers: int = typer.Option(1, "--workers", "-w", help="Extraction processes (or Dask LocalCluster workers)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, max=1024,
+                                help="Extraction processes (or Dask LocalCluster workers)."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="local, or dask (writes Parquet, then loads it)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); "
                                             "without it a LocalCluster is started."),
     parquet: Optional[str] = typer.Option(None, "--parquet", help="Dask: where the Parquet parts go "
                                           "(default: DB.parquet/; on a cluster, storage every worker reaches)."),
-    batch_size: int = typer.Option(32, help="Articles per batch (and per transaction)."),
+    batch_size: int = typer.Option(32, min=1, max=10_000, help="Articles per batch (and per transaction)."),
     stance: bool = typer.Option(False, "--stance", help="Also store whom each statement is about and its stance "
                                 "(about 4x slower; articles already stored are skipped as always)."),
 ) -> None:
-    """Read, extract and store a collection; rerun it to resume after a crash (nothing twice)."""
+    """Read, extract and store a collection; rerun it to resume after a crash (nothing twice).
+
+    An input that cannot be read or extracted goes to the store's failures table and is listed at
+    the end; the others go on. Exit status: 0 all stored, 1 some inputs failed, 2 nothing done."""
     from ..errors import InputError
 
     store = _open(db)
@@ -157,7 +179,7 @@ def ingest(
         raise typer.Exit(2)
     finally:
         store.close()
-    if report.failed and not report.added and not report.known:
+    if report.failed:  # named above and in the failures table; the rest is stored
         raise typer.Exit(1)
 
 
@@ -206,13 +228,15 @@ def search(
     stance: Optional[Stance] = typer.Option(None, "--stance", help="negative, neutral or positive: towards the "
                                             "--about target, else towards any target."),
     format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
-    limit: int = typer.Option(50, "--limit", "-n"),
-    offset: int = typer.Option(0, "--offset"),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, max=MAX_ROWS),
+    offset: int = typer.Option(0, "--offset", min=0, max=MAX_OFFSET),
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
 ) -> None:
     """Find attributions by words, speaker, outlet, date, type, target and stance."""
     from ..export import flat
 
+    for name, value in (("--since", since), ("--until", until)):
+        _check_date(name, value)
     with _open(db, readonly=True) as store:
         filters = dict(text=text, speaker=speaker, outlet=outlet, since=since, until=until,
                        type=type.value if type else None, about=about, stance=stance.value if stance else None)
@@ -243,8 +267,8 @@ def speakers(
     kind: Optional[str] = typer.Option(None, "--kind", help="person, organisation, group or other."),
     gender: Optional[str] = typer.Option(None, "--gender", help="female, male or unknown (as the articles refer to them)."),
     format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
-    limit: int = typer.Option(30, "--limit", "-n"),
-    offset: int = typer.Option(0, "--offset"),
+    limit: int = typer.Option(30, "--limit", "-n", min=1, max=MAX_ROWS),
+    offset: int = typer.Option(0, "--offset", min=0, max=MAX_OFFSET),
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
 ) -> None:
     """Top speakers of the collection: attributions, articles, first and last seen, aliases."""
@@ -327,13 +351,15 @@ def stance_command(
     until: Optional[str] = typer.Option(None, "--until", help="Published on or before (YYYY-MM-DD)."),
     outlet: Optional[str] = typer.Option(None, "--outlet", help="Outlet name or URL part."),
     format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
-    limit: int = typer.Option(30, "--limit", "-n", help="Rows by target, speaker or outlet."),
+    limit: int = typer.Option(30, "--limit", "-n", min=1, max=MAX_ROWS, help="Rows by target, speaker or outlet."),
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
 ) -> None:
     """How statements treat their targets: counts by stance (negative / neutral / positive) of
     SPEAKER's statements about ABOUT, per month (or week, year, outlet), or per target ("how
     they talk about") or per speaker ("who talks about them, and how"). Needs a store ingested
     with --stance."""
+    for name, value in (("--since", since), ("--until", until)):
+        _check_date(name, value)
     group = (by.value if by else ("month" if about else "target"))
     with _open(db, readonly=True) as store:
         report = store.stance_summary(speaker=speaker, about=about, by=group, since=since, until=until,
@@ -369,7 +395,7 @@ def stance_command(
 
 @app.command()
 def quote(
-    id: int = typer.Argument(..., help="A quote cluster id (the cluster_id of a search result)."),
+    id: int = typer.Argument(..., min=1, max=2**63 - 1, help="A quote cluster id (the cluster_id of a search result)."),
     format: Output = typer.Option(Output.table, "--format", "-f", help="table, json or csv."),
     db: Path = typer.Option(Path("saidwhat.db"), "--db", help=DB_HELP),
 ) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -29,9 +31,28 @@ def _progress(console: Console) -> Progress:
                     console=console, transient=False, disable=not console.is_terminal)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe(text: str) -> str:
+    """Text a terminal or a UTF-8 file can take: lone surrogates shown as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text) if text else text
+
+
+def dumps(obj: object, **kwargs) -> str:
+    """JSON as UTF-8 text can hold it: non-ASCII kept, unless a lone surrogate (from a JSON
+    input's ``"\\ud800"``) needs the ASCII escapes."""
+    text = json.dumps(obj, ensure_ascii=False, **kwargs)
+    return json.dumps(obj, ensure_ascii=True, **kwargs) if _SURROGATE.search(text) else text
+
+
 def render_table(article, console: Console) -> None:
-    """Who said what in one article, as a readable table."""
-    title = article.title or article.id
+    """Who said what in one article, as a readable table (the article's text shown as text, never
+    read as markup: ``[/b]`` in an article is no error)."""
+    def show(text: str) -> str:
+        return escape(safe(text))
+
+    title = show(article.title or article.id)
     table = Table(title=f"{title}  ({len(article.attributions)} attributions)", show_lines=True,
                   expand=True, title_justify="left")
     table.add_column("speaker", style="bold cyan", ratio=3, overflow="fold")
@@ -39,18 +60,18 @@ def render_table(article, console: Console) -> None:
     table.add_column("type", min_width=8, no_wrap=True)
     table.add_column("what", ratio=9)
     for a in article.attributions:
-        speaker = a.speaker.name if a.speaker else (a.source.text if a.source else "—")
+        speaker = show(a.speaker.name if a.speaker else (a.source.text if a.source else "—"))
         if a.source and a.speaker and a.source.text != a.speaker.name:
-            speaker = f"{speaker}\n[dim]({a.source.text})[/dim]"
-        content = " … ".join(p.text for p in a.content_parts)
+            speaker = f"{speaker}\n[dim]({show(a.source.text)})[/dim]"
+        content = show(" … ".join(p.text for p in a.content_parts))
         if a.targets:
             colour = {"negative": "red", "positive": "green"}
             about = ", ".join(
-                f"[{colour.get(t.stance or '', 'default')}]{t.name}"
+                f"[{colour.get(t.stance or '', 'default')}]{show(t.name)}"
                 + (f" ({t.stance} {t.probability:.2f})" if t.stance else "") + "[/]"
                 for t in a.targets)
             content = f"{content}\n[dim]about:[/dim] {about}"
-        table.add_row(speaker, a.cue.text if a.cue else "—", a.type, content)
+        table.add_row(speaker, show(a.cue.text) if a.cue else "—", a.type, content)
     console.print(table)
 
 
@@ -59,11 +80,15 @@ def extract(
     files: list[str] = typer.Argument(..., help="Text, HTML or .jsonl files; '-' reads standard input."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or jsonl."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here instead of stdout."),
-    batch_size: int = typer.Option(32, help="Articles per spaCy batch."),
-    processes: int = typer.Option(1, "--processes", "-p", help="Parser processes."),
+    batch_size: int = typer.Option(32, min=1, max=10_000, help="Articles per spaCy batch."),
+    processes: int = typer.Option(1, "--processes", "-p", min=1, max=256, help="Parser processes."),
     stance: bool = typer.Option(False, "--stance", help="Also find each statement's targets and their stance (slower)."),
 ) -> None:
-    """Find who said what in articles and print it (a table, JSON, or JSON Lines for score.py)."""
+    """Find who said what in articles and print it (a table, JSON, or JSON Lines for score.py).
+
+    An input that cannot be read or extracted (a file, a JSON line, a WARC record) is named on
+    standard error and skipped; the others go on. Exit status: 0 all done, 1 some inputs
+    failed (the rest is written), 2 nothing could be done (e.g. -o cannot be written)."""
     from ..read import read_paths
     from ..pipeline import extract_many
     from ..errors import InputError
@@ -76,13 +101,14 @@ def extract(
         for item in read_paths(files):
             if isinstance(item, InputError):
                 failures.append(str(item))
-                err.print(f"[yellow]skipped[/yellow] {item}")
+                err.print(f"[yellow]skipped[/yellow] {escape(safe(str(item)))}", highlight=False)
                 continue
             yield item
 
     def on_error(item_id: str, exc: BaseException) -> None:
         failures.append(f"{item_id}: {exc}")
-        err.print(f"[red]failed[/red] {item_id}: {type(exc).__name__}: {exc}")
+        err.print(f"[red]failed[/red] {escape(safe(item_id))}: {type(exc).__name__}: {escape(safe(str(exc)))}",
+                  highlight=False)
 
     results = []
     found = 0
@@ -94,20 +120,28 @@ def extract(
                 found += len(article.attributions)
                 progress.update(task, advance=1, found=found)
                 if format is Format.jsonl:
-                    out.write(json.dumps(article.scorer_record(), ensure_ascii=False) + "\n")
+                    out.write(dumps(article.scorer_record()) + "\n")
                 elif format is Format.json:
                     results.append(article.to_dict())
                 else:
                     render_table(article, console)
         if format is Format.json:
-            out.write(json.dumps(results if len(results) != 1 else results[0], ensure_ascii=False, indent=1) + "\n")
-    finally:
+            out.write(dumps(results if len(results) != 1 else results[0], indent=1) + "\n")
         if output:
             out.close()
+    except OSError as e:  # a full disk, a closed pipe: say which file
+        if output and not e.filename:
+            e.filename = str(output)
+        raise
+    finally:
+        if output and not out.closed:
+            try:
+                out.close()
+            except OSError:
+                pass
     if failures:
-        err.print(f"[yellow]{len(failures)} input(s) skipped[/yellow]")
-        if not found and not results:
-            raise typer.Exit(1)
+        err.print(f"[yellow]{len(failures)} input(s) failed[/yellow] (named above); the others are written")
+        raise typer.Exit(1)
 
 
 @app.command()

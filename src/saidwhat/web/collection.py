@@ -19,6 +19,7 @@ with parameterised SQL only:
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -39,10 +40,37 @@ def _words(text: str) -> list[str]:
 
 
 class Collection:
-    def __init__(self, path: Union[str, Path]) -> None:
+    def __init__(self, path: Union[str, Path], check: bool = True) -> None:
         self.store = Store(path, readonly=True)
         self.lock = threading.Lock()
         self._names: Optional[tuple[float, dict[tuple[str, ...], dict[str, Any]], int]] = None
+        self.damaged: Optional[str] = None
+        self.checked = not check
+        if check:  # SQLite's quick_check reads every page: in the background, on its own connection
+            threading.Thread(target=self._check, name="saidwhat-store-check", daemon=True).start()
+
+    def _check(self) -> None:
+        try:
+            with Store(self.store.path, readonly=True) as store:
+                result = [r[0] for r in store.conn.execute("PRAGMA quick_check(5)")]
+            if result != ["ok"]:
+                self.mark_damaged("; ".join(str(r) for r in result))
+        except sqlite3.DatabaseError as e:
+            self.mark_damaged(str(e))
+        except Exception:  # noqa: BLE001 - a check that cannot run says nothing
+            pass
+        finally:
+            self.checked = True
+
+    def mark_damaged(self, reason: str) -> None:
+        """A query met a damaged page: ``/api/health`` reports it from now on."""
+        self.damaged = self.damaged or reason[:500]
+
+    def health(self) -> str:
+        """``ok``, ``checking`` (the first check still runs) or ``damaged: ...``."""
+        if self.damaged:
+            return f"damaged: {self.damaged} (sqlite3 {self.store.path} 'PRAGMA integrity_check')"
+        return "ok" if self.checked else "checking"
 
     def close(self) -> None:
         self.store.close()

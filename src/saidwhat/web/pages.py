@@ -13,7 +13,6 @@ from starlette.exceptions import HTTPException
 
 from .. import api
 from ..errors import InputError
-from ..model import Article
 from . import render, templates
 
 router = APIRouter(include_in_schema=False)
@@ -47,16 +46,15 @@ def home(request: Request) -> Response:
 
 @router.post("/")
 async def paste(request: Request) -> Response:
-    form = await request.form()
+    form = await request.form(max_part_size=request.app.state.max_body_bytes)
     text = form.get("text")
     text = text if isinstance(text, str) else ""
     stance = form.get("stance") == "1"
     try:
-        article = api.article_from_text(text, None, "pasted")
+        result = await api.run_extraction(request, api.make_job(text, None, "pasted", stance=stance))
     except InputError as e:
         return page(request, "article.html", status_code=400, article=None, samples=samples(),
                     text=text, error=str(e), origin="paste", stance=stance)
-    result = await api.run_extraction(request, article, stance=stance)
     return article_page(request, result.to_dict(), "paste", text=text, stance=stance)
 
 
@@ -65,11 +63,10 @@ async def sample(request: Request, sample_id: str, stance: Optional[str] = Query
     record = samples().get(sample_id)
     if record is None:
         raise HTTPException(404, f"no sample article {sample_id[:80]!r}")
-    article = Article(id=record["id"], text=record["text"], title=record.get("title"),
-                      url=record.get("url"), outlet=record.get("outlet"),
-                      published=record.get("published"))
     flag = api.stance_flag(stance)
-    result = await api.run_extraction(request, article, stance=flag)
+    job = api.make_job(record["text"], False, record["id"], stance=flag,
+                       **{k: record.get(k) for k in ("title", "url", "outlet", "published")})
+    result = await api.run_extraction(request, job)
     return article_page(request, result.to_dict(), "sample", text="", credit=record.get("attribution"),
                         sample_id=sample_id, stance=flag)
 

@@ -160,8 +160,24 @@ def speaker_groups(article: dict, colours: dict[str, str]) -> list[dict[str, Any
     return sorted(groups.values(), key=lambda g: (not g["resolved"], -len(g["quotes"])))
 
 
+def safe_url(url: Any) -> Optional[str]:
+    """``url`` when it is an http(s) link, else None (a ``javascript:`` or ``data:`` URL read
+    from a page or a feed is never rendered as a link)."""
+    if not isinstance(url, str):
+        return None
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def article_view(article: dict) -> dict[str, Any]:
-    """Everything the article template needs from ``Article.to_dict()``."""
+    """Everything the article template needs from ``Article.to_dict()`` (``link``: its URL when
+    safe to link to, see ``safe_url``)."""
     colours = speaker_colours(article)
     atts = article.get("attributions", [])
     details = []
@@ -171,7 +187,7 @@ def article_view(article: dict) -> dict[str, Any]:
                         "colour": colours.get(str(sp.get("id", "")), NO_SPEAKER) if sp else NO_SPEAKER,
                         "content": _parts_text(article.get("text", ""), att)})
     counts = Counter(a.get("type") for a in atts)
-    return {"article": article, "segments": segments(article, colours),
+    return {"article": article, "link": safe_url(article.get("url")), "segments": segments(article, colours),
             "groups": speaker_groups(article, colours), "details": details,
             "counts": {t: counts.get(t, 0) for t in ("direct", "indirect", "mixed")},
             "has_targets": any(a.get("targets") is not None for a in atts),
