@@ -1,5 +1,6 @@
 """The REST API and the pages through FastAPI's TestClient: every endpoint, good and bad input."""
 import json
+import re
 import sqlite3
 import time
 
@@ -443,6 +444,19 @@ def test_page_search(store_client):
     assert store_client.get("/search", params={"since": "nope"}).status_code == 400
     r = store_client.get("/search", params={"q": "<script>alert(1)</script>"})
     assert r.status_code == 200 and "<script>alert" not in r.text
+
+
+def test_pages_show_a_direct_quote_in_one_pair_of_marks(store_client):
+    """A direct quote keeps the article's own marks: the pages do not wrap it in a second pair
+    (“"..."”), and a quote whose text has no marks gets curly ones."""
+    from saidwhat.web import quoted
+
+    r = store_client.get("/search", params={"q": "harbour", "type": "direct"})
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", r.text, re.S)
+    assert quotes and all(q.strip()[:1] in ("&", "“", "‘") for q in quotes)
+    assert not any(q.startswith("“&#34;") or q.startswith("““") for q in quotes), quotes[:3]
+    assert quoted("We will not be rushed") == "“We will not be rushed”"
+    assert quoted('"We will not be rushed," ') == '"We will not be rushed,"'
 
 
 def test_page_speakers_and_speaker(store_client):

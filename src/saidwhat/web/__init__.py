@@ -18,6 +18,18 @@ HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.autoescape = True  # every template, whatever its name
 
+_OPENING_MARKS = '"\'“‘„‚«‹»›「『'
+
+
+def quoted(text: Optional[str]) -> str:
+    """A direct quote for display: in curly quotation marks, unless its text already opens with
+    its own (the content of a direct attribution keeps the article's marks)."""
+    text = (text or "").strip()
+    return text if text[:1] in _OPENING_MARKS else f"“{text}”"
+
+
+templates.env.filters["quoted"] = quoted
+
 
 def render_error(scope: dict, status: int, message: str,
                  headers: Optional[dict[str, str]] = None) -> Response:
