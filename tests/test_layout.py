@@ -1,7 +1,7 @@
 """Hard line breaks inside paragraphs (``saidwhat.layout``): found, turned into spaces with every
 offset kept, and never where a line break is structure."""
 from saidwhat import extract
-from saidwhat.layout import soft_breaks, soften_line_breaks
+from saidwhat.layout import blank_language_marks, soft_breaks, soften_line_breaks
 
 WIRE = ("WASHINGTON (Reuters) - The minister told reporters on Tuesday that the\n"
         "talks would \"go on as long as needed, and we will not be rushed by\n"
@@ -54,3 +54,21 @@ def test_wire_copy_quotes_run_over_their_wrapped_lines():
     assert any("anyone in this process" in t and "go on as long" in t for t in texts), texts
     last = [a for a in art.attributions if "We are close" in a.content.text][0]
     assert any("end of the month" in p.text for p in last.content_parts)
+
+
+GLOBAL_VOICES = ("But not everybody was impressed by the speech. Abdelhak Koush, blogging on Afinina [Ar], "
+                 "launched a strong attack on the American president and questioned his motives in a post.\n\n"
+                 "Blogging on Elmafjoue [Ar], Mohamed Malouk says that the speech changed nothing [es].")
+
+
+def test_language_marks_after_links_are_not_words():
+    blank = blank_language_marks(GLOBAL_VOICES)
+    assert len(blank) == len(GLOBAL_VOICES) and "[Ar]" not in blank and "[es]" not in blank
+    quoted = '"They told me [he] would come back [to] the village [it] said," she wrote.'
+    assert blank_language_marks(quoted) == quoted  # editorial insertions that are English words stay
+    art = extract(GLOBAL_VOICES)
+    assert art.text == GLOBAL_VOICES  # the article keeps its own text
+    sources = {a.source.text for a in art.attributions if a.source}
+    speakers = {s.name for s in art.speakers}
+    assert not any("Ar" in s.split() or "Ar]" in s for s in sources | speakers), (sources, speakers)
+    assert any(a.speaker and "Koush" in a.speaker.name for a in art.attributions if "attack" in a.cue.text)

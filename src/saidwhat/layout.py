@@ -1,4 +1,4 @@
-"""Layout that is not structure: hard line breaks inside paragraphs.
+"""Layout that is not structure: hard line breaks inside paragraphs, language marks after links.
 
 Text extracted from PDFs, e-mails and wire copy breaks its lines at a fixed width, so a single
 newline there is not a paragraph break. saidwhat treats every newline as a paragraph break
@@ -101,3 +101,21 @@ def soften_line_breaks(text: str) -> str:
     for b in breaks:
         chars[b] = " "
     return "".join(chars)
+
+
+# Language marks after a link ("blogging on Elmafjoue [Ar], he says"), as Global Voices and other
+# multilingual outlets write them: ISO 639-1 codes that are not also English words (so never the
+# editorial "[he]", "[it]", "[to]" inside a quotation).
+_LANGUAGES = ("ar es fr pt ru zh de fa tr sw mg ja ko bn ur pl nl sv el ca cs hu ro sr hr mk bg uk "
+              "ka hy az kk ky uz tg ne si ta te th vi km lo ps ku ml mr gu pa da fi nb nn et lv lt "
+              "sk sl sq bs yo ha ig zu xh af tl ht rw so ti om mn bo dv ug")
+_LANGUAGE_MARK = re.compile(r"(?<=\S) ?\[(?:%s)\](?=[\s,.;:)\]]|$)" % "|".join(_LANGUAGES.split()), re.IGNORECASE)
+
+
+def blank_language_marks(text: str) -> str:
+    """``text`` with language marks (``[Ar]``, ``[es]``) after a word as spaces, character for
+    character: they are not words of the sentence, and the parser would take ``Ar]`` for a
+    name. Offsets stay valid."""
+    if "[" not in text:
+        return text
+    return _LANGUAGE_MARK.sub(lambda m: " " * len(m.group()), text)

@@ -17,7 +17,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from . import attribute, speakers, tagger
-from .layout import soften_line_breaks
+from .layout import blank_language_marks, soften_line_breaks
 from .errors import InputError
 from .model import Article
 from .parse import blocks, parse_blocks
@@ -49,8 +49,9 @@ _UNSAFE = re.compile("[\ud800-\udfff\x00]")
 def _clean(text: str) -> str:
     """The text every stage reads, with the same length as ``text`` (offsets stay valid): lone
     surrogates and NULs become spaces (safe for spaCy), and so do line breaks that only wrap a
-    line inside a paragraph (``layout.soften_line_breaks``)."""
-    return soften_line_breaks(_UNSAFE.sub(" ", text))
+    line inside a paragraph (``layout.soften_line_breaks``) and language marks after a link
+    (``layout.blank_language_marks``: "[Ar]")."""
+    return blank_language_marks(soften_line_breaks(_UNSAFE.sub(" ", text)))
 
 
 # The tagger's LSTM runs one time step after another: a long block alone costs ~5x per token what
