@@ -11,7 +11,7 @@ from saidwhat.evaluate import evaluate
 
 from conftest import POLNEAR_DEV
 
-FLOORS = {"attribution": 0.75, "direct_recall": 0.935}  # measured 0.765 and 0.953 (README)
+FLOORS = {"attribution": 0.755, "direct_recall": 0.94}  # measured 0.766 and 0.953 with the ensemble (README)
 
 
 @pytest.mark.skipif(not POLNEAR_DEV.exists(), reason="../shared/data/polnear/dev.jsonl is not present")
