@@ -224,6 +224,38 @@ def test_role_noun_does_not_match_a_different_role():
     assert art.attributions[0].speaker.kind == "person"
 
 
+def test_role_noun_referred_to_as_he_is_not_the_prime_minister_called_she():
+    # the project's opening example: "the minister ... he" is not "the prime minister ... she"
+    text = ('Speaking on Tuesday, the prime minister said the talks would "go on as long as needed". '
+            '"We will not be rushed," she added. '
+            'The minister later told reporters that he had doubts about the timetable.')
+    art = saidwhat.extract(text)
+    check_speakers(art)
+    by_source = {a.source.text: a.speaker for a in art.attributions if a.source is not None}
+    pm, minister = by_source["the prime minister"], by_source["The minister"]
+    assert by_source["she"] is pm and pm.gender == "female"
+    assert minister is not pm and minister.name == "minister" and minister.gender == "male"
+
+
+def test_role_noun_gender_from_the_following_pronoun():
+    text = ('"We will not be rushed," the prime minister said. "The talks go on," she added. '
+            'The minister said that the timetable was tight. He gave no date.')
+    art = resolve(text, [("the prime minister", "said", "We will not be rushed,"),
+                         ("she", "added", "The talks go on,"),
+                         ("The minister", "said", "that the timetable was tight")])
+    assert names(art) == ["prime minister", "prime minister", "minister"]
+    assert art.attributions[2].speaker.gender == "male"
+
+
+def test_role_noun_of_the_same_gender_still_joins():
+    text = ('The foreign minister said that the talks would go on. '
+            'The minister added that she was confident of a deal.')
+    art = resolve(text, [("The foreign minister", "said", "that the talks would go on"),
+                         ("The minister", "added", "that she was confident of a deal")])
+    assert names(art) == ["foreign minister", "foreign minister"]
+    assert art.attributions[1].speaker.gender == "female"
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

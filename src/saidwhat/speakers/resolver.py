@@ -489,15 +489,63 @@ class Resolver:
         indefinite = bool(toks) and toks[0].lower_ in INDEFINITE or (
             plural and not any(t.lower_ == "the" for t in core))
         possessed = role is not None and role.of is not None
+        gender = None
+        if not plural and head.lower_ != "one" and (
+                role is not None or head.lemma_.lower() in PERSON_NOUNS or head.lower_ in PERSON_NOUNS):
+            gender = (GENDERED_NOUNS.get(role.head) if role is not None else None) or \
+                GENDERED_NOUNS.get(head.lower_) or self.referred_gender(a, toks)
         if role is not None and not possessed and not indefinite and not plural:
-            e = self.role_entity(a, role, pos, prev, nxt)
+            e = self.role_entity(a, role, pos, prev, nxt, gender)
             if e is not None:
+                if gender and not GENDERED_NOUNS.get(role.head) and e.kind == "person":
+                    e.gender_votes[gender] += 1  # what the article calls it ("the minister ... she")
                 return e
-        return self.common_entity(toks, head, role, plural, indefinite, possessed)
+        return self.common_entity(toks, head, role, plural, indefinite, possessed, gender)
+
+    def referred_gender(self, a: Optional[Attribution], toks: list) -> Optional[str]:
+        """The gender a role-noun source is referred to by, when its noun says none ("the
+        minister"): its own statement's bound pronoun ("The minister told reporters that he had
+        doubts": the subject of the content's main clause), else a he/she that is the subject of a
+        clause in the next sentence, with no other person named in between."""
+        if a is None or not toks:
+            return None
+        content = a.content
+        if content is not None and content.end > content.start:
+            ctoks = self.ix.tokens(content.start, content.end)
+            ids = {t.i for t in ctoks}
+            for t in ctoks:
+                if t.head.i in ids and t.head.i != t.i:
+                    continue  # only the content's main clause(s)
+                for c in t.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.i in ids and c.lower_ in ("he", "she") \
+                            and not self.ix.in_quote(self.off_of(c) + c.idx):
+                        return GENDER_PRONOUNS[c.lower_]
+                break
+        end = max(_end(a), toks[-1].idx + self.off_of(toks[-1]) + len(toks[-1].text))
+        si = self.ix.sent_of(end)
+        hi = self.ix.sent_start(si + 2)
+        nxt_start = self.ix.sent_start(si + 1)
+        following = self.ix.tokens(end, hi)
+        if self.ix.offset_of(nxt_start) != self.ix.offset_of(end):  # the next sentence opens a block
+            following += self.ix.tokens(nxt_start, hi)
+        for t in following:
+            p = self.off_of(t) + t.idx
+            if p < end or self.ix.in_quote(p):
+                continue
+            if t.ent_type_ == "PERSON" or any(m.named and m.entity.kind == "person"
+                                              for m in self.t.between(p, p + 1)):
+                return None  # someone else named first: the pronoun may be theirs
+            if t.lower_ in GENDER_PRONOUNS:
+                # the subject of the next sentence's main clause ("He gave no date."), not one
+                # after another person's noun ("His ex-wife agreed ... she is not running")
+                if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and self.ix.sent_of(p) == si + 1:
+                    return GENDER_PRONOUNS[t.lower_]
+                return None
+        return None
 
     def role_entity(self, a: Attribution, role, pos: int, prev: Optional[Attribution],
-                    nxt: Optional[Attribution]) -> Optional[Entity]:
-        gender = GENDERED_NOUNS.get(role.head)
+                    nxt: Optional[Attribution], gender: Optional[str] = None) -> Optional[Entity]:
+        gender = GENDERED_NOUNS.get(role.head) or gender
         si = self.ix.sent_of(pos)
         graded: dict[int, list[Entity]] = {EXACT: [], WEAK: []}
         for e in self.t.entities:
@@ -558,11 +606,11 @@ class Resolver:
         return bool(found) and not (found & places)
 
     def common_entity(self, toks: list, head, role, plural: bool, indefinite: bool,
-                      possessed: bool) -> Optional[Entity]:
+                      possessed: bool, gender: Optional[str] = None) -> Optional[Entity]:
         first = strip_tokens(toks)
         if not first:
             return None
-        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN":
+        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
             first = first[1:]
         # the name stops before an apposition or relative clause ("X, which represents ...")
         cut = next((k for k, t in enumerate(first) if k and t.text in (",", "(", "—", "–", ";")), None)
@@ -583,8 +631,12 @@ class Resolver:
             kind = "other"
         if not indefinite:
             for c in reversed(self.common):
+                if gender and c.kind == "person" and c.pronoun_gender() not in (None, gender):
+                    continue  # "the minister ... he" is not "the prime minister ... she"
                 if c.definite_key == lname or (not possessed and c.head == hl and c.kind == kind
                                                and len(first) == 1):
+                    if gender and c.kind == "person":
+                        c.gender_votes[gender] += 1
                     return c
             # "the campaign" / "the ministry": an earlier organisation with that last word
             if kind == "organisation":
@@ -601,6 +653,8 @@ class Resolver:
         c.definite_key = "" if indefinite else lname
         if role is not None and kind == "person":
             c.add_role(role)
+        if gender and kind == "person":
+            c.gender_votes[gender] += 1
         self.common.append(c)
         return c
 
