@@ -256,6 +256,32 @@ def test_role_noun_of_the_same_gender_still_joins():
     assert art.attributions[1].speaker.gender == "female"
 
 
+def test_transcript_labels_with_titles_are_the_people_they_name():
+    text = ('The committee questioned the company\'s chief executive on Tuesday.\n\n'
+            'SEN. JONES: Your own records show that the accounts were opened without consent.\n\n'
+            'MR. SMITH: We have done everything the law asks of us, and we will keep doing it.\n\n'
+            'SEN. JONES: That is not what your employees told this committee last month.\n\n'
+            'MR. SMITH: I have read their statements, and I do not accept them.\n')
+    art = saidwhat.extract(text)
+    check_speakers(art)
+    got = {(a.source.text, a.speaker.name) for a in art.attributions
+           if a.source is not None and a.speaker and a.source.text.isupper()}
+    assert got == {("SEN. JONES", "Jones"), ("MR. SMITH", "Smith")}
+    by_name = {s.name: s for s in art.speakers}
+    assert {"Jones", "Smith"} <= set(by_name) and not any(n.isupper() for n in by_name)
+    assert by_name["Jones"].roles == ["senator"] and by_name["Jones"].kind == "person"
+    assert by_name["Smith"].gender == "male" and by_name["Smith"].roles == []
+    assert len(by_name["Smith"].mentions) >= 2  # both turns are one speaker
+
+
+def test_transcript_label_joins_the_person_the_article_names():
+    text = ('Maria Jones, a Democrat from Ohio, opened the hearing.\n\n'
+            'SEN. JONES: Your own records show that the accounts were opened without consent.\n')
+    art = resolve(text, [("SEN. JONES", None, "Your own records show that the accounts were opened without consent.")])
+    assert names(art) == ["Maria Jones"]
+    assert art.speakers[0].roles == ["senator"]
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

@@ -11,6 +11,22 @@ def _words(s: str) -> frozenset:
     return frozenset(s.split())
 
 
+# Titles as transcripts abbreviate them before a speaker's name ("SEN. JONES:"): the role they
+# stand for (None: an honorific, which only says the gender)
+LABEL_TITLES = {
+    "mr": None, "mrs": None, "ms": None, "miss": None, "mx": None, "dr": None, "sir": None, "dame": None,
+    "prof": "professor", "professor": "professor", "sen": "senator", "senator": "senator",
+    "rep": "representative", "representative": "representative", "gov": "governor", "governor": "governor",
+    "pres": "president", "president": "president", "gen": "general", "general": "general",
+    "col": "colonel", "lt": "lieutenant", "capt": "captain", "adm": "admiral", "sgt": "sergeant",
+    "maj": "major", "cmdr": "commander", "rev": "reverend", "amb": "ambassador", "ambassador": "ambassador",
+    "sec": "secretary", "secretary": "secretary", "judge": "judge", "justice": "justice", "mayor": "mayor",
+    "chairman": "chairman", "chairwoman": "chairwoman", "chair": "chair", "commissioner": "commissioner",
+    "det": "detective", "detective": "detective", "insp": "inspector", "supt": "superintendent",
+    "atty": "attorney", "councilman": "councilman", "councilwoman": "councilwoman",
+    "congressman": "congressman", "congresswoman": "congresswoman", "minister": "minister",
+}
+
 # Honorifics: say how the article refers to a person (gender), never a role.
 HONORIFICS_MALE = _words("mr mr. mister sir lord")
 HONORIFICS_FEMALE = _words("mrs mrs. ms ms. miss madam madame dame lady")

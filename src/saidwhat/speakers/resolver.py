@@ -31,8 +31,8 @@ from . import groups, pronouns
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
-    FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, INDEFINITE, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS,
-    PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
+    FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
+    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
 )
 from .names import NameCollector
 from .namesakes import decide_namesake
@@ -42,6 +42,40 @@ _POSS_TO_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 # an interview turn: "((Sara Seager)) ..." or "NG: ..." at the start of a paragraph
 _TURN = re.compile(r"\(\(([^()\n]{1,60})\)\)|([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s")
 _INTERVIEWERS = frozenset("wn wikinews q question interviewer".split())
+_CAPS_WORD = re.compile(r"(Mc|Mac|O['’])?([A-Z][A-Z'’-]*)")
+
+
+def _cased(word: str) -> str:
+    """A name word of a transcript label as a name is written: "SMITH" -> "Smith", "O'BRIEN" ->
+    "O'Brien", "McCONNELL" -> "McConnell", "SMITH-JONES" -> "Smith-Jones"; others as given."""
+    m = _CAPS_WORD.fullmatch(word)
+    if not m:
+        return word
+    body = re.sub(r"[A-Z]+", lambda x: x.group(0).capitalize(), m.group(2))
+    return (m.group(1) or "") + body
+
+
+def split_label(label: str) -> Optional[tuple[list[str], str, Optional[str]]]:
+    """A transcript label's titles, the name it gives and the gender its honorific says:
+    "SEN. JONES" -> (["senator"], "Jones", None); "MR. SMITH" -> ([], "Smith", "male"); None when
+    it is not a titled name (or an all-capitals name of two words or more, "JOHN SMITH")."""
+    words = label.split()
+    roles, gender, k = [], None, 0
+    while k < len(words) - 1 and words[k].lower().rstrip(".") in LABEL_TITLES:
+        w = words[k].lower().rstrip(".")
+        if LABEL_TITLES[w]:
+            roles.append(LABEL_TITLES[w])
+        elif w in HONORIFICS_MALE or w + "." in HONORIFICS_MALE:
+            gender = "male"
+        elif w in HONORIFICS_FEMALE or w + "." in HONORIFICS_FEMALE:
+            gender = "female"
+        k += 1
+    rest = words[k:]
+    if not rest or len(rest) > 3 or not all(re.fullmatch(r"[A-Za-z][\w.'’-]*", w) for w in rest):
+        return None
+    if k == 0 and not (len(rest) >= 2 and all(w.isupper() and len(w.rstrip(".")) > 1 for w in rest)):
+        return None
+    return roles, " ".join(_cased(w) for w in rest), gender
 AMBIGUOUS = object()
 
 
@@ -121,6 +155,11 @@ class Resolver:
                 continue
             toks = toks_of[id(a)] = self.source_tokens(a)
             head = head_of(toks)
+            e = self.labelled(a, toks)
+            if e is not None:
+                self.named_of[id(a)] = e
+                self.assign(a, e)
+                continue
             if head is None or groups.conjuncts(toks, head):
                 continue
             e = self.named(toks, head)
@@ -353,6 +392,63 @@ class Resolver:
                     return (subj or ms)[0].entity
         return None
 
+    def labelled(self, a: Attribution, toks: list) -> Optional[Entity]:
+        """The person a transcript label names ("MR. SMITH: ...", "SEN. JONES: ..."): the label
+        opens its line and a colon follows it."""
+        src = a.source
+        if src is None or not toks or self.text[src.end:src.end + 1] != ":":
+            return None
+        line = self.text.rfind("\n", 0, src.start) + 1
+        if self.text[line:src.start].strip():
+            return None
+        return self.label_entity(self.text[src.start:src.end], toks)
+
+    def label_entity(self, label: str, toks: Optional[list] = None) -> Optional[Entity]:
+        from .entity import Role
+
+        parts = split_label(" ".join(label.split()))
+        if parts is None:
+            return None
+        roles, name, gender = parts
+        words = name.split()
+        low = name.lower()
+        people = [e for e in self.t.entities if e.kind == "person" and e.forms]
+        e = next((x for x in people if any(f.lower() == low for _, f in x.forms)), None)
+        if e is None and len(words) == 1:
+            cands = self.names.candidates(name)
+            if gender:
+                cands = [c for c in cands if c.pronoun_gender() in (None, gender)]
+            if len(cands) == 1:
+                e = cands[0]
+        if e is None and toks:  # the parser's entity on the label itself ("JONES", or "SMITH" as ORG)
+            named = [t for t in toks if t.text.lower().rstrip(".") not in LABEL_TITLES]
+            x = self.lookup(named) if named else None
+            if x is not None and x.kind in ("person", "organisation", "other") and not x.members and \
+                    all(f.lower() == low for _, f in x.forms):
+                e = x
+                e.kind = "person"
+        if e is None:
+            key = "label:" + low
+            e = next((c for c in self.common if c.definite_key == key), None)
+            if e is None:
+                e = self.t.new("person")
+                e.definite_key = key
+                e.last_word = words[-1].lower()
+                if len(words) > 1:
+                    e.first_words.add(words[0].lower())
+                self.common.append(e)
+        # the name as a name is written, not in the label's capitals
+        e.forms = [(n, name if f.lower() == low else f) for n, f in e.forms]
+        e._name_cache = ()
+        if not any(f == name for _, f in e.forms):
+            e.forms.append((len(words), name))
+        e.kind_votes["person"] += 3
+        if gender:
+            e.gender_votes[gender] += 3
+        for r in roles:
+            e.add_role(Role(text=r, head=r))
+        return e
+
     def _asks(self, label: str) -> bool:
         """Whether a turn label is the interviewer's: most of its turns are questions."""
         if not hasattr(self, "_askers"):
@@ -380,7 +476,7 @@ class Resolver:
             hits = [e for e in people if test(e)]
             if len(hits) == 1:
                 return hits[0]
-        return None
+        return self.label_entity(label)  # "MR. SMITH"
 
     def _pending_relations(self) -> None:
         """"his father, Tom Smith": the father of whom "his" refers to."""
