@@ -103,6 +103,10 @@ def test_crossdoc_ids_stable_when_the_collection_grows(store):
     ("the prime minister", "other", "the prime minister", "", "prime minister"),
     ("Officials", "other", "Officials", "", None),
     ("she", "other", "she", "", None),
+    ("IM Dorsa Derakhshani", "person", "Dorsa Derakhshani", "derakhshani", None),  # a chess title
+    ("GM Magnus Carlsen", "person", "Magnus Carlsen", "carlsen", None),
+    ("A correspondent from French Wikinews", "other", "A correspondent from French Wikinews", "", None),
+    ("Kenyan Eliud Kipchoge", "person", "Eliud Kipchoge", "kipchoge", None),  # a demonym is no first name
 ])
 def test_crossdoc_parse_name(raw, kind, name, surname, role):
     p = parse_name(raw)
@@ -215,6 +219,16 @@ def test_crossdoc_documents_and_unnamed_sources_get_no_collection_speaker(namesa
     ("Democrats", "Donald Trump", "person", ""),
     ("The Supreme Court decision", "Supreme Court", "organisation", "Supreme Court"),
     ("opinion of the Court", "Supreme Court", "organisation", ""),
+    # an organisation's alias keeps its head word: "the Trump administration" is not Trump
+    ("the Trump administration", "Trump administration", "organisation", "Trump administration"),
+    ("Trump", "Trump administration", "organisation", ""),
+    ("Biden", "Biden campaign", "organisation", ""),
+    ("NHC", "National Hurricane Center", "organisation", "NHC"),
+    ("US State Department", "State Department", "organisation", "US State Department"),
+    # no other name glued before a group's: "Democratic National Convention Republicans"
+    ("Democratic National Convention Republicans", "Republicans", "other", ""),
+    ("Other Republicans", "Republicans", "other", ""),
+    ("SebaSpace a Ugandan", "SebaSpace", "organisation", "SebaSpace"),
 ])
 def test_crossdoc_clean_alias(alias, name, kind, out):
     from saidwhat.speakers.merge import clean_alias

@@ -282,6 +282,55 @@ def test_transcript_label_joins_the_person_the_article_names():
     assert art.speakers[0].roles == ["senator"]
 
 
+def test_a_company_named_by_what_it_has_is_an_organisation():
+    # the NER tags "Red Hat" and "Twitter" as people; "Red Hat's CTO", "a post on Twitter" say otherwise
+    text = ('On Tuesday, software company Red Hat announced a change of plans. In a blog post, Chris Wright, '
+            'the Chief Technological Officer of Red Hat, said the board had been told. '
+            '"We are shifting our investment," Red Hat said.\n\n'
+            'In a post on Twitter, Governor Mike DeWine wrote that the polls would close. Twitter placed a '
+            'label on the post. "We label misleading claims," Twitter said.')
+    art = resolve(text, [("Red Hat", "said", "We are shifting our investment,"),
+                         ("Twitter", "said", "We label misleading claims,")])
+    check_speakers(art)
+    assert [(a.speaker.name, a.speaker.kind) for a in art.attributions] == [
+        ("Red Hat", "organisation"), ("Twitter", "organisation")]
+
+
+def test_a_person_with_an_account_is_still_a_person():
+    text = ('Donald Trump said the vote was rigged. In a post on his account, Trump wrote that he would sue. '
+            'Trump\'s account was suspended. "It was stolen," Trump said.')
+    art = resolve(text, [("Trump", "said", "It was stolen,")])
+    assert (art.speakers[0].name, art.speakers[0].kind) == ("Donald Trump", "person")
+
+
+def test_titles_in_capitals_and_demonyms_are_not_part_of_a_name():
+    text = ('IM Dorsa Derakhshani grew up in Tehran. "Chess was my whole life," IM Dorsa Derakhshani said.\n\n'
+            'Some bloggers are anti gay. Kenyan Gay wrote about the suspension: "The blog has been suspended."')
+    art = resolve(text, [("IM Dorsa Derakhshani", "said", "Chess was my whole life,"),
+                         ("Kenyan Gay", "wrote", "The blog has been suspended.")])
+    check_speakers(art)
+    assert names(art)[0] == "Dorsa Derakhshani"
+    assert art.attributions[1].speaker.kind != "person"  # a demonym and an adjective is no one's name
+
+
+def test_language_notes_and_glued_verbs_are_no_speakers():
+    text = ('Abdelhak al\'Koush, blogging on Afinina [Ar], launched a strong attack on the speech. '
+            'Doaa agreed with him. He Quoting remarks: "I do not think his words will be translated into action."')
+    art = resolve(text, [("Ar", "launched", "a strong attack on the speech"),
+                         ("He Quoting", None, "I do not think his words will be translated into action.")])
+    assert art.attributions[0].speaker is None
+    assert art.attributions[1].speaker is not None and art.attributions[1].speaker.name != "Quoting"
+
+
+def test_interviewer_labels_are_no_antecedent_of_it_and_they():
+    text = ('Rich Bowen spoke to us about the change.\n\n'
+            '((WN)) Did the company speak with the core team about this plan?\n\n'
+            '((Rich Bowen)) They did not, as far as I know. It was a surprise, they said.\n')
+    art = resolve(text, [("they", "said", "It was a surprise,"), ("WN", None, "Did the company speak with the core team about this plan?")])
+    assert art.attributions[0].speaker is None or art.attributions[0].speaker.name not in ("WN", "Wikinews")
+    assert (art.attributions[1].speaker.name, art.attributions[1].speaker.kind) == ("Wikinews", "organisation")
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

@@ -26,8 +26,8 @@ from typing import Optional
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
-    FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, place_of,
+    CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
+    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -85,7 +85,7 @@ class RawName:
 
 def _is_name_token(t) -> bool:
     return (t.text[:1].isupper() and not t.is_punct and t.lower_ not in TITLES and not is_role_word(t)
-            and t.lower_ not in NAME_SUFFIXES)
+            and t.lower_ not in NAME_SUFFIXES and t.text not in CAPS_TITLES)
 
 
 def _split_titles(toks: list) -> tuple[list, list]:
@@ -94,7 +94,8 @@ def _split_titles(toks: list) -> tuple[list, list]:
     cut = 0
     for i, t in enumerate(toks[:-1]):
         lw = t.lower_
-        if (lw in TITLES or is_role_word(t) or lw.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}) \
+        if (lw in TITLES or is_role_word(t) or lw.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
+                or t.text in CAPS_TITLES) \
                 and any(_is_name_token(x) for x in toks[i + 1:]):
             cut = i + 1
     return toks[:cut], toks[cut:]
@@ -173,6 +174,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     headlines = _title_case_lines(ix.text)
     capitalised: Optional[set] = None
     lowered: set = set()
+    lower_words: Optional[set] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -191,6 +193,15 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if label == "PERSON" and len(toks) >= 3 and toks[0].text.isupper() and len(toks[0].text) <= 3 \
                     and toks[0].text.isalpha():
                 titles, toks = titles + toks[:1], toks[1:]
+            if label == "PERSON" and len(toks) >= 2 and is_demonym(toks[0].text):
+                # "Kenyan Gay": a demonym and a word the article writes in lower case is no name;
+                # "Kenyan Eliud Kipchoge" is Eliud Kipchoge
+                if lower_words is None:
+                    lower_words = {t.text for _, d in ix.blocks for t in d if t.text[:1].islower()}
+                if len(toks) == 2 and toks[1].text.lower() in lower_words:
+                    label = "NORP"
+                else:
+                    titles, toks = titles + toks[:1], toks[1:]
             if label in ("PERSON", "ORG", "NORP"):
                 t_, rest = _split_titles(toks)
                 if t_ and (label == "PERSON" or sum(_is_name_token(x) for x in rest) >= 2
@@ -619,6 +630,47 @@ class NameCollector:
 
     # -- kinds ------------------------------------------------------------------------------------
 
+    def _corporate(self, t, first) -> bool:
+        """Whether a name (``first``..``t``, its last token) is written as a company's or a
+        platform's: "Red Hat's CTO", "the Chief Technology Officer of Red Hat", "Twitter CEO Jack
+        Dorsey", "a Twitter account", "in a post on Twitter", "software company Red Hat"."""
+        h = t.head
+        if h.i == t.i:
+            return False
+        if t.dep_ in ("poss", "compound") and h.i > t.i and (
+                h.lower_ in CORPORATE_NOUNS or h.lemma_.lower() in CORPORATE_NOUNS):
+            # a person has an account, shares and staff too: "Trump's account", "Musk's shares"
+            return t.dep_ == "compound" or h.lower_ in CORPORATE_HEADS or h.lemma_.lower() in CORPORATE_HEADS
+        if t.dep_ == "pobj" and h.lower_ == "of" and h.head.i != h.i and (
+                h.head.lower_ in CORPORATE_NOUNS or h.head.lemma_.lower() in CORPORATE_NOUNS):
+            return True
+        if t.dep_ == "pobj" and h.lower_ in ("on", "via") and h.head.i != h.i and (
+                h.head.lower_ in POSTING_WORDS or h.head.lemma_.lower() in POSTING_WORDS):
+            return True
+        prev = t.doc[first.i - 1] if first.i > 0 else None
+        return prev is not None and prev.text.islower() and prev.lemma_ in ORG_NOUNS | {"platform", "app", "website"} \
+            and (prev.head.i in range(first.i, t.i + 1) or t.head.i == prev.i or prev.head.i == t.i)
+
+    def _corporate_votes(self, e: Entity) -> int:
+        """How many times the article writes ``e``'s names as a company's (``_corporate``)."""
+        if not hasattr(self, "_by_word"):
+            self._by_word: dict = {}
+            for _, doc in self.ix.blocks:
+                for tok in doc:
+                    if tok.text[:1].isupper():
+                        self._by_word.setdefault(tok.text, []).append(tok)
+        n = 0
+        for form in {f for _, f in e.forms}:
+            words = form.split()
+            if not words or len(words) > 6:
+                continue
+            for tok in self._by_word.get(words[-1], []):
+                k = len(words) - 1
+                if tok.i < k or [x.text for x in tok.doc[tok.i - k:tok.i + 1]] != words:
+                    continue
+                n += self._corporate(tok, tok.doc[tok.i - k])
+        return n
+
     def _kinds(self) -> None:
         for e in self.t.entities:
             if e.kind not in ("person", "organisation"):
@@ -631,6 +683,7 @@ class NameCollector:
                     v["organisation"] += 3
             if e.gender_votes:
                 v["person"] += 2
+            v["organisation"] += 4 * self._corporate_votes(e)
             if e.kind == "person" and v["organisation"] > v["person"] and (not e.roles or v["organisation"] > v["person"] + 2):
                 e.kind = "organisation"
             elif e.kind == "organisation" and v["person"] > v["organisation"] + 1:

@@ -42,6 +42,7 @@ _POSS_TO_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 # an interview turn: "((Sara Seager)) ..." or "NG: ..." at the start of a paragraph
 _TURN = re.compile(r"\(\(([^()\n]{1,60})\)\)|([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s")
 _INTERVIEWERS = frozenset("wn wikinews q question interviewer".split())
+_INTERVIEWER_OUTLETS = {"wn": "Wikinews", "wikinews": "Wikinews"}  # "((WN))": Wikinews asking
 _CAPS_WORD = re.compile(r"(Mc|Mac|O['’])?([A-Z][A-Z'’-]*)")
 
 
@@ -115,6 +116,7 @@ class Resolver:
         self._speakers: dict[int, Speaker] = {}
         self._extra: dict[int, Speaker] = {}
         self._doc_off = {id(d): off for off, d in self.ix.blocks}
+        self._label_atts: set = set()  # attributions whose source is an interview turn's label
 
     # -- tokens to entities -----------------------------------------------------------------
 
@@ -142,6 +144,8 @@ class Resolver:
 
     def run(self) -> list[Speaker]:
         self.names.run()
+        for m in self.t.mentions:
+            m.label = self.is_label(m.start, m.end)
         pronouns.gender_votes(self.ix, self.t)
         self._pending_relations()
         atts = [a for a in self.article.attributions if isinstance(a, Attribution)]
@@ -157,8 +161,11 @@ class Resolver:
             head = head_of(toks)
             e = self.labelled(a, toks)
             if e is not None:
+                self._label_atts.add(id(a))
                 self.named_of[id(a)] = e
                 self.assign(a, e)
+                for m in self.t.between(a.source.start, a.source.end):
+                    m.label = True
                 continue
             if head is None or groups.conjuncts(toks, head):
                 continue
@@ -188,7 +195,17 @@ class Resolver:
         if src is None or not isinstance(src.start, int) or src.end <= src.start:
             return []
         s, e = max(0, src.start), min(len(self.text), src.end)
-        return self.ix.tokens(s, e)
+        toks = self.ix.tokens(s, e)
+        words = [t for t in toks if not t.is_punct]
+        # "[Ar]", "[Fr]": a language note after a link, no one
+        if len(words) == 1 and len(words[0].text) <= 3 and words[0].i > 0 and words[0].doc[words[0].i - 1].text == "[":
+            return []
+        # "He Quoting": a pronoun and the verb the parser glued to it
+        if len(words) > 1 and words[0].lower_ in PRONOUNS and all(
+                t.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VBP") or t.lower_.endswith("ing") and len(t.text) > 5
+                for t in words[1:]):
+            return words[:1]
+        return toks
 
     def assign(self, a: Attribution, e: Entity) -> None:
         self.of[id(a)] = e
@@ -250,6 +267,8 @@ class Resolver:
         if head.pos_ == "PRON" or lw in PRONOUNS:
             if lw not in PRONOUNS:
                 return None
+            if prev is not None and id(prev) in self._label_atts and self.ix.para_of(pos) != self.ix.para_of(prev.source.start):
+                prev = None  # the question's asker is no one's antecedent in the answer
             prev_e = self.of.get(id(prev)) if prev is not None else None
             prev_end = _end(prev) if prev is not None else 0
             contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
@@ -392,16 +411,36 @@ class Resolver:
                     return (subj or ms)[0].entity
         return None
 
+    def is_label(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is an interview turn's label: it opens its line, alone in
+        double parentheses ("((WN)) Did Red Hat ...") or before a colon ("MR. SMITH: ...")."""
+        line = self.text.rfind("\n", 0, start) + 1
+        before = self.text[line:start].strip()
+        if before == "((":
+            return self.text[end:end + 2] == "))"
+        return not before and self.text[end:end + 1] == ":"
+
     def labelled(self, a: Attribution, toks: list) -> Optional[Entity]:
-        """The person a transcript label names ("MR. SMITH: ...", "SEN. JONES: ..."): the label
-        opens its line and a colon follows it."""
+        """The person a transcript label names ("MR. SMITH: ...", "SEN. JONES: ..."), or the
+        outlet that asks ("((WN))": Wikinews)."""
         src = a.source
-        if src is None or not toks or self.text[src.end:src.end + 1] != ":":
+        if src is None or not toks or not self.is_label(src.start, src.end):
             return None
-        line = self.text.rfind("\n", 0, src.start) + 1
-        if self.text[line:src.start].strip():
+        label = self.text[src.start:src.end]
+        if label.strip().lower() in _INTERVIEWER_OUTLETS:
+            return self.outlet(_INTERVIEWER_OUTLETS[label.strip().lower()])
+        if self.text[src.end:src.end + 1] != ":":
             return None
-        return self.label_entity(self.text[src.start:src.end], toks)
+        return self.label_entity(label, toks)
+
+    def outlet(self, name: str) -> Entity:
+        e = next((x for x in self.t.entities if x.kind == "organisation" and x.name == name), None)
+        if e is None:
+            e = self.t.new("organisation")
+            e.forms.append((len(name.split()), name))
+            e.last_word = name.split()[-1].lower()
+            e.definite_key = "outlet:" + name.lower()
+        return e
 
     def label_entity(self, label: str, toks: Optional[list] = None) -> Optional[Entity]:
         from .entity import Role
