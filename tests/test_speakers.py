@@ -331,6 +331,14 @@ def test_interviewer_labels_are_no_antecedent_of_it_and_they():
     assert (art.attributions[1].speaker.name, art.attributions[1].speaker.kind) == ("Wikinews", "organisation")
 
 
+def test_a_heading_with_a_colon_is_not_an_interview_turn():
+    text = ('Collaborative Testing: a leaking dam\n\n'
+            'Teachers posted their comments on the filter software on a forum:\n\n'
+            '- I do not want to discuss whether the software is good or bad, but it is a nuisance.\n')
+    art = resolve(text, [("I", None, "I do not want to discuss whether the software is good or bad, but it is a nuisance.")])
+    assert art.attributions[0].speaker is None or art.attributions[0].speaker.name != "Collaborative Testing"
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

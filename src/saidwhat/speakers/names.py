@@ -641,10 +641,13 @@ class NameCollector:
                 h.lower_ in CORPORATE_NOUNS or h.lemma_.lower() in CORPORATE_NOUNS):
             # a person has an account, shares and staff too: "Trump's account", "Musk's shares"
             return t.dep_ == "compound" or h.lower_ in CORPORATE_HEADS or h.lemma_.lower() in CORPORATE_HEADS
-        if t.dep_ == "pobj" and h.lower_ == "of" and h.head.i != h.i and (
+        # the name is all the preposition's object ("of Red Hat", "on Twitter"), not the end of a
+        # longer one ("Chief Executive of Hong Kong Carrie Lam")
+        whole = first.i > 0 and (first.i - 1 == h.i or t.doc[first.i - 1].pos_ == "DET" and first.i - 2 == h.i)
+        if whole and t.dep_ == "pobj" and h.lower_ == "of" and h.head.i != h.i and (
                 h.head.lower_ in CORPORATE_NOUNS or h.head.lemma_.lower() in CORPORATE_NOUNS):
             return True
-        if t.dep_ == "pobj" and h.lower_ in ("on", "via") and h.head.i != h.i and (
+        if whole and t.dep_ == "pobj" and h.lower_ in ("on", "via") and h.head.i != h.i and (
                 h.head.lower_ in POSTING_WORDS or h.head.lemma_.lower() in POSTING_WORDS):
             return True
         prev = t.doc[first.i - 1] if first.i > 0 else None
@@ -683,7 +686,14 @@ class NameCollector:
                     v["organisation"] += 3
             if e.gender_votes:
                 v["person"] += 2
-            v["organisation"] += 4 * self._corporate_votes(e)
+            corporate = self._corporate_votes(e)
+            if corporate and e.kind == "person" and not e.gender_votes and not e.roles \
+                    and not (e.first_words & _FIRST_NAMES):
+                # the NER tags "Red Hat" a person in every sentence: what the article says of it
+                # decides, when nothing (a title, a first name, a role) says person
+                e.kind = "organisation"
+                continue
+            v["organisation"] += 4 * corporate
             if e.kind == "person" and v["organisation"] > v["person"] and (not e.roles or v["organisation"] > v["person"] + 2):
                 e.kind = "organisation"
             elif e.kind == "organisation" and v["person"] > v["organisation"] + 1:

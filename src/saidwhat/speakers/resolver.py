@@ -398,6 +398,8 @@ class Resolver:
             m = _TURN.match(self.text, start)
             if m:
                 label = (m.group(1) or m.group(2) or "").strip()
+                if p != para and self._turns(label) < 2:
+                    break  # a heading ("Collaborative Testing: a leaking dam"), not an interview's turns
                 return self.turn_entity(label)
         if para > 0:
             start = self.ix.para_starts[para - 1]
@@ -487,6 +489,17 @@ class Resolver:
         for r in roles:
             e.add_role(Role(text=r, head=r))
         return e
+
+    def _turns(self, label: str) -> int:
+        """How many paragraphs open with the turn label ``label``."""
+        if not hasattr(self, "_turn_count"):
+            from collections import Counter
+            self._turn_count = Counter()
+            for start in self.ix.para_starts:
+                m = _TURN.match(self.text, start)
+                if m:
+                    self._turn_count[(m.group(1) or m.group(2) or "").strip()] += 1
+        return self._turn_count[label]
 
     def _asks(self, label: str) -> bool:
         """Whether a turn label is the interviewer's: most of its turns are questions."""
