@@ -339,6 +339,34 @@ def test_a_heading_with_a_colon_is_not_an_interview_turn():
     assert art.attributions[0].speaker is None or art.attributions[0].speaker.name != "Collaborative Testing"
 
 
+def test_pronoun_whose_antecedent_is_a_common_noun_subject():
+    # the failing case the issue names from other projects' tests
+    art = saidwhat.extract('The stranger walked into the bar and sat down. "I have come a long way," he said.')
+    check_speakers(art)
+    (a,) = [a for a in art.attributions if a.source is not None]
+    assert (a.speaker.name, a.speaker.kind, a.speaker.gender) == ("stranger", "person", "male")
+    text = 'The old woman sat by the window all afternoon. "My son never came back," she said.'
+    art = resolve(text, [("she", "said", "My son never came back,")])
+    assert names(art) == ["old woman"] and art.speakers[0].gender == "female"
+
+
+def test_pronoun_after_a_bare_first_name_the_ner_took_for_an_organisation():
+    text = 'Oksana stood in the ruins of her kitchen. "This was my home," she said.'
+    art = resolve(text, [("she", "said", "This was my home,")])
+    assert (names(art), art.speakers[0].kind) == (["Oksana"], "person")
+    text = ('Kofi runs the only pharmacy in town. Prices have tripled since March. '
+            '"I cannot keep up," he said.')
+    art = resolve(text, [("he", "said", "I cannot keep up,")])
+    assert (names(art), art.speakers[0].kind, art.speakers[0].gender) == (["Kofi"], "person", "male")
+
+
+def test_a_named_person_after_the_common_noun_subject_still_wins():
+    text = ('The stranger walked into the bar. Maria Lopez, the owner, looked up from the till. '
+            '"We close at ten," she said.')
+    art = resolve(text, [("she", "said", "We close at ten,")])
+    assert names(art) == ["Maria Lopez"]
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

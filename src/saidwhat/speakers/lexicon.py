@@ -100,6 +100,10 @@ spectators fan fans parent parents child children survivor survivors veteran vet
 passengers customer customers user users citizen citizens local locals villager villagers farmer
 farmers player players someone somebody everyone everybody nobody anyone one blogger bloggers
 commentator commentators netizen netizens journalist journalists reporter reporters
+stranger strangers visitor visitors tourist tourists traveller travellers traveler travelers guest guests
+driver drivers pilot pilots soldier soldiers guard guards nurse nurses patient patients owner owners
+shopkeeper shopkeepers teenager teenagers bystander bystanders pedestrian pedestrians tenant tenants
+newcomer newcomers boy boys girl girls
 """)
 
 ORG_NOUNS = _words("""

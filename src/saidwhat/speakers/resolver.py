@@ -33,6 +33,7 @@ from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
     FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
     ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
+    place_of,
 )
 from .names import NameCollector
 from .namesakes import decide_namesake
@@ -273,6 +274,8 @@ class Resolver:
             prev_end = _end(prev) if prev is not None else 0
             contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
             e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a))
+            if lw in ("he", "she"):
+                e = self.unnamed_antecedent(lw, pos, contents, e)
             if e is not None and lw in GENDER_PRONOUNS and e.kind == "person":
                 e.gender_votes[GENDER_PRONOUNS[lw]] += 1
             return e
@@ -288,6 +291,61 @@ class Resolver:
         if groups.is_document(head) and not is_role_word(head):
             return self.document(a, toks, head, pos)
         return self.role_or_common(a, toks, head, prev, nxt, pos)
+
+    def unnamed_antecedent(self, pron: str, pos: int, contents: list, found: Optional[Entity]) -> Optional[Entity]:
+        """he/she whose antecedent the named mentions miss: the subject of a clause in this or the
+        three sentences before that is a person noun ("The stranger walked into the bar ... he
+        said"; "The old woman sat by the window") or a bare first name the NER took for an
+        organisation ("Oksana stood in the ruins of her kitchen"), when it comes after every
+        mention of what the named mentions found (or they found nothing)."""
+        gender = GENDER_PRONOUNS[pron]
+        si = self.ix.sent_of(pos)
+        lo = self.ix.sent_start(si - 3)
+        last_found = max((m.start for m in found.mentions if m.start < pos), default=-1) if found is not None else -1
+        best = None
+        for t in self.ix.tokens(max(lo, last_found + 1), pos) if pos > lo else []:
+            p = self.off_of(t) + t.idx
+            if p >= pos or p <= last_found or self.ix.in_quote(p) or any(s <= p < e for s, e in contents):
+                continue
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.tag_ not in ("NN", "NNP"):
+                continue
+            if t.pos_ == "NOUN":
+                lemma = t.lemma_.lower()
+                if not (lemma in PERSON_NOUNS or lemma in GENDERED_NOUNS or is_role_word(t)) or \
+                        lemma in ("one", "someone", "somebody", "everyone", "everybody", "nobody", "anyone") or \
+                        GENDERED_NOUNS.get(lemma) not in (None, gender):
+                    continue
+                best = ("noun", t)
+            elif t.pos_ == "PROPN":
+                e = self.t.entity_at(self.off_of(t), t.i)
+                if e is not None and e.kind == "organisation" and _bare_first_name(e, t):
+                    best = ("name", t, e)
+        if best is None:
+            return found
+        if best[0] == "name":
+            e = best[2]
+            e.kind = "person"  # "Oksana stood in the ruins of her kitchen": the NER's ORG was a first name
+            e.kind_votes["person"] += 2
+            return e
+        t = best[1]
+        mention = self.t.between(self.off_of(t) + t.idx, self.off_of(t) + t.idx + 1)
+        if mention:
+            return mention[0].entity if mention[0].entity.kind == "person" else found
+        sub = [x for x in t.subtree if x.i <= t.i]
+        tpos = self.off_of(t) + t.idx
+        if is_role_word(t) and t.lemma_.lower() not in RELATION_GENDER and t.lower_ not in RELATION_GENDER:
+            # a role ("the president would hand him ..."): the person who holds it, if the article
+            # names one; never a new speaker that later role nouns would be matched against
+            role = parse_role(sub, self.lookup)
+            e = self.role_entity(_NO_ATTRIBUTION, role, tpos, None, None, gender) \
+                if role is not None and role.of is None else None
+            return e if e is not None and e.kind == "person" else found
+        e = self.role_or_common(_NO_ATTRIBUTION, sub, t, None, None, tpos)
+        if e is None or e.kind != "person" or e.pronoun_gender() not in (None, gender):
+            return found
+        s0 = self.off_of(sub[0]) + sub[0].idx
+        self.t.add_mention(e, s0, self.off_of(t) + t.idx + len(t.text), 1, named=False)
+        return e
 
     # -- names ------------------------------------------------------------------------------
 
@@ -871,6 +929,17 @@ class Resolver:
 
 
 _NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))
+
+
+def _bare_first_name(e: Entity, t) -> bool:
+    """Whether an organisation the NER found is rather a person known by one name: one word, in
+    title case, no place, no organisation word, no acronym ("Oksana", "Kofi")."""
+    forms = {f for _, f in e.forms}
+    if len(forms) != 1 or e.long_form or e.acronyms:
+        return False
+    w = next(iter(forms))
+    return " " not in w and w.isalpha() and w[:1].isupper() and w[1:].islower() and len(w) > 2 \
+        and not place_of(w) and w.lower() not in ORG_NOUNS and t.ent_type_ in ("ORG", "")
 
 
 def _of_phrase(toks: list, head) -> list:
