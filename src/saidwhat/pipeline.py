@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from . import attribute, speakers, tagger
 from .layout import soften_line_breaks
+from .errors import InputError
 from .model import Article
 from .parse import blocks, parse_blocks
 
@@ -128,7 +129,7 @@ class SpeakerWindows:
 
     def __init__(self, article: Article, limit: int = SPEAKER_CHARS, stance: bool = False) -> None:
         self.article, self.limit, self.stance = article, limit, stance
-        self.windowed = len(article.text) > limit
+        self.windowed = len(article.text or "") > limit
         self.window: list[tuple[int, Doc]] = []
         self.attributions: list = []
         self.found: list = []
@@ -179,11 +180,21 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
     ``SpeakerWindows``). When the parser fails, the articles not yet finished are
     redone one at a time, so that only the one that breaks it fails."""
     model = tagger.get_model()
-    texts = [_clean(a.text) for a in articles]
-    cuts = [blocks(t) for t in texts]
+    failed: dict[int, BaseException] = {}
+    texts: list[str] = []
+    cuts: list[list[tuple[int, int]]] = []
+    for i, a in enumerate(articles):
+        try:
+            if not isinstance(a.text, str):
+                raise InputError(f"article {a.id!r}: its text is {type(a.text).__name__}, not a string")
+            texts.append(_clean(a.text))
+            cuts.append(blocks(texts[-1]))
+        except Exception as exc:  # noqa: BLE001 - reported for this article only
+            failed[i] = exc
+            texts.append("")
+            cuts.append([])
     speakers_of = [SpeakerWindows(a, stance=stance) for a in articles]
     found: list[list] = [[] for _ in articles]
-    failed: dict[int, BaseException] = {}
     pending: list[tuple[int, int, Doc]] = []
     pending_tokens = 0
     done = 0  # articles yielded
