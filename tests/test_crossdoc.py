@@ -107,12 +107,26 @@ def test_crossdoc_ids_stable_when_the_collection_grows(store):
     ("GM Magnus Carlsen", "person", "Magnus Carlsen", "carlsen", None),
     ("A correspondent from French Wikinews", "other", "A correspondent from French Wikinews", "", None),
     ("Kenyan Eliud Kipchoge", "person", "Eliud Kipchoge", "kipchoge", None),  # a demonym is no first name
+    ("Podcaster Spike Cohen", "person", "Spike Cohen", "cohen", None),  # an occupation before the name
+    ("Kama Melly QC", "person", "Kama Melly", "melly", None),
+    ("Isaac Bashevis Singer", "person", "Isaac Bashevis Singer", "singer", None),  # a surname that is a noun
 ])
 def test_crossdoc_parse_name(raw, kind, name, surname, role):
     p = parse_name(raw)
     assert (p.kind, p.name, p.surname) == (kind, name, surname)
     if role:
         assert role in p.roles
+
+
+@pytest.mark.parametrize("raw,kind,name", [
+    # what an article's resolver called a person, and no person is called
+    ("Nigeria", "organisation", "Nigeria"), ("Fars News", "organisation", "Fars News"),
+    ("Americans", "other", "Americans"), ("Presidents", "other", "Presidents"),
+    ("Jordan Peterson", "person", "Jordan Peterson"), ("Emily Post", "person", "Emily Post"),
+])
+def test_crossdoc_parse_name_of_an_article_person(raw, kind, name):
+    p = parse_name(raw, "person")
+    assert (p.kind, p.name) == (kind, name)
 
 
 def _loc(article, local, name, roles=()):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..lexicon import PRONOUNS, ROLE_NOUNS
-from .lexicon import NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym
+from .lexicon import NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
 from .roles import clean_role_text, split_role_texts
 
 TITLES = frozenset(ROLE_NOUNS | set("""
@@ -38,6 +38,8 @@ foreign trade state executive assistant senior top associate general attorney-ge
 president-elect vice-president chief of staff first minister ministers presidential
 party campaign press secretary-general undersecretary mp mep incumbent presumptive
 im gm fm cm wgm wim wfm wcm mla msp mpp
+actor actress podcaster ecologist physicist biologist chemist astronomer filmmaker novelist columnist
+commentator blogger comedian presenter athlete historian scientist researcher
 """.split()))
 PARTICLES = frozenset("von van der den de la le da di del du dos bin ibn al el ter ten".split())
 SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
@@ -78,6 +80,9 @@ stockholm oslo helsinki copenhagen dublin lisbon bern geneva hong-kong taipei ha
 jakarta bangkok nairobi pretoria abuja caracas havana brasilia doha beirut amman gaza
 """.split())
 
+_ORG_LAST = frozenset("""news times herald bulletin gazette tribune journal daily magazine press agency
+ministry party committee council commission university institute foundation corporation company
+association federation network channel conference project""".split())
 _ROLE_PREPS = frozenset("of from at for with in to on by".split())
 PERSON_WORDS = frozenset("people man men woman women others everyone someone many some all most".split())
 
@@ -196,6 +201,8 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
     if role_toks and fold(role_toks[-1]) in _ROLE_PREPS and kind != "organisation":
         # "a correspondent from French Wikinews": someone of an organisation, not its name
         return Parsed("other", text, roles=roles)
+    while len(name_toks) > 1 and fold(name_toks[-1]).rstrip(".,") in NAME_DESCRIPTORS:
+        name_toks = name_toks[:-1]  # "Kama Melly QC"
     while len(name_toks) > 1 and is_demonym(name_toks[0]):
         role_toks, name_toks = role_toks + name_toks[:1], name_toks[1:]  # "Kenyan Eliud Kipchoge"
     titled = any(_is_title(t) for t in role_toks)
@@ -211,6 +218,16 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
         if role_toks or any(not _capitalised(t) for t in name_toks):
             return Parsed("other", text, roles=roles)
         return Parsed("other", " ".join(name_toks), roles=roles)
+    # what no person is called: a country ("Nigeria"), a paper or body ("Fars News", "Iranian Chess
+    # Federation"), people in the plural ("Americans", "Presidents")
+    last = fold(name_toks[-1]).strip(".,'")
+    if len(name_toks) == 1 and (last in PLACES or place_of(name_toks[0]) == name_toks[0]):
+        return Parsed("organisation", name_toks[0], roles=roles)
+    if len(name_toks) > 1 and last in _ORG_LAST:
+        return Parsed("organisation", " ".join(name_toks), roles=roles)
+    if len(name_toks) == 1 and last.endswith("s") and (
+            last[:-1] in TITLES or is_demonym(name_toks[0][:-1]) or last[:-1] in GENERIC):
+        return Parsed("other", name_toks[0], roles=roles)
     folded = [fold(t).rstrip(".") for t in name_toks]
     # surname: the last name token with the particles before it ("von der Leyen")
     end = len(folded)
