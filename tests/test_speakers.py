@@ -367,6 +367,22 @@ def test_a_named_person_after_the_common_noun_subject_still_wins():
     assert names(art) == ["Maria Lopez"]
 
 
+def test_hyphenated_given_names_are_kept_whole():
+    text = ('Secretary General Ban Ki-moon spoke on Monday. "We will not give up," Mr. Ban said. '
+            'South Korean President Park Geun-hye said that the test was a provocation.')
+    art = resolve(text, [("Mr. Ban", "said", "We will not give up,"),
+                         ("South Korean President Park Geun-hye", "said", "that the test was a provocation")])
+    assert names(art) == ["Ban Ki-moon", "Park Geun-hye"]
+
+
+def test_a_second_role_after_the_apposition_is_not_a_second_person():
+    text = ('"It is fiscally responsible," Leonard E. Burman, director of the Tax Policy Center and a professor '
+            'at Syracuse University, said of the plan. Mary Chen and a senior aide said that they agreed.')
+    art = resolve(text, [("Leonard E. Burman, director of the Tax Policy Center and a professor at Syracuse "
+                          "University,", "said", "It is fiscally responsible,")])
+    assert (names(art), art.speakers[0].kind) == (["Leonard E. Burman"], "person")
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

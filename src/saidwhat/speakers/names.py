@@ -110,9 +110,12 @@ def _trim_name(toks: list, person: bool) -> list:
     while toks and (toks[-1].is_punct and toks[-1].text != "." or is_poss_marker(toks[-1]) or toks[-1].is_space):
         toks = toks[:-1]
     while len(toks) > 1 and (toks[-1].text[:1].islower() and toks[-1].lower_ not in NAME_SUFFIXES
+                             and not _hyphened(toks)  # "Ban Ki-moon"
                              or person and toks[-1].lower_.rstrip(".") in NAME_DESCRIPTORS
                              or toks[-1].text == "."):
         toks = toks[:-1]
+    while len(toks) > 1 and toks[-1].text in ("-", "‐") and not toks[-2].whitespace_:
+        toks = toks[:-1]  # a name the NER cut at a hyphen
     if not person:
         # "Yonhap news agency": the descriptor is not the name, unless it is all there is
         while len(toks) > 1 and toks[-1].lower_ in ORG_DESCRIPTORS and toks[-1].text[:1].islower():
@@ -120,6 +123,12 @@ def _trim_name(toks: list, person: bool) -> list:
     while toks and toks[0].lower_ in PARTICLES and len(toks) > 1 and toks[0].text[:1].islower():
         toks = toks[1:]
     return toks
+
+
+def _hyphened(toks: list) -> bool:
+    """Whether the last token is joined by a hyphen to a capitalised word ("Ki-moon")."""
+    return len(toks) >= 3 and toks[-2].text == "-" and not toks[-2].whitespace_ and not toks[-3].whitespace_ \
+        and toks[-3].text[:1].isupper()
 
 
 def _extend(toks: list, doc, label: str) -> list:
