@@ -383,6 +383,12 @@ def test_a_second_role_after_the_apposition_is_not_a_second_person():
     assert (names(art), art.speakers[0].kind) == (["Leonard E. Burman"], "person")
 
 
+def test_an_organisation_noun_keeps_the_whole_name_before_it():
+    text = 'The United States government said that the sanctions would stay in place.'
+    art = resolve(text, [("The United States government", "said", "that the sanctions would stay in place")])
+    assert (names(art), art.speakers[0].kind) == (["United States government"], "organisation")
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

@@ -281,7 +281,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue
             toks = [t]
             j = t.i - 1
-            while j >= 0 and doc[j].head.i == t.i and doc[j].dep_ == "compound" and doc[j].pos_ == "PROPN":
+            # the whole compound chain: "United States government", not "States government"
+            while j >= 0 and doc[j].head.i in {x.i for x in toks} and doc[j].dep_ == "compound" \
+                    and doc[j].pos_ == "PROPN":
                 toks.insert(0, doc[j])
                 j -= 1
             if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
