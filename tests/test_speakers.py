@@ -389,6 +389,16 @@ def test_an_organisation_noun_keeps_the_whole_name_before_it():
     assert (names(art), art.speakers[0].kind) == (["United States government"], "organisation")
 
 
+def test_role_of_a_place_then_the_name_in_apposition():
+    # the parser hangs the name on the place ("Paris, Anne Hidalgo"), and the NER may call it ORG
+    text = ('The mayor of Paris, Anne Hidalgo, said that the city would ban diesel cars. '
+            'The current president of Namibia, Hage Geingob, said that the country would recover.')
+    art = resolve(text, [("The mayor of Paris, Anne Hidalgo,", "said", "that the city would ban diesel cars"),
+                         ("The current president of Namibia, Hage Geingob,", "said", "that the country would recover")])
+    assert names(art) == ["Anne Hidalgo", "Hage Geingob"]
+    assert all(s.kind == "person" for s in art.speakers)
+
+
 def test_role_noun_via_the_thread():
     text = ('"The deal is done," the president said. "Now we move on," Biden added.')
     art = resolve(text, [("the president", "said", "The deal is done,"),

@@ -394,8 +394,13 @@ class Resolver:
                 for t in toks:
                     if t.i > head.i and (t.ent_type_ == "PERSON" or self.t.entity_at(off, t.i) is not None) and (
                             t.head.i == head.i and t.dep_ in ("appos", "npadvmod", "dep")
-                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ == "of"):
+                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ == "of"
+                            # "The mayor of Paris, Anne Hidalgo,": the parser hangs the name on "Paris"
+                            or t.dep_ == "appos" and t.ent_type_ in ("PERSON", "ORG") and t.head.dep_ == "pobj"
+                            and t.head.head.head.i == head.i and t.head.head.lower_ in ("of", "for", "at")):
                         c = self.t.entity_at(off, t.i)
+                        if c is not None and c.kind == "organisation" and t.dep_ == "appos" and _person_like(c):
+                            c.kind = "person"  # "the president of Namibia, Hage Geingob," (tagged ORG)
                         if c is not None and c.kind == "person":
                             return c
         if head.lower_ in ORG_DESCRIPTORS or head.lemma_.lower() in ("agency", "newspaper", "outlet"):
@@ -929,6 +934,15 @@ class Resolver:
 
 
 _NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))
+
+
+def _person_like(e: Entity) -> bool:
+    """Whether an organisation's names could be a person's: two to four capitalised words, no
+    organisation word, no acronym ("Hage Geingob")."""
+    forms = {f for _, f in e.forms}
+    return bool(forms) and not e.acronyms and not e.long_form and all(
+        2 <= len(f.split()) <= 4 and all(w[:1].isupper() and not w.isupper() for w in f.split())
+        and not any(w.lower() in ORG_NOUNS for w in f.split()) and not place_of(f) for f in forms)
 
 
 def _bare_first_name(e: Entity, t) -> bool:
