@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..lexicon import PRONOUNS, ROLE_NOUNS
-from .lexicon import NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
+from .lexicon import FEMALE_NAMES, MALE_NAMES, NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
 from .roles import clean_role_text, split_role_texts
 
 TITLES = frozenset(ROLE_NOUNS | set("""
@@ -199,7 +199,18 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
         return Parsed("other", text, roles=roles)
     role_toks, name_toks = _name_run(toks)
     if role_toks and fold(role_toks[-1]) in _ROLE_PREPS and kind != "organisation":
-        # "a correspondent from French Wikinews": someone of an organisation, not its name
+        # someone of an organisation or a place, not its name: "a spokesperson for Stagecoach
+        # South" speaks for the company; "a federal judge in Texas", "the president of Turkey",
+        # "a correspondent from French Wikinews" are no one the collection knows by name
+        org = list(name_toks)
+        while len(org) > 1 and is_demonym(org[0]):
+            org = org[1:]
+        first = next((i for i, t in enumerate(org[:-1]) if fold(t) in MALE_NAMES or fold(t) in FEMALE_NAMES), None)
+        if first is not None:  # "Senator from Vermont Bernie Sanders": a place, then the person
+            return parse_name(" ".join(org[first:]), kind, roles + [" ".join(role_toks + org[:first])])
+        if fold(role_toks[-1]) in ("for", "from", "at", "with") and org and not (
+                fold(" ".join(org)) in PLACES or place_of(" ".join(org)) or len(org) == 1 and is_demonym(org[0])):
+            return Parsed("organisation", " ".join(org), roles=roles)
         return Parsed("other", text, roles=roles)
     while len(name_toks) > 1 and fold(name_toks[-1]).rstrip(".,") in NAME_DESCRIPTORS:
         name_toks = name_toks[:-1]  # "Kama Melly QC"
