@@ -225,6 +225,15 @@ def test_crossdoc_documents_and_unnamed_sources_get_no_collection_speaker(namesa
     assert not [s for s in namesakes.speakers(limit=200) if s["kind"] == "document"]
 
 
+def test_crossdoc_a_role_with_no_name_is_no_collection_speaker():
+    locs = [_Local(1, "s1", parse_name("PG&E President", "other"), None, 1),
+            _Local(2, "s1", parse_name("Tunisian Prime Minister", "other"), None, 1),
+            _Local(3, "s1", parse_name("Democrats", "other"), None, 1)]
+    keys = assign(locs)
+    assert (1, "s1") not in keys and (2, "s1") not in keys
+    assert keys[(3, "s1")] == "other:democrats"  # a named group of people stays one
+
+
 @pytest.mark.parametrize("alias,name,kind,out", [
     ("Nancy Pelosi yesterday", "Nancy Pelosi", "person", "Nancy Pelosi"),
     ("Prime Minister Kallas", "Kaja Kallas", "person", "Prime Minister Kallas"),

@@ -334,7 +334,9 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
             # sentence) are no one in particular
             if words and _capitalised(words[0]) and not (
                     p.kind == "other" and (not all(_capitalised(t) for t in words)
-                                           or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS))):
+                                           or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS)
+                                           # a role with no name: "PG&E President", "Tunisian Prime Minister"
+                                           or fold(words[-1]).strip(".,'") in TITLES)):
                 keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
             continue
         if p.kind != "person":
