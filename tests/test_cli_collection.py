@@ -69,3 +69,18 @@ def test_cli_errors(tmp_path):
     assert runner.invoke(app, ["load", str(tmp_path), "--db", str(tmp_path / "l.db")]).exit_code == 2
     bad = runner.invoke(app, ["ingest", str(tmp_path / "nothing.txt"), "--db", str(tmp_path / "b.db")])
     assert bad.exit_code == 1 and "no such file" in bad.output
+
+
+def test_python_dash_m_runs_the_cli(tmp_path):
+    """``python -m saidwhat`` is the ``saidwhat`` command (where no console script is on PATH)."""
+    import subprocess
+    import sys
+
+    text = tmp_path / "a.txt"
+    text.write_text('"We will not be rushed," the prime minister said on Tuesday.\n', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "saidwhat", "extract", str(text), "--format", "json"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    found = json.loads(out.stdout)
+    found = found[0] if isinstance(found, list) else found
+    assert [a["content_text"] for a in found["attributions"]] == ['"We will not be rushed,"']

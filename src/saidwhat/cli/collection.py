@@ -243,9 +243,11 @@ def search(
         rows = store.search(**filters, limit=limit, offset=offset)
         total = store.count_search(**filters)
     table = Table(title=f"{len(rows)} of {total} attributions", show_lines=True, expand=True, title_justify="left")
-    for col, style, ratio in (("id", "dim", 1), ("speaker", "bold cyan", 3), ("type", None, 1),
-                              ("what", None, 8), ("article", "dim", 3)):
-        table.add_column(col, style=style, ratio=ratio)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("speaker", style="bold cyan", ratio=3)
+    table.add_column("type", no_wrap=True)
+    table.add_column("what", ratio=8)
+    table.add_column("article", style="dim", ratio=3)
     for r in rows:
         art = r["article"]
         what = Text(r["content_text"])
@@ -257,7 +259,7 @@ def search(
                 if t.get("stance"):
                     what.append(f" ({t['stance']})", style="dim")
         table.add_row(str(r["id"]), r["speaker_name"] or r.get("source_text") or "—", r["type"], what,
-                      " · ".join(x for x in (art.get("published"), art.get("outlet"), art.get("title") or art.get("ext_id")) if x))
+                      _article_cell(art))
     _emit(rows, format, table, flat)
 
 
@@ -276,18 +278,23 @@ def speakers(
         rows = store.speakers(limit=limit, offset=offset, kind=kind, name=name, gender=gender)
         total = store.count_speakers()
     table = Table(title=f"{len(rows)} of {total} speakers", expand=True, title_justify="left")
-    for col in ("id", "name", "kind", "gender", "attributions", "articles", "first seen", "last seen",
-                "aliases / roles"):
-        table.add_column(col, style="bold cyan" if col == "name" else None)
+    table.add_column("id", style="dim", no_wrap=True)
+    table.add_column("name", style="bold cyan", ratio=3)
+    table.add_column("kind", min_width=8, ratio=2)
+    table.add_column("said", justify="right", no_wrap=True)
+    table.add_column("articles", justify="right", no_wrap=True)
+    table.add_column("seen", min_width=10)
+    table.add_column("aliases · roles", ratio=4)
     for s in rows:
         extra = ", ".join(a["alias"] for a in s["aliases"][:4] if a["alias"] != s["name"])
         if s["roles"]:
             extra += (" · " if extra else "") + ", ".join(s["roles"][:3])
         if s["members"]:
             extra += (" · " if extra else "") + "members: " + ", ".join(m["name"] for m in s["members"])
-        table.add_row(str(s["id"]), s["name"], s["kind"], s["gender"] if s["kind"] == "person" else "",
-                      str(s["n_attributions"]), str(s["n_articles"]), s["first_seen"] or "—",
-                      s["last_seen"] or "—", extra)
+        kind = s["kind"] + (f"\n{s['gender']}" if s["kind"] == "person" and s["gender"] not in (None, "", "unknown") else "")
+        first, last = (s["first_seen"] or "—")[:10], (s["last_seen"] or "—")[:10]
+        table.add_row(str(s["id"]), s["name"], kind, str(s["n_attributions"]), str(s["n_articles"]),
+                      first if first == last else f"{first}\nto {last}", extra)
 
     def row_fn(s: dict) -> dict:
         return {**{k: s[k] for k in ("id", "name", "kind", "gender", "organisation", "country", "n_attributions",
@@ -391,6 +398,15 @@ def stance_command(
                 **r["stances"], "tone": r["tone"]}
 
     _emit(rows, format, table, row_fn)
+
+
+def _article_cell(art: dict, width: int = 40) -> str:
+    """Date and outlet on one line, the title (cut to ``width`` characters) on the next."""
+    title = art.get("title") or art.get("ext_id") or ""
+    if len(title) > width:
+        title = title[: width - 1].rstrip() + "…"
+    head = " · ".join(x for x in (art.get("published"), art.get("outlet")) if x)
+    return "\n".join(x for x in (head, title) if x)
 
 
 @app.command()
