@@ -225,6 +225,11 @@ def test_crossdoc_documents_and_unnamed_sources_get_no_collection_speaker(namesa
     assert not [s for s in namesakes.speakers(limit=200) if s["kind"] == "document"]
 
 
+def test_crossdoc_an_organisation_someone_speaks_for_takes_none_of_their_roles():
+    p = parse_name("A correspondent from French Wikinews", "person", ["correspondent"])
+    assert (p.kind, p.name, p.roles) == ("organisation", "Wikinews", [])
+
+
 def test_crossdoc_a_role_with_no_name_is_no_collection_speaker():
     locs = [_Local(1, "s1", parse_name("PG&E President", "other"), None, 1),
             _Local(2, "s1", parse_name("Tunisian Prime Minister", "other"), None, 1),

@@ -320,6 +320,11 @@ def test_language_notes_and_glued_verbs_are_no_speakers():
                          ("He Quoting", None, "I do not think his words will be translated into action.")])
     assert art.attributions[0].speaker is None
     assert art.attributions[1].speaker is not None and art.attributions[1].speaker.name != "Quoting"
+    text = ("But not everybody was impressed by Obama's words. Abdelhak al'Koush, blogging on Afinina [Ar], "
+            "launched a strong attack on the American president and questioned his motives in a discourteous "
+            'post. He wrote: "The speech was a kiss of death."')
+    art = resolve(text, [("He", "wrote", "The speech was a kiss of death.")])
+    assert names(art) != ["Ar"]
 
 
 def test_interviewer_labels_are_no_antecedent_of_it_and_they():

@@ -210,7 +210,7 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
             return parse_name(" ".join(org[first:]), kind, roles + [" ".join(role_toks + org[:first])])
         if fold(role_toks[-1]) in ("for", "from", "at", "with") and org and not (
                 fold(" ".join(org)) in PLACES or place_of(" ".join(org)) or len(org) == 1 and is_demonym(org[0])):
-            return Parsed("organisation", " ".join(org), roles=roles)
+            return Parsed("organisation", " ".join(org))  # the person's roles are not the organisation's
         return Parsed("other", text, roles=roles)
     while len(name_toks) > 1 and fold(name_toks[-1]).rstrip(".,") in NAME_DESCRIPTORS:
         name_toks = name_toks[:-1]  # "Kama Melly QC"

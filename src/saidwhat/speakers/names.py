@@ -245,6 +245,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if len(toks) == 1 and (toks[0].tag_ in ("VBG", "VBD", "VBN") or toks[0].lower_.endswith("ing")
                                    and toks[0].is_sent_start):
                 continue  # "Quoting ..." at the start of a sentence is no one
+            if len(toks) == 1 and len(toks[0].text) <= 3 and toks[0].i > 0 and doc[toks[0].i - 1].text == "[":
+                continue  # "blogging on Afinina [Ar]": a language note, no one
             left = _left_titles(doc, ent.start, ent.end)
             if label == "PERSON" and not titles:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
@@ -279,6 +281,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue
             if t.pos_ == "PROPN" and (not t.is_title or t.lower_ in TITLES or is_role_word(t)):
                 continue
+            if t.i > 0 and doc[t.i - 1].text == "[" and len(t.text) <= 3:
+                continue  # "Afinina [Ar], launched": a language note the parser made a subject
             toks = [t]
             j = t.i - 1
             # the whole compound chain: "United States government", not "States government"
