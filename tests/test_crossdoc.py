@@ -103,12 +103,35 @@ def test_crossdoc_ids_stable_when_the_collection_grows(store):
     ("the prime minister", "other", "the prime minister", "", "prime minister"),
     ("Officials", "other", "Officials", "", None),
     ("she", "other", "she", "", None),
+    ("IM Dorsa Derakhshani", "person", "Dorsa Derakhshani", "derakhshani", None),  # a chess title
+    ("GM Magnus Carlsen", "person", "Magnus Carlsen", "carlsen", None),
+    # someone of an organisation speaks for it; of a place, is no one the collection knows by name
+    ("A correspondent from French Wikinews", "organisation", "Wikinews", "", None),
+    ("A spokesperson for Stagecoach South", "organisation", "Stagecoach South", "", None),
+    ("a federal judge in Texas", "other", "a federal judge in Texas", "", None),
+    ("The president of Turkey", "other", "The president of Turkey", "", None),
+    ("United States Senator from Vermont Bernie Sanders", "person", "Bernie Sanders", "sanders", None),
+    ("Kenyan Eliud Kipchoge", "person", "Eliud Kipchoge", "kipchoge", None),  # a demonym is no first name
+    ("Podcaster Spike Cohen", "person", "Spike Cohen", "cohen", None),  # an occupation before the name
+    ("Kama Melly QC", "person", "Kama Melly", "melly", None),
+    ("Isaac Bashevis Singer", "person", "Isaac Bashevis Singer", "singer", None),  # a surname that is a noun
 ])
 def test_crossdoc_parse_name(raw, kind, name, surname, role):
     p = parse_name(raw)
     assert (p.kind, p.name, p.surname) == (kind, name, surname)
     if role:
         assert role in p.roles
+
+
+@pytest.mark.parametrize("raw,kind,name", [
+    # what an article's resolver called a person, and no person is called
+    ("Nigeria", "organisation", "Nigeria"), ("Fars News", "organisation", "Fars News"),
+    ("Americans", "other", "Americans"), ("Presidents", "other", "Presidents"),
+    ("Jordan Peterson", "person", "Jordan Peterson"), ("Emily Post", "person", "Emily Post"),
+])
+def test_crossdoc_parse_name_of_an_article_person(raw, kind, name):
+    p = parse_name(raw, "person")
+    assert (p.kind, p.name) == (kind, name)
 
 
 def _loc(article, local, name, roles=()):
@@ -202,6 +225,20 @@ def test_crossdoc_documents_and_unnamed_sources_get_no_collection_speaker(namesa
     assert not [s for s in namesakes.speakers(limit=200) if s["kind"] == "document"]
 
 
+def test_crossdoc_an_organisation_someone_speaks_for_takes_none_of_their_roles():
+    p = parse_name("A correspondent from French Wikinews", "person", ["correspondent"])
+    assert (p.kind, p.name, p.roles) == ("organisation", "Wikinews", [])
+
+
+def test_crossdoc_a_role_with_no_name_is_no_collection_speaker():
+    locs = [_Local(1, "s1", parse_name("PG&E President", "other"), None, 1),
+            _Local(2, "s1", parse_name("Tunisian Prime Minister", "other"), None, 1),
+            _Local(3, "s1", parse_name("Democrats", "other"), None, 1)]
+    keys = assign(locs)
+    assert (1, "s1") not in keys and (2, "s1") not in keys
+    assert keys[(3, "s1")] == "other:democrats"  # a named group of people stays one
+
+
 @pytest.mark.parametrize("alias,name,kind,out", [
     ("Nancy Pelosi yesterday", "Nancy Pelosi", "person", "Nancy Pelosi"),
     ("Prime Minister Kallas", "Kaja Kallas", "person", "Prime Minister Kallas"),
@@ -215,6 +252,16 @@ def test_crossdoc_documents_and_unnamed_sources_get_no_collection_speaker(namesa
     ("Democrats", "Donald Trump", "person", ""),
     ("The Supreme Court decision", "Supreme Court", "organisation", "Supreme Court"),
     ("opinion of the Court", "Supreme Court", "organisation", ""),
+    # an organisation's alias keeps its head word: "the Trump administration" is not Trump
+    ("the Trump administration", "Trump administration", "organisation", "Trump administration"),
+    ("Trump", "Trump administration", "organisation", ""),
+    ("Biden", "Biden campaign", "organisation", ""),
+    ("NHC", "National Hurricane Center", "organisation", "NHC"),
+    ("US State Department", "State Department", "organisation", "US State Department"),
+    # no other name glued before a group's: "Democratic National Convention Republicans"
+    ("Democratic National Convention Republicans", "Republicans", "other", ""),
+    ("Other Republicans", "Republicans", "other", ""),
+    ("SebaSpace a Ugandan", "SebaSpace", "organisation", "SebaSpace"),
 ])
 def test_crossdoc_clean_alias(alias, name, kind, out):
     from saidwhat.speakers.merge import clean_alias

@@ -94,3 +94,19 @@ def test_pronoun_compatibility():
     assert pronouns.compatible(grp, "they") and not pronouns.compatible(grp, "it")
     anon = Entity("person", first_words={"kaja"})
     assert anon.gender is None and anon.pronoun_gender() == "female"  # a prior for he/she only
+
+
+@pytest.mark.parametrize("label, parts", [
+    ("MR. SMITH", ([], "Smith", "male")),
+    ("SEN. JONES", (["senator"], "Jones", None)),
+    ("MS. O'BRIEN", ([], "O'Brien", "female")),
+    ("SENATOR ELIZABETH WARREN", (["senator"], "Elizabeth Warren", None)),
+    ("REP. McCONNELL-SMITH", (["representative"], "McConnell-Smith", None)),
+    ("JOHN SMITH", ([], "John Smith", None)),
+    ("NATO", None),          # one all-capitals word: an acronym as likely as a name
+    ("MR.", None),           # a title and no name
+    ("The Latest", None),
+])
+def test_transcript_labels_split_into_titles_and_name(label, parts):
+    from saidwhat.speakers.resolver import split_label
+    assert split_label(label) == parts

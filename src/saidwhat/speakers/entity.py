@@ -45,6 +45,7 @@ class Mention:
     named: bool = True       # a name (not a role noun or pronoun)
     namesakes: int = 1       # how many people a bare name could be
     poss: bool = False       # a possessor ("Hunter Biden's laptop"), not what the sentence is about
+    label: bool = False      # an interview turn's label ("((WN))", "MR. SMITH:"): no pronoun's antecedent
 
 
 @dataclass(eq=False)

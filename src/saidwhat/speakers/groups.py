@@ -27,6 +27,16 @@ _DOC_VERBS = {"ruling": "rule", "decision": "decide", "judgment": "judge", "judg
               "post": "post", "letter": "write", "guidelines": "recommend", "guidance": "recommend"}
 
 
+def _second_role(c, head, toks: list) -> bool:
+    """"Leonard Burman, director of the Tax Policy Center and a professor at Syracuse": a role
+    after the name's apposition, coordinated with it, is the same person's second role."""
+    from .roles import is_role_word
+    from .lexicon import PERSON_NOUNS
+    return c.tag_ == "NN" and (is_role_word(c) or c.lemma_.lower() in PERSON_NOUNS) and \
+        any(x.dep_ == "det" and x.lower_ in ("a", "an") for x in c.children) and \
+        any(t.text == "," and head.i < t.i < c.i for t in toks)
+
+
 def conjuncts(toks: list, head) -> list[list]:
     """The phrases a coordinated source lists, each without the others, or [] when the source is
     not coordinated ("Biden and Harris" -> [[Biden], [Harris]])."""
@@ -35,12 +45,15 @@ def conjuncts(toks: list, head) -> list[list]:
     ids = {t.i for t in toks}
     if not any(t.lower_ in _CC for t in toks):
         return []
-    conj = [c for c in head.conjuncts if c.i in ids]
+    conj = [c for c in head.conjuncts if c.i in ids and not _second_role(c, head, toks)]
     if not conj:
         # the parser hung the coordination below the head ("Ratcliffe and FBI director Christopher
         # Wray", with "Ratcliffe" on "director"): cut at a top-level "and" between two names
         ccs = [t for t in toks if t.lower_ in _CC and t.ent_iob_ == "O" and t.i > toks[0].i]
-        if len(ccs) == 1 and any(c.dep_ == "conj" and c.i in ids for t in toks for c in t.children):
+        cj = [c for t in toks for c in t.children if c.dep_ == "conj" and c.i in ids]
+        if any(_second_role(c, head, toks) for c in cj):
+            return []
+        if len(ccs) == 1 and cj:
             left = [t for t in toks if t.i < ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
             right = [t for t in toks if t.i > ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
             if left and right and (left[-1].pos_ == "PROPN" or left[-1].ent_type_) and \

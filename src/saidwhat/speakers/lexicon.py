@@ -11,6 +11,26 @@ def _words(s: str) -> frozenset:
     return frozenset(s.split())
 
 
+# Titles written in capitals before a name, never part of it ("IM Dorsa Derakhshani", "GM Magnus
+# Carlsen", "MP Jane Smith"); matched case-sensitively ("cm" is a unit)
+CAPS_TITLES = frozenset("IM GM FM CM WGM WIM WFM WCM MP MEP MLA MSP MPP MHA TD".split())
+
+# Titles as transcripts abbreviate them before a speaker's name ("SEN. JONES:"): the role they
+# stand for (None: an honorific, which only says the gender)
+LABEL_TITLES = {
+    "mr": None, "mrs": None, "ms": None, "miss": None, "mx": None, "dr": None, "sir": None, "dame": None,
+    "prof": "professor", "professor": "professor", "sen": "senator", "senator": "senator",
+    "rep": "representative", "representative": "representative", "gov": "governor", "governor": "governor",
+    "pres": "president", "president": "president", "gen": "general", "general": "general",
+    "col": "colonel", "lt": "lieutenant", "capt": "captain", "adm": "admiral", "sgt": "sergeant",
+    "maj": "major", "cmdr": "commander", "rev": "reverend", "amb": "ambassador", "ambassador": "ambassador",
+    "sec": "secretary", "secretary": "secretary", "judge": "judge", "justice": "justice", "mayor": "mayor",
+    "chairman": "chairman", "chairwoman": "chairwoman", "chair": "chair", "commissioner": "commissioner",
+    "det": "detective", "detective": "detective", "insp": "inspector", "supt": "superintendent",
+    "atty": "attorney", "councilman": "councilman", "councilwoman": "councilwoman",
+    "congressman": "congressman", "congresswoman": "congresswoman", "minister": "minister",
+}
+
 # Honorifics: say how the article refers to a person (gender), never a role.
 HONORIFICS_MALE = _words("mr mr. mister sir lord")
 HONORIFICS_FEMALE = _words("mrs mrs. ms ms. miss madam madame dame lady")
@@ -80,6 +100,10 @@ spectators fan fans parent parents child children survivor survivors veteran vet
 passengers customer customers user users citizen citizens local locals villager villagers farmer
 farmers player players someone somebody everyone everybody nobody anyone one blogger bloggers
 commentator commentators netizen netizens journalist journalists reporter reporters
+stranger strangers visitor visitors tourist tourists traveller travellers traveler travelers guest guests
+driver drivers pilot pilots soldier soldiers guard guards nurse nurses patient patients owner owners
+shopkeeper shopkeepers teenager teenagers bystander bystanders pedestrian pedestrians tenant tenants
+newcomer newcomers boy boys girl girls
 """)
 
 ORG_NOUNS = _words("""
@@ -93,6 +117,18 @@ legislature assembly secretariat directorate command forces guard church mosque 
 laboratory lab startup manufacturer maker retailer operator carrier broadcaster outlet publisher
 website site hotel restaurant store shop factory plant mine port airport studio label
 """) - _words("paper site website")
+# what only a company or platform has: "Red Hat's CTO", "the chief executive of Red Hat", "a Twitter
+# account", "tweeted on Twitter" (people have spokesmen and staff too: those say nothing)
+CORPORATE_NOUNS = _words("""
+ceo cto cfo coo cio cmo founder co-founder cofounder shareholders shareholder subsidiary headquarters
+officer executive employees employee users user account accounts feed platform app shares stock
+""")
+CORPORATE_HEADS = _words("ceo cto cfo coo cio cmo founder co-founder cofounder shareholders subsidiary headquarters")
+POSTING_WORDS = _words("""
+tweet tweeted post posted write wrote statement message video livestream stream broadcast publish
+published announce announced share shared upload uploaded thread
+""")
+
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
 ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website")
 
@@ -275,6 +311,14 @@ def place_of(word: str) -> str:
             w = w[: -len(poss)]
             break
     return PLACE_FORMS.get(w) or PLACE_FORMS.get(w.replace(".", "")) or ""
+
+
+def is_demonym(word: str) -> bool:
+    """"Kenyan", "French": a word for a country's people, not the country, nor a first name."""
+    p = place_of(word)
+    w = word.lower()
+    return bool(p) and word[:1].isupper() and not word.isupper() and w not in (p.lower(), p.lower().split()[-1]) \
+        and w not in MALE_NAMES and w not in FEMALE_NAMES
 
 
 def country_in(text: str) -> set:

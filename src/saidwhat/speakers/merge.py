@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..lexicon import PRONOUNS, ROLE_NOUNS
-from .lexicon import NEUTRAL_MODIFIERS, RANK_MODIFIERS
+from .lexicon import FEMALE_NAMES, MALE_NAMES, NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
 from .roles import clean_role_text, split_role_texts
 
 TITLES = frozenset(ROLE_NOUNS | set("""
@@ -37,6 +37,9 @@ deputy vice former acting interim foreign defence defense interior finance healt
 foreign trade state executive assistant senior top associate general attorney-general
 president-elect vice-president chief of staff first minister ministers presidential
 party campaign press secretary-general undersecretary mp mep incumbent presumptive
+im gm fm cm wgm wim wfm wcm mla msp mpp
+actor actress podcaster ecologist physicist biologist chemist astronomer filmmaker novelist columnist
+commentator blogger comedian presenter athlete historian scientist researcher
 """.split()))
 PARTICLES = frozenset("von van der den de la le da di del du dos bin ibn al el ter ten".split())
 SUFFIXES = frozenset("jr jr. sr sr. ii iii iv".split())
@@ -77,6 +80,10 @@ stockholm oslo helsinki copenhagen dublin lisbon bern geneva hong-kong taipei ha
 jakarta bangkok nairobi pretoria abuja caracas havana brasilia doha beirut amman gaza
 """.split())
 
+_ORG_LAST = frozenset("""news times herald bulletin gazette tribune journal daily magazine press agency
+ministry party committee council commission university institute foundation corporation company
+association federation network channel conference project""".split())
+_ROLE_PREPS = frozenset("of from at for with in to on by".split())
 PERSON_WORDS = frozenset("people man men woman women others everyone someone many some all most".split())
 
 _APOS = str.maketrans({"’": "'", "‘": "'"})
@@ -191,6 +198,24 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
     if not toks:
         return Parsed("other", text, roles=roles)
     role_toks, name_toks = _name_run(toks)
+    if role_toks and fold(role_toks[-1]) in _ROLE_PREPS and kind != "organisation":
+        # someone of an organisation or a place, not its name: "a spokesperson for Stagecoach
+        # South" speaks for the company; "a federal judge in Texas", "the president of Turkey",
+        # "a correspondent from French Wikinews" are no one the collection knows by name
+        org = list(name_toks)
+        while len(org) > 1 and is_demonym(org[0]):
+            org = org[1:]
+        first = next((i for i, t in enumerate(org[:-1]) if fold(t) in MALE_NAMES or fold(t) in FEMALE_NAMES), None)
+        if first is not None:  # "Senator from Vermont Bernie Sanders": a place, then the person
+            return parse_name(" ".join(org[first:]), kind, roles + [" ".join(role_toks + org[:first])])
+        if fold(role_toks[-1]) in ("for", "from", "at", "with") and org and not (
+                fold(" ".join(org)) in PLACES or place_of(" ".join(org)) or len(org) == 1 and is_demonym(org[0])):
+            return Parsed("organisation", " ".join(org))  # the person's roles are not the organisation's
+        return Parsed("other", text, roles=roles)
+    while len(name_toks) > 1 and fold(name_toks[-1]).rstrip(".,") in NAME_DESCRIPTORS:
+        name_toks = name_toks[:-1]  # "Kama Melly QC"
+    while len(name_toks) > 1 and is_demonym(name_toks[0]):
+        role_toks, name_toks = role_toks + name_toks[:1], name_toks[1:]  # "Kenyan Eliud Kipchoge"
     titled = any(_is_title(t) for t in role_toks)
     if kind == "organisation" or (kind == "" and _is_org(toks)
                                   and not (name_toks and titled and not _is_org(name_toks))):
@@ -204,6 +229,16 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
         if role_toks or any(not _capitalised(t) for t in name_toks):
             return Parsed("other", text, roles=roles)
         return Parsed("other", " ".join(name_toks), roles=roles)
+    # what no person is called: a country ("Nigeria"), a paper or body ("Fars News", "Iranian Chess
+    # Federation"), people in the plural ("Americans", "Presidents")
+    last = fold(name_toks[-1]).strip(".,'")
+    if len(name_toks) == 1 and (last in PLACES or place_of(name_toks[0]) == name_toks[0]):
+        return Parsed("organisation", name_toks[0], roles=roles)
+    if len(name_toks) > 1 and last in _ORG_LAST:
+        return Parsed("organisation", " ".join(name_toks), roles=roles)
+    if len(name_toks) == 1 and last.endswith("s") and (
+            last[:-1] in TITLES or is_demonym(name_toks[0][:-1]) or last[:-1] in GENERIC):
+        return Parsed("other", name_toks[0], roles=roles)
     folded = [fold(t).rstrip(".") for t in name_toks]
     # surname: the last name token with the particles before it ("von der Leyen")
     end = len(folded)
@@ -299,7 +334,9 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
             # sentence) are no one in particular
             if words and _capitalised(words[0]) and not (
                     p.kind == "other" and (not all(_capitalised(t) for t in words)
-                                           or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS))):
+                                           or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS)
+                                           # a role with no name: "PG&E President", "Tunisian Prime Minister"
+                                           or fold(words[-1]).strip(".,'") in TITLES)):
                 keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
             continue
         if p.kind != "person":
@@ -339,7 +376,7 @@ def consensus(votes: Counter, default: str) -> str:
     return top[0][0]
 
 
-_ALIAS_CUT = re.compile(r"\s*[,;:(\[]\s*|\s+(?:who|which|that|whose|said|says)\s+")
+_ALIAS_CUT = re.compile(r"\s*[,;:(\[]\s*|\s+(?:who|which|that|whose|said|says|a|an)\s+")
 
 
 def clean_alias(alias: str, name: str, kind: str) -> str:
@@ -351,8 +388,11 @@ def clean_alias(alias: str, name: str, kind: str) -> str:
     toks = _strip_determiners(_tokens(a))
     if any(fold(t) in CONJUNCTIONS for t in toks):
         return ""  # "Biden and Harris", "Trump and his supporters": a group, no one's name
-    # trailing lower-case words are no part of a name ("Nancy Pelosi yesterday")
-    while len(toks) > 1 and not _capitalised(toks[-1]) and fold(toks[-1]) not in PARTICLES:
+    # trailing lower-case words are no part of a name ("Nancy Pelosi yesterday"), unless the
+    # organisation's name has them ("the Trump administration")
+    own = {fold(w) for w in name.split()} if kind != "person" else set()
+    while len(toks) > 1 and not _capitalised(toks[-1]) and fold(toks[-1]) not in PARTICLES \
+            and fold(toks[-1]) not in own:
         toks = toks[:-1]
     a = " ".join(toks)
     if not a or len(toks) > 8 or any(c.isdigit() for c in a) or fold(a) in PRONOUNS:
@@ -374,4 +414,27 @@ def clean_alias(alias: str, name: str, kind: str) -> str:
             return ""
     elif not _capitalised(toks[0]):
         return ""  # "the court", "opinion of the Court": no name of it
+    elif not _org_alias(toks, name):
+        return ""
     return a
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper() and fold(w) not in ("of", "the", "and", "for"))
+
+
+def _org_alias(toks: list[str], name: str) -> bool:
+    """Whether ``toks`` name the organisation or group ``name``: its head word kept ("Trump" is
+    not the "Trump administration", nor "Biden" the "Biden campaign"), or its acronym, and no
+    other name glued before it ("Democratic National Convention Republicans" is not "Republicans")."""
+    nwords = name.split()
+    nw = [fold(w).strip(".,'") for w in nwords]
+    aw = [fold(t).strip(".,'") for t in toks]
+    joined = "".join(toks).replace(".", "")
+    if joined == _initials(nwords) or name.replace(".", "") == _initials(toks):
+        return True
+    if not nw or nw[-1] not in aw:
+        return False
+    first = aw.index(nw[0]) if nw[0] in aw else aw.index(nw[-1])
+    extra = [t for t in toks[:first] if fold(t).strip(".,'") not in nw and fold(t) not in DETERMINERS]
+    return all(not _capitalised(t) or t.isupper() and len(t) <= 3 or fold(t) in PLACES for t in extra)

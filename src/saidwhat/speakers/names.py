@@ -26,8 +26,8 @@ from typing import Optional
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
-    FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, place_of,
+    CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
+    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -85,7 +85,7 @@ class RawName:
 
 def _is_name_token(t) -> bool:
     return (t.text[:1].isupper() and not t.is_punct and t.lower_ not in TITLES and not is_role_word(t)
-            and t.lower_ not in NAME_SUFFIXES)
+            and t.lower_ not in NAME_SUFFIXES and t.text not in CAPS_TITLES)
 
 
 def _split_titles(toks: list) -> tuple[list, list]:
@@ -94,7 +94,8 @@ def _split_titles(toks: list) -> tuple[list, list]:
     cut = 0
     for i, t in enumerate(toks[:-1]):
         lw = t.lower_
-        if (lw in TITLES or is_role_word(t) or lw.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}) \
+        if (lw in TITLES or is_role_word(t) or lw.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
+                or t.text in CAPS_TITLES) \
                 and any(_is_name_token(x) for x in toks[i + 1:]):
             cut = i + 1
     return toks[:cut], toks[cut:]
@@ -109,9 +110,12 @@ def _trim_name(toks: list, person: bool) -> list:
     while toks and (toks[-1].is_punct and toks[-1].text != "." or is_poss_marker(toks[-1]) or toks[-1].is_space):
         toks = toks[:-1]
     while len(toks) > 1 and (toks[-1].text[:1].islower() and toks[-1].lower_ not in NAME_SUFFIXES
+                             and not _hyphened(toks)  # "Ban Ki-moon"
                              or person and toks[-1].lower_.rstrip(".") in NAME_DESCRIPTORS
                              or toks[-1].text == "."):
         toks = toks[:-1]
+    while len(toks) > 1 and toks[-1].text in ("-", "‐") and not toks[-2].whitespace_:
+        toks = toks[:-1]  # a name the NER cut at a hyphen
     if not person:
         # "Yonhap news agency": the descriptor is not the name, unless it is all there is
         while len(toks) > 1 and toks[-1].lower_ in ORG_DESCRIPTORS and toks[-1].text[:1].islower():
@@ -119,6 +123,12 @@ def _trim_name(toks: list, person: bool) -> list:
     while toks and toks[0].lower_ in PARTICLES and len(toks) > 1 and toks[0].text[:1].islower():
         toks = toks[1:]
     return toks
+
+
+def _hyphened(toks: list) -> bool:
+    """Whether the last token is joined by a hyphen to a capitalised word ("Ki-moon")."""
+    return len(toks) >= 3 and toks[-2].text == "-" and not toks[-2].whitespace_ and not toks[-3].whitespace_ \
+        and toks[-3].text[:1].isupper()
 
 
 def _extend(toks: list, doc, label: str) -> list:
@@ -173,6 +183,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     headlines = _title_case_lines(ix.text)
     capitalised: Optional[set] = None
     lowered: set = set()
+    lower_words: Optional[set] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -191,6 +202,15 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if label == "PERSON" and len(toks) >= 3 and toks[0].text.isupper() and len(toks[0].text) <= 3 \
                     and toks[0].text.isalpha():
                 titles, toks = titles + toks[:1], toks[1:]
+            if label == "PERSON" and len(toks) >= 2 and is_demonym(toks[0].text):
+                # "Kenyan Gay": a demonym and a word the article writes in lower case is no name;
+                # "Kenyan Eliud Kipchoge" is Eliud Kipchoge
+                if lower_words is None:
+                    lower_words = {t.text for _, d in ix.blocks for t in d if t.text[:1].islower()}
+                if len(toks) == 2 and toks[1].text.lower() in lower_words:
+                    label = "NORP"
+                else:
+                    titles, toks = titles + toks[:1], toks[1:]
             if label in ("PERSON", "ORG", "NORP"):
                 t_, rest = _split_titles(toks)
                 if t_ and (label == "PERSON" or sum(_is_name_token(x) for x in rest) >= 2
@@ -225,6 +245,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if len(toks) == 1 and (toks[0].tag_ in ("VBG", "VBD", "VBN") or toks[0].lower_.endswith("ing")
                                    and toks[0].is_sent_start):
                 continue  # "Quoting ..." at the start of a sentence is no one
+            if len(toks) == 1 and len(toks[0].text) <= 3 and toks[0].i > 0 and doc[toks[0].i - 1].text == "[":
+                continue  # "blogging on Afinina [Ar]": a language note, no one
             left = _left_titles(doc, ent.start, ent.end)
             if label == "PERSON" and not titles:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
@@ -259,9 +281,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue
             if t.pos_ == "PROPN" and (not t.is_title or t.lower_ in TITLES or is_role_word(t)):
                 continue
+            if t.i > 0 and doc[t.i - 1].text == "[" and len(t.text) <= 3:
+                continue  # "Afinina [Ar], launched": a language note the parser made a subject
             toks = [t]
             j = t.i - 1
-            while j >= 0 and doc[j].head.i == t.i and doc[j].dep_ == "compound" and doc[j].pos_ == "PROPN":
+            # the whole compound chain: "United States government", not "States government"
+            while j >= 0 and doc[j].head.i in {x.i for x in toks} and doc[j].dep_ == "compound" \
+                    and doc[j].pos_ == "PROPN":
                 toks.insert(0, doc[j])
                 j -= 1
             if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
@@ -619,6 +645,50 @@ class NameCollector:
 
     # -- kinds ------------------------------------------------------------------------------------
 
+    def _corporate(self, t, first) -> bool:
+        """Whether a name (``first``..``t``, its last token) is written as a company's or a
+        platform's: "Red Hat's CTO", "the Chief Technology Officer of Red Hat", "Twitter CEO Jack
+        Dorsey", "a Twitter account", "in a post on Twitter", "software company Red Hat"."""
+        h = t.head
+        if h.i == t.i:
+            return False
+        if t.dep_ in ("poss", "compound") and h.i > t.i and (
+                h.lower_ in CORPORATE_NOUNS or h.lemma_.lower() in CORPORATE_NOUNS):
+            # a person has an account, shares and staff too: "Trump's account", "Musk's shares"
+            return t.dep_ == "compound" or h.lower_ in CORPORATE_HEADS or h.lemma_.lower() in CORPORATE_HEADS
+        # the name is all the preposition's object ("of Red Hat", "on Twitter"), not the end of a
+        # longer one ("Chief Executive of Hong Kong Carrie Lam")
+        whole = first.i > 0 and (first.i - 1 == h.i or t.doc[first.i - 1].pos_ == "DET" and first.i - 2 == h.i)
+        if whole and t.dep_ == "pobj" and h.lower_ == "of" and h.head.i != h.i and (
+                h.head.lower_ in CORPORATE_NOUNS or h.head.lemma_.lower() in CORPORATE_NOUNS):
+            return True
+        if whole and t.dep_ == "pobj" and h.lower_ in ("on", "via") and h.head.i != h.i and (
+                h.head.lower_ in POSTING_WORDS or h.head.lemma_.lower() in POSTING_WORDS):
+            return True
+        prev = t.doc[first.i - 1] if first.i > 0 else None
+        return prev is not None and prev.text.islower() and prev.lemma_ in ORG_NOUNS | {"platform", "app", "website"} \
+            and (prev.head.i in range(first.i, t.i + 1) or t.head.i == prev.i or prev.head.i == t.i)
+
+    def _corporate_votes(self, e: Entity) -> int:
+        """How many times the article writes ``e``'s names as a company's (``_corporate``)."""
+        if not hasattr(self, "_by_word"):
+            self._by_word: dict = {}
+            for _, doc in self.ix.blocks:
+                for tok in doc:
+                    if tok.text[:1].isupper():
+                        self._by_word.setdefault(tok.text, []).append(tok)
+        n = 0
+        for form in {f for _, f in e.forms}:
+            words = form.split()
+            if not words or len(words) > 6:
+                continue
+            for tok in self._by_word.get(words[-1], []):
+                k = len(words) - 1
+                if tok.i < k or [x.text for x in tok.doc[tok.i - k:tok.i + 1]] != words:
+                    continue
+                n += self._corporate(tok, tok.doc[tok.i - k])
+        return n
+
     def _kinds(self) -> None:
         for e in self.t.entities:
             if e.kind not in ("person", "organisation"):
@@ -631,6 +701,14 @@ class NameCollector:
                     v["organisation"] += 3
             if e.gender_votes:
                 v["person"] += 2
+            corporate = self._corporate_votes(e)
+            if corporate and e.kind == "person" and not e.gender_votes and not e.roles \
+                    and not (e.first_words & _FIRST_NAMES):
+                # the NER tags "Red Hat" a person in every sentence: what the article says of it
+                # decides, when nothing (a title, a first name, a role) says person
+                e.kind = "organisation"
+                continue
+            v["organisation"] += 4 * corporate
             if e.kind == "person" and v["organisation"] > v["person"] and (not e.roles or v["organisation"] > v["person"] + 2):
                 e.kind = "organisation"
             elif e.kind == "organisation" and v["person"] > v["organisation"] + 1:

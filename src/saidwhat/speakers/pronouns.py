@@ -69,7 +69,8 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
         near = ix.sent_of(pos) - ix.sent_of(prev_end) <= 8
         if thread and near:
             return prev
-        rival = any(m.entity is not prev and not m.in_quote and not in_content(m) and compatible(m.entity, pron)
+        rival = any(m.entity is not prev and not m.in_quote and not m.label and not in_content(m)
+                    and compatible(m.entity, pron)
                     and m.named for m in table.between(min(prev_end, pos), pos))
         if not rival and near:
             return prev
@@ -82,7 +83,7 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
         if s_i < 0:
             break
         lo = ix.sent_start(s_i)
-        ms = [m for m in table.between(lo, hi) if not in_content(m) and compatible(m.entity, pron)]
+        ms = [m for m in table.between(lo, hi) if not in_content(m) and not m.label and compatible(m.entity, pron)]
         hi = lo
         if not ms:
             continue

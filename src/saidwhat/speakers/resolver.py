@@ -31,8 +31,9 @@ from . import groups, pronouns
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
-    FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, INDEFINITE, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS,
-    PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
+    FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
+    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
+    place_of,
 )
 from .names import NameCollector
 from .namesakes import decide_namesake
@@ -42,6 +43,41 @@ _POSS_TO_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 # an interview turn: "((Sara Seager)) ..." or "NG: ..." at the start of a paragraph
 _TURN = re.compile(r"\(\(([^()\n]{1,60})\)\)|([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):\s")
 _INTERVIEWERS = frozenset("wn wikinews q question interviewer".split())
+_INTERVIEWER_OUTLETS = {"wn": "Wikinews", "wikinews": "Wikinews"}  # "((WN))": Wikinews asking
+_CAPS_WORD = re.compile(r"(Mc|Mac|O['’])?([A-Z][A-Z'’-]*)")
+
+
+def _cased(word: str) -> str:
+    """A name word of a transcript label as a name is written: "SMITH" -> "Smith", "O'BRIEN" ->
+    "O'Brien", "McCONNELL" -> "McConnell", "SMITH-JONES" -> "Smith-Jones"; others as given."""
+    m = _CAPS_WORD.fullmatch(word)
+    if not m:
+        return word
+    body = re.sub(r"[A-Z]+", lambda x: x.group(0).capitalize(), m.group(2))
+    return (m.group(1) or "") + body
+
+
+def split_label(label: str) -> Optional[tuple[list[str], str, Optional[str]]]:
+    """A transcript label's titles, the name it gives and the gender its honorific says:
+    "SEN. JONES" -> (["senator"], "Jones", None); "MR. SMITH" -> ([], "Smith", "male"); None when
+    it is not a titled name (or an all-capitals name of two words or more, "JOHN SMITH")."""
+    words = label.split()
+    roles, gender, k = [], None, 0
+    while k < len(words) - 1 and words[k].lower().rstrip(".") in LABEL_TITLES:
+        w = words[k].lower().rstrip(".")
+        if LABEL_TITLES[w]:
+            roles.append(LABEL_TITLES[w])
+        elif w in HONORIFICS_MALE or w + "." in HONORIFICS_MALE:
+            gender = "male"
+        elif w in HONORIFICS_FEMALE or w + "." in HONORIFICS_FEMALE:
+            gender = "female"
+        k += 1
+    rest = words[k:]
+    if not rest or len(rest) > 3 or not all(re.fullmatch(r"[A-Za-z][\w.'’-]*", w) for w in rest):
+        return None
+    if k == 0 and not (len(rest) >= 2 and all(w.isupper() and len(w.rstrip(".")) > 1 for w in rest)):
+        return None
+    return roles, " ".join(_cased(w) for w in rest), gender
 AMBIGUOUS = object()
 
 
@@ -81,6 +117,7 @@ class Resolver:
         self._speakers: dict[int, Speaker] = {}
         self._extra: dict[int, Speaker] = {}
         self._doc_off = {id(d): off for off, d in self.ix.blocks}
+        self._label_atts: set = set()  # attributions whose source is an interview turn's label
 
     # -- tokens to entities -----------------------------------------------------------------
 
@@ -108,6 +145,8 @@ class Resolver:
 
     def run(self) -> list[Speaker]:
         self.names.run()
+        for m in self.t.mentions:
+            m.label = self.is_label(m.start, m.end)
         pronouns.gender_votes(self.ix, self.t)
         self._pending_relations()
         atts = [a for a in self.article.attributions if isinstance(a, Attribution)]
@@ -121,6 +160,14 @@ class Resolver:
                 continue
             toks = toks_of[id(a)] = self.source_tokens(a)
             head = head_of(toks)
+            e = self.labelled(a, toks)
+            if e is not None:
+                self._label_atts.add(id(a))
+                self.named_of[id(a)] = e
+                self.assign(a, e)
+                for m in self.t.between(a.source.start, a.source.end):
+                    m.label = True
+                continue
             if head is None or groups.conjuncts(toks, head):
                 continue
             e = self.named(toks, head)
@@ -149,7 +196,17 @@ class Resolver:
         if src is None or not isinstance(src.start, int) or src.end <= src.start:
             return []
         s, e = max(0, src.start), min(len(self.text), src.end)
-        return self.ix.tokens(s, e)
+        toks = self.ix.tokens(s, e)
+        words = [t for t in toks if not t.is_punct]
+        # "[Ar]", "[Fr]": a language note after a link, no one
+        if len(words) == 1 and len(words[0].text) <= 3 and words[0].i > 0 and words[0].doc[words[0].i - 1].text == "[":
+            return []
+        # "He Quoting": a pronoun and the verb the parser glued to it
+        if len(words) > 1 and words[0].lower_ in PRONOUNS and all(
+                t.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VBP") or t.lower_.endswith("ing") and len(t.text) > 5
+                for t in words[1:]):
+            return words[:1]
+        return toks
 
     def assign(self, a: Attribution, e: Entity) -> None:
         self.of[id(a)] = e
@@ -211,10 +268,14 @@ class Resolver:
         if head.pos_ == "PRON" or lw in PRONOUNS:
             if lw not in PRONOUNS:
                 return None
+            if prev is not None and id(prev) in self._label_atts and self.ix.para_of(pos) != self.ix.para_of(prev.source.start):
+                prev = None  # the question's asker is no one's antecedent in the answer
             prev_e = self.of.get(id(prev)) if prev is not None else None
             prev_end = _end(prev) if prev is not None else 0
             contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
             e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a))
+            if lw in ("he", "she"):
+                e = self.unnamed_antecedent(lw, pos, contents, e)
             if e is not None and lw in GENDER_PRONOUNS and e.kind == "person":
                 e.gender_votes[GENDER_PRONOUNS[lw]] += 1
             return e
@@ -230,6 +291,61 @@ class Resolver:
         if groups.is_document(head) and not is_role_word(head):
             return self.document(a, toks, head, pos)
         return self.role_or_common(a, toks, head, prev, nxt, pos)
+
+    def unnamed_antecedent(self, pron: str, pos: int, contents: list, found: Optional[Entity]) -> Optional[Entity]:
+        """he/she whose antecedent the named mentions miss: the subject of a clause in this or the
+        three sentences before that is a person noun ("The stranger walked into the bar ... he
+        said"; "The old woman sat by the window") or a bare first name the NER took for an
+        organisation ("Oksana stood in the ruins of her kitchen"), when it comes after every
+        mention of what the named mentions found (or they found nothing)."""
+        gender = GENDER_PRONOUNS[pron]
+        si = self.ix.sent_of(pos)
+        lo = self.ix.sent_start(si - 3)
+        last_found = max((m.start for m in found.mentions if m.start < pos), default=-1) if found is not None else -1
+        best = None
+        for t in self.ix.tokens(max(lo, last_found + 1), pos) if pos > lo else []:
+            p = self.off_of(t) + t.idx
+            if p >= pos or p <= last_found or self.ix.in_quote(p) or any(s <= p < e for s, e in contents):
+                continue
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.tag_ not in ("NN", "NNP"):
+                continue
+            if t.pos_ == "NOUN":
+                lemma = t.lemma_.lower()
+                if not (lemma in PERSON_NOUNS or lemma in GENDERED_NOUNS or is_role_word(t)) or \
+                        lemma in ("one", "someone", "somebody", "everyone", "everybody", "nobody", "anyone") or \
+                        GENDERED_NOUNS.get(lemma) not in (None, gender):
+                    continue
+                best = ("noun", t)
+            elif t.pos_ == "PROPN":
+                e = self.t.entity_at(self.off_of(t), t.i)
+                if e is not None and e.kind == "organisation" and _bare_first_name(e, t):
+                    best = ("name", t, e)
+        if best is None:
+            return found
+        if best[0] == "name":
+            e = best[2]
+            e.kind = "person"  # "Oksana stood in the ruins of her kitchen": the NER's ORG was a first name
+            e.kind_votes["person"] += 2
+            return e
+        t = best[1]
+        mention = self.t.between(self.off_of(t) + t.idx, self.off_of(t) + t.idx + 1)
+        if mention:
+            return mention[0].entity if mention[0].entity.kind == "person" else found
+        sub = [x for x in t.subtree if x.i <= t.i]
+        tpos = self.off_of(t) + t.idx
+        if is_role_word(t) and t.lemma_.lower() not in RELATION_GENDER and t.lower_ not in RELATION_GENDER:
+            # a role ("the president would hand him ..."): the person who holds it, if the article
+            # names one; never a new speaker that later role nouns would be matched against
+            role = parse_role(sub, self.lookup)
+            e = self.role_entity(_NO_ATTRIBUTION, role, tpos, None, None, gender) \
+                if role is not None and role.of is None else None
+            return e if e is not None and e.kind == "person" else found
+        e = self.role_or_common(_NO_ATTRIBUTION, sub, t, None, None, tpos)
+        if e is None or e.kind != "person" or e.pronoun_gender() not in (None, gender):
+            return found
+        s0 = self.off_of(sub[0]) + sub[0].idx
+        self.t.add_mention(e, s0, self.off_of(t) + t.idx + len(t.text), 1, named=False)
+        return e
 
     # -- names ------------------------------------------------------------------------------
 
@@ -278,8 +394,13 @@ class Resolver:
                 for t in toks:
                     if t.i > head.i and (t.ent_type_ == "PERSON" or self.t.entity_at(off, t.i) is not None) and (
                             t.head.i == head.i and t.dep_ in ("appos", "npadvmod", "dep")
-                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ == "of"):
+                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ == "of"
+                            # "The mayor of Paris, Anne Hidalgo,": the parser hangs the name on "Paris"
+                            or t.dep_ == "appos" and t.ent_type_ in ("PERSON", "ORG") and t.head.dep_ == "pobj"
+                            and t.head.head.head.i == head.i and t.head.head.lower_ in ("of", "for", "at")):
                         c = self.t.entity_at(off, t.i)
+                        if c is not None and c.kind == "organisation" and t.dep_ == "appos" and _person_like(c):
+                            c.kind = "person"  # "the president of Namibia, Hage Geingob," (tagged ORG)
                         if c is not None and c.kind == "person":
                             return c
         if head.lower_ in ORG_DESCRIPTORS or head.lemma_.lower() in ("agency", "newspaper", "outlet"):
@@ -340,6 +461,8 @@ class Resolver:
             m = _TURN.match(self.text, start)
             if m:
                 label = (m.group(1) or m.group(2) or "").strip()
+                if p != para and self._turns(label) < 2:
+                    break  # a heading ("Collaborative Testing: a leaking dam"), not an interview's turns
                 return self.turn_entity(label)
         if para > 0:
             start = self.ix.para_starts[para - 1]
@@ -352,6 +475,94 @@ class Resolver:
                 if subj or ms:
                     return (subj or ms)[0].entity
         return None
+
+    def is_label(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` is an interview turn's label: it opens its line, alone in
+        double parentheses ("((WN)) Did Red Hat ...") or before a colon ("MR. SMITH: ...")."""
+        line = self.text.rfind("\n", 0, start) + 1
+        before = self.text[line:start].strip()
+        if before == "((":
+            return self.text[end:end + 2] == "))"
+        return not before and self.text[end:end + 1] == ":"
+
+    def labelled(self, a: Attribution, toks: list) -> Optional[Entity]:
+        """The person a transcript label names ("MR. SMITH: ...", "SEN. JONES: ..."), or the
+        outlet that asks ("((WN))": Wikinews)."""
+        src = a.source
+        if src is None or not toks or not self.is_label(src.start, src.end):
+            return None
+        label = self.text[src.start:src.end]
+        if label.strip().lower() in _INTERVIEWER_OUTLETS:
+            return self.outlet(_INTERVIEWER_OUTLETS[label.strip().lower()])
+        if self.text[src.end:src.end + 1] != ":":
+            return None
+        return self.label_entity(label, toks)
+
+    def outlet(self, name: str) -> Entity:
+        e = next((x for x in self.t.entities if x.kind == "organisation" and x.name == name), None)
+        if e is None:
+            e = self.t.new("organisation")
+            e.forms.append((len(name.split()), name))
+            e.last_word = name.split()[-1].lower()
+            e.definite_key = "outlet:" + name.lower()
+        return e
+
+    def label_entity(self, label: str, toks: Optional[list] = None) -> Optional[Entity]:
+        from .entity import Role
+
+        parts = split_label(" ".join(label.split()))
+        if parts is None:
+            return None
+        roles, name, gender = parts
+        words = name.split()
+        low = name.lower()
+        people = [e for e in self.t.entities if e.kind == "person" and e.forms]
+        e = next((x for x in people if any(f.lower() == low for _, f in x.forms)), None)
+        if e is None and len(words) == 1:
+            cands = self.names.candidates(name)
+            if gender:
+                cands = [c for c in cands if c.pronoun_gender() in (None, gender)]
+            if len(cands) == 1:
+                e = cands[0]
+        if e is None and toks:  # the parser's entity on the label itself ("JONES", or "SMITH" as ORG)
+            named = [t for t in toks if t.text.lower().rstrip(".") not in LABEL_TITLES]
+            x = self.lookup(named) if named else None
+            if x is not None and x.kind in ("person", "organisation", "other") and not x.members and \
+                    all(f.lower() == low for _, f in x.forms):
+                e = x
+                e.kind = "person"
+        if e is None:
+            key = "label:" + low
+            e = next((c for c in self.common if c.definite_key == key), None)
+            if e is None:
+                e = self.t.new("person")
+                e.definite_key = key
+                e.last_word = words[-1].lower()
+                if len(words) > 1:
+                    e.first_words.add(words[0].lower())
+                self.common.append(e)
+        # the name as a name is written, not in the label's capitals
+        e.forms = [(n, name if f.lower() == low else f) for n, f in e.forms]
+        e._name_cache = ()
+        if not any(f == name for _, f in e.forms):
+            e.forms.append((len(words), name))
+        e.kind_votes["person"] += 3
+        if gender:
+            e.gender_votes[gender] += 3
+        for r in roles:
+            e.add_role(Role(text=r, head=r))
+        return e
+
+    def _turns(self, label: str) -> int:
+        """How many paragraphs open with the turn label ``label``."""
+        if not hasattr(self, "_turn_count"):
+            from collections import Counter
+            self._turn_count = Counter()
+            for start in self.ix.para_starts:
+                m = _TURN.match(self.text, start)
+                if m:
+                    self._turn_count[(m.group(1) or m.group(2) or "").strip()] += 1
+        return self._turn_count[label]
 
     def _asks(self, label: str) -> bool:
         """Whether a turn label is the interviewer's: most of its turns are questions."""
@@ -380,7 +591,7 @@ class Resolver:
             hits = [e for e in people if test(e)]
             if len(hits) == 1:
                 return hits[0]
-        return None
+        return self.label_entity(label)  # "MR. SMITH"
 
     def _pending_relations(self) -> None:
         """"his father, Tom Smith": the father of whom "his" refers to."""
@@ -489,15 +700,63 @@ class Resolver:
         indefinite = bool(toks) and toks[0].lower_ in INDEFINITE or (
             plural and not any(t.lower_ == "the" for t in core))
         possessed = role is not None and role.of is not None
+        gender = None
+        if not plural and head.lower_ != "one" and (
+                role is not None or head.lemma_.lower() in PERSON_NOUNS or head.lower_ in PERSON_NOUNS):
+            gender = (GENDERED_NOUNS.get(role.head) if role is not None else None) or \
+                GENDERED_NOUNS.get(head.lower_) or self.referred_gender(a, toks)
         if role is not None and not possessed and not indefinite and not plural:
-            e = self.role_entity(a, role, pos, prev, nxt)
+            e = self.role_entity(a, role, pos, prev, nxt, gender)
             if e is not None:
+                if gender and not GENDERED_NOUNS.get(role.head) and e.kind == "person":
+                    e.gender_votes[gender] += 1  # what the article calls it ("the minister ... she")
                 return e
-        return self.common_entity(toks, head, role, plural, indefinite, possessed)
+        return self.common_entity(toks, head, role, plural, indefinite, possessed, gender)
+
+    def referred_gender(self, a: Optional[Attribution], toks: list) -> Optional[str]:
+        """The gender a role-noun source is referred to by, when its noun says none ("the
+        minister"): its own statement's bound pronoun ("The minister told reporters that he had
+        doubts": the subject of the content's main clause), else a he/she that is the subject of a
+        clause in the next sentence, with no other person named in between."""
+        if a is None or not toks:
+            return None
+        content = a.content
+        if content is not None and content.end > content.start:
+            ctoks = self.ix.tokens(content.start, content.end)
+            ids = {t.i for t in ctoks}
+            for t in ctoks:
+                if t.head.i in ids and t.head.i != t.i:
+                    continue  # only the content's main clause(s)
+                for c in t.children:
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.i in ids and c.lower_ in ("he", "she") \
+                            and not self.ix.in_quote(self.off_of(c) + c.idx):
+                        return GENDER_PRONOUNS[c.lower_]
+                break
+        end = max(_end(a), toks[-1].idx + self.off_of(toks[-1]) + len(toks[-1].text))
+        si = self.ix.sent_of(end)
+        hi = self.ix.sent_start(si + 2)
+        nxt_start = self.ix.sent_start(si + 1)
+        following = self.ix.tokens(end, hi)
+        if self.ix.offset_of(nxt_start) != self.ix.offset_of(end):  # the next sentence opens a block
+            following += self.ix.tokens(nxt_start, hi)
+        for t in following:
+            p = self.off_of(t) + t.idx
+            if p < end or self.ix.in_quote(p):
+                continue
+            if t.ent_type_ == "PERSON" or any(m.named and m.entity.kind == "person"
+                                              for m in self.t.between(p, p + 1)):
+                return None  # someone else named first: the pronoun may be theirs
+            if t.lower_ in GENDER_PRONOUNS:
+                # the subject of the next sentence's main clause ("He gave no date."), not one
+                # after another person's noun ("His ex-wife agreed ... she is not running")
+                if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and self.ix.sent_of(p) == si + 1:
+                    return GENDER_PRONOUNS[t.lower_]
+                return None
+        return None
 
     def role_entity(self, a: Attribution, role, pos: int, prev: Optional[Attribution],
-                    nxt: Optional[Attribution]) -> Optional[Entity]:
-        gender = GENDERED_NOUNS.get(role.head)
+                    nxt: Optional[Attribution], gender: Optional[str] = None) -> Optional[Entity]:
+        gender = GENDERED_NOUNS.get(role.head) or gender
         si = self.ix.sent_of(pos)
         graded: dict[int, list[Entity]] = {EXACT: [], WEAK: []}
         for e in self.t.entities:
@@ -558,11 +817,11 @@ class Resolver:
         return bool(found) and not (found & places)
 
     def common_entity(self, toks: list, head, role, plural: bool, indefinite: bool,
-                      possessed: bool) -> Optional[Entity]:
+                      possessed: bool, gender: Optional[str] = None) -> Optional[Entity]:
         first = strip_tokens(toks)
         if not first:
             return None
-        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN":
+        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
             first = first[1:]
         # the name stops before an apposition or relative clause ("X, which represents ...")
         cut = next((k for k, t in enumerate(first) if k and t.text in (",", "(", "—", "–", ";")), None)
@@ -583,8 +842,12 @@ class Resolver:
             kind = "other"
         if not indefinite:
             for c in reversed(self.common):
+                if gender and c.kind == "person" and c.pronoun_gender() not in (None, gender):
+                    continue  # "the minister ... he" is not "the prime minister ... she"
                 if c.definite_key == lname or (not possessed and c.head == hl and c.kind == kind
                                                and len(first) == 1):
+                    if gender and c.kind == "person":
+                        c.gender_votes[gender] += 1
                     return c
             # "the campaign" / "the ministry": an earlier organisation with that last word
             if kind == "organisation":
@@ -601,6 +864,8 @@ class Resolver:
         c.definite_key = "" if indefinite else lname
         if role is not None and kind == "person":
             c.add_role(role)
+        if gender and kind == "person":
+            c.gender_votes[gender] += 1
         self.common.append(c)
         return c
 
@@ -669,6 +934,26 @@ class Resolver:
 
 
 _NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))
+
+
+def _person_like(e: Entity) -> bool:
+    """Whether an organisation's names could be a person's: two to four capitalised words, no
+    organisation word, no acronym ("Hage Geingob")."""
+    forms = {f for _, f in e.forms}
+    return bool(forms) and not e.acronyms and not e.long_form and all(
+        2 <= len(f.split()) <= 4 and all(w[:1].isupper() and not w.isupper() for w in f.split())
+        and not any(w.lower() in ORG_NOUNS for w in f.split()) and not place_of(f) for f in forms)
+
+
+def _bare_first_name(e: Entity, t) -> bool:
+    """Whether an organisation the NER found is rather a person known by one name: one word, in
+    title case, no place, no organisation word, no acronym ("Oksana", "Kofi")."""
+    forms = {f for _, f in e.forms}
+    if len(forms) != 1 or e.long_form or e.acronyms:
+        return False
+    w = next(iter(forms))
+    return " " not in w and w.isalpha() and w[:1].isupper() and w[1:].islower() and len(w) > 2 \
+        and not place_of(w) and w.lower() not in ORG_NOUNS and t.ent_type_ in ("ORG", "")
 
 
 def _of_phrase(toks: list, head) -> list:
