@@ -239,6 +239,19 @@ def test_crossdoc_a_role_with_no_name_is_no_collection_speaker():
     assert keys[(3, "s1")] == "other:democrats"  # a named group of people stays one
 
 
+def test_crossdoc_a_bare_institution_is_each_articles_own():
+    """'Police said ...' in six articles were one collection speaker 'Police' (news collection):
+    every town has its police; a named body ('the Kremlin', 'Supreme Court of Puerto Rico') stays."""
+    locs = [_Local(1, "s1", parse_name("Police", "organisation"), None, 1),
+            _Local(2, "s1", parse_name("Police", "organisation"), None, 1),
+            _Local(3, "s1", parse_name("the Government", "organisation"), None, 1),
+            _Local(4, "s1", parse_name("the Kremlin", "organisation"), None, 1),
+            _Local(5, "s1", parse_name("Metropolitan Police", "organisation"), None, 1)]
+    keys = assign(locs)
+    assert (1, "s1") not in keys and (2, "s1") not in keys and (3, "s1") not in keys
+    assert keys[(4, "s1")] == "organisation:kremlin" and (5, "s1") in keys
+
+
 @pytest.mark.parametrize("alias,name,kind,out", [
     ("Nancy Pelosi yesterday", "Nancy Pelosi", "person", "Nancy Pelosi"),
     ("Prime Minister Kallas", "Kaja Kallas", "person", "Prime Minister Kallas"),

@@ -54,6 +54,14 @@ member members supporters supporter protesters protester activists activist lead
 organizers organisers officers officer investigators prosecutors campaign aides aide family friends
 neighbours neighbors students student teachers teacher who which that
 """.split()) | ROLE_NOUNS
+# Institutions every place has: "Police said ..." in two articles are two police forces, so a
+# bare one of these is no collection speaker (its article keeps it); "the Kremlin", "Pentagon",
+# "Congress" name one body and stay.
+LOCAL_INSTITUTIONS = frozenset("""
+police government authorities authority army military court courts ministry council committee
+department agency administration officials prosecutors prosecution cabinet opposition company
+university hospital school forces media press parliament municipality city county state
+""".split())
 ORG_WORDS = frozenset("""
 kremlin ministry government party council commission agency department police army navy office
 committee university college institute inc ltd llc corp corporation company co association
@@ -333,7 +341,8 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
             # "the government", "authorities in the United Kingdom", "People" (first in its
             # sentence) are no one in particular
             if words and _capitalised(words[0]) and not (
-                    p.kind == "other" and (not all(_capitalised(t) for t in words)
+                    (len(words) == 1 and fold(words[0]) in LOCAL_INSTITUTIONS)
+                    or p.kind == "other" and (not all(_capitalised(t) for t in words)
                                            or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS)
                                            # a role with no name: "PG&E President", "Tunisian Prime Minister"
                                            or fold(words[-1]).strip(".,'") in TITLES)):
