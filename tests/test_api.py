@@ -387,6 +387,14 @@ def test_api_speakers(store_client):
     found = store_client.get("/api/speakers", params={"q": "Lindqvist"}).json()["results"]
     assert found and "Lindqvist" in found[0]["name"]
     is_error(store_client.get("/api/speakers", params={"limit": 0}), 422)
+    people = store_client.get("/api/speakers", params={"kind": "person", "limit": 500}).json()["results"]
+    orgs = store_client.get("/api/speakers", params={"kind": "organisation", "limit": 500}).json()["results"]
+    assert people and orgs and {s["kind"] for s in people} == {"person"} and {s["kind"] for s in orgs} == {"organisation"}
+    assert len(people) + len(orgs) <= r["total"]
+    # the articles never call her "she": her gender is unknown (never guessed from "Maria")
+    unknown = store_client.get("/api/speakers", params={"kind": "person", "gender": "unknown"}).json()["results"]
+    assert any("Lindqvist" in s["name"] for s in unknown) and {s["gender"] for s in unknown} == {"unknown"}
+    is_error(store_client.get("/api/speakers", params={"kind": "planet"}), 422)
 
 
 def lindqvist(client):

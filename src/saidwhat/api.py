@@ -8,7 +8,7 @@ returns the data model's own ``to_dict()`` shapes (``Article``, ``Attribution``,
                                  attribution's targets and their stance (about 4x slower)
     GET  /api/attributions       search the collection: q, speaker, outlet, since, until, type,
                                  about, stance, limit, offset -> {"total", "limit", "offset", "results": [...]}
-    GET  /api/speakers           speakers with counts and aliases (q, limit, offset)
+    GET  /api/speakers           speakers with counts and aliases (q, kind, gender, limit, offset)
     GET  /api/speakers/{id}      one speaker, with a weekly timeline, the names they mention, the
                                  targets they talk about and who talks about them, by stance
     GET  /api/speakers/{id}/targets  how they talk about: their most frequent targets by stance
@@ -529,10 +529,15 @@ def check_date(name: str, value: Optional[str]) -> None:
 
 
 @router.get("/speakers", summary="Speakers with counts and aliases")
-def speakers_endpoint(request: Request, q: Optional[str] = Query(None, max_length=200),
+def speakers_endpoint(request: Request, q: Optional[str] = Query(None, max_length=200, description=(
+                          "a part of the name, or an alias given whole")),
+                      kind: Optional[str] = Query(None, pattern="^(person|organisation|group|document|other)$"),
+                      gender: Optional[str] = Query(None, pattern="^(female|male|unknown)$", description=(
+                          "as the articles refer to them (pronouns, titles; never a first name)")),
                       limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000),
                       ) -> dict[str, Any]:
-    return get_store(request).speakers(q=q, limit=limit, offset=offset)
+    """Speakers with at least one attribution, most first; ``total`` only without filters."""
+    return get_store(request).speakers(q=q, limit=limit, offset=offset, kind=kind, gender=gender)
 
 
 @router.get("/speakers/{speaker_id}", summary="One speaker: aliases, roles, timeline, mentions")

@@ -98,10 +98,12 @@ class Collection:
             r["seq"] = seqs.get(int(r["id"]))
 
     # -- speakers ------------------------------------------------------------------------------
-    def speakers(self, q: Optional[str] = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    def speakers(self, q: Optional[str] = None, limit: int = 50, offset: int = 0,
+                 kind: Optional[str] = None, gender: Optional[str] = None) -> dict[str, Any]:
         with self.lock:
-            results = self.store.speakers(limit=limit, offset=offset, name=q or None)
-            total = self.store.count_speakers() if not q else None
+            results = self.store.speakers(limit=limit, offset=offset, name=q or None, kind=kind or None,
+                                          gender=gender or None)
+            total = self.store.count_speakers() if not (q or kind or gender) else None
         return {"total": total, "limit": limit, "offset": offset, "results": results}
 
     def speaker(self, id: str) -> Optional[dict[str, Any]]:
