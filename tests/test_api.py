@@ -470,6 +470,8 @@ def test_pages_show_a_direct_quote_in_one_pair_of_marks(store_client):
 def test_page_speakers_and_speaker(store_client):
     r = store_client.get("/speakers")
     assert r.status_code == 200 and "Maria Lindqvist" in r.text
+    r = store_client.get("/speakers", params={"kind": "organisation"})
+    assert r.status_code == 200 and "Maria Lindqvist" not in r.text
     sid = lindqvist(store_client)["id"]
     r = store_client.get(f"/speakers/{sid}")
     assert r.status_code == 200

@@ -129,9 +129,13 @@ def _query_string(form: dict[str, str]) -> str:
 
 @router.get("/speakers")
 def speakers(request: Request, q: Optional[str] = Query(None, max_length=200),
+             kind: Optional[str] = Query(None, pattern="^(person|organisation|group|document|other|)$"),
+             gender: Optional[str] = Query(None, pattern="^(female|male|unknown|)$"),
              limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0, le=1_000_000)) -> Response:
-    result = api.speakers_endpoint(request, q=q or None, limit=limit, offset=offset)
-    return page(request, "speakers.html", result=result, q=q or "", limit=limit, offset=offset)
+    result = api.speakers_endpoint(request, q=q or None, kind=kind or None, gender=gender or None,
+                                   limit=limit, offset=offset)
+    return page(request, "speakers.html", result=result, q=q or "", kind=kind or "", gender=gender or "",
+                limit=limit, offset=offset)
 
 
 @router.get("/speakers/{speaker_id}")
