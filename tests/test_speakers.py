@@ -724,3 +724,16 @@ def test_resolve_span_maps_names_pronouns_and_role_nouns_to_entities():
     assert at("the Kremlin").kind == "organisation"
     assert at("on Friday") is None
     assert speakers.Resolution(article, [], None).resolve_span(0, 5) is None  # a failed resolution
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Abdelhak al'Koush, blogging on Afinina, launched a strong attack on the American president "
+     "and questioned his motives in a discourteous post.", "Abdelhak al'Koush"),
+    ("Syrian President Bashar al-Assad said on Sunday that the talks had failed. "
+     "Al-Assad added that he would stay in Damascus.", "Bashar al-Assad"),
+])
+def test_a_surname_joined_to_its_particle_stays_in_the_name(text, name):
+    """'al'Koush', 'al-Assad': a particle joined to a capitalised surname is part of the name
+    (the speaker was 'Abdelhak' and 'Al-Assad')."""
+    art = saidwhat.extract(text)
+    assert {a.speaker.name for a in art.attributions if a.speaker} == {name}

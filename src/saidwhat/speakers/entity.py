@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from .lexicon import FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, PARTICLES_LOWER
+from .lexicon import FEMALE_NAMES, GENDERED_NOUNS, MALE_NAMES, PARTICLES_LOWER, capitalised_name_word
 
 KINDS = ("person", "organisation", "group", "document", "other")
 
@@ -96,7 +96,7 @@ class Entity:
             words = text.split()
             first = words[0].lower() if words else ""
             if self.kind == "person":
-                well = all(w[:1].isupper() or w.lower() in PARTICLES_LOWER for w in words)
+                well = all(capitalised_name_word(w) or w.lower() in PARTICLES_LOWER for w in words)
             else:
                 well = bool(words) and words[0][:1].isupper() and words[-1][:1].isupper()
             well = well and not any(c.isdigit() for c in text)

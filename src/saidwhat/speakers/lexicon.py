@@ -210,6 +210,19 @@ NAME_DESCRIPTORS = _words("qc kc mp mep md phd ph.d. ph.d esq esq. obe mbe cbe k
 PARTICLES = _words("von van der den de la le da di del du dos bin ibn al el ter ten")
 PARTICLES_LOWER = PARTICLES | _words("of the and for on in at y")
 
+# A particle joined to a capitalised name by an apostrophe or hyphen is a name word too:
+# "Abdelhak al'Koush", "Valéry d'Estaing", "Marcello dell'Utri", "Bashar al-Assad".
+_JOINED_PARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|ul|bin|ibn|abu|d|de|dell|l|o)['’\-]\w", re.IGNORECASE)
+
+
+def capitalised_name_word(word: str) -> bool:
+    """A word that can stand in a name as written: capitalised, or a particle joined to a
+    capitalised part ("al'Koush", "d'Estaing"; not "al-qaida" in lower case)."""
+    if word[:1].isupper():
+        return True
+    m = _JOINED_PARTICLE.match(word)
+    return bool(m) and word[m.end() - 1:m.end()].isupper()
+
 # Places, one per ";": "Name|alias|...:demonym|..."; the first name is the one shown.
 _PLACES = """
 United States|US|U.S.|USA|U.S.A.|America|United States of America:American|Americans;

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..lexicon import PRONOUNS, ROLE_NOUNS
+from .lexicon import capitalised_name_word
 from .lexicon import FEMALE_NAMES, MALE_NAMES, NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
 from .roles import clean_role_text, split_role_texts
 
@@ -104,7 +105,7 @@ def fold(s: str) -> str:
 
 
 def _capitalised(tok: str) -> bool:
-    return tok[:1].isupper()
+    return capitalised_name_word(tok)
 
 
 def _is_title(tok: str) -> bool:

@@ -27,7 +27,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, is_demonym, place_of,
+    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -84,7 +84,7 @@ class RawName:
 
 
 def _is_name_token(t) -> bool:
-    return (t.text[:1].isupper() and not t.is_punct and t.lower_ not in TITLES and not is_role_word(t)
+    return (capitalised_name_word(t.text) and not t.is_punct and t.lower_ not in TITLES and not is_role_word(t)
             and t.lower_ not in NAME_SUFFIXES and t.text not in CAPS_TITLES)
 
 
@@ -138,6 +138,10 @@ def _extend(toks: list, doc, label: str) -> list:
         return toks
     end = toks[-1].i + 1
     if label == "PERSON":
+        # "Abdelhak al'Koush": the NER can stop before a surname joined to its particle
+        if end < len(doc) and not doc[end].text[:1].isupper() and capitalised_name_word(doc[end].text) \
+                and doc[end].pos_ == "PROPN":
+            toks, end = list(doc[toks[0].i:end + 1]), end + 1
         j = end + (1 if end < len(doc) and doc[end].text == "," else 0)
         if j < len(doc) and doc[j].lower_ in NAME_SUFFIXES and doc[j].text[:1].isupper():
             return list(doc[toks[0].i:j + 1])
