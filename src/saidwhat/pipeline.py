@@ -185,15 +185,17 @@ def _process(articles: list[Article], batch_size: int = 32, n_process: int = 1,
     texts: list[str] = []
     cuts: list[list[tuple[int, int]]] = []
     for i, a in enumerate(articles):
+        text, cut = "", []
         try:
             if not isinstance(a.text, str):
                 raise InputError(f"article {a.id!r}: its text is {type(a.text).__name__}, not a string")
-            texts.append(_clean(a.text))
-            cuts.append(blocks(texts[-1]))
+            text = _clean(a.text)
+            cut = blocks(text)
         except Exception as exc:  # noqa: BLE001 - reported for this article only
             failed[i] = exc
-            texts.append("")
-            cuts.append([])
+            text, cut = "", []
+        texts.append(text)
+        cuts.append(cut)
     speakers_of = [SpeakerWindows(a, stance=stance) for a in articles]
     found: list[list] = [[] for _ in articles]
     pending: list[tuple[int, int, Doc]] = []

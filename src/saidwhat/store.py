@@ -935,16 +935,7 @@ class Store:
             raise ValueError("by: outlet or month")
         group = "coalesce(ar.outlet, '(no outlet)')" if by == "outlet" else \
             "coalesce(substr(ar.published_date, 1, 7), '(no date)')"
-        where, params = [], []
-        if since:
-            where.append("ar.published_date >= ?")
-            params.append(iso_date(since) or since)
-        if until:
-            where.append("ar.published_date <= ?")
-            params.append(iso_date(until) or until)
-        if outlet:
-            where.append("(ar.outlet LIKE ? ESCAPE '\\' OR ar.url LIKE ? ESCAPE '\\')")
-            params += [_like(outlet), _like(outlet)]
+        where, params = self._filters(None, None, outlet, since, until, None)
         rows = self.conn.execute(
             f"SELECT {group} AS k,"
             " CASE WHEN a.local_speaker IS NULL THEN 'unresolved' ELSE coalesce(s.kind, sp.kind, 'other') END AS sk,"
@@ -952,7 +943,7 @@ class Store:
             " FROM attributions a JOIN articles ar ON ar.id = a.article_id"
             " LEFT JOIN speakers s ON s.id = a.speaker_id"
             " LEFT JOIN article_speakers sp ON sp.article_id = a.article_id AND sp.local_id = a.local_speaker"
-            f" {'WHERE ' + ' AND '.join(where) if where else ''} GROUP BY k, sk, sg", params).fetchall()
+            f" {where} GROUP BY k, sk, sg", params).fetchall()
         table: dict[str, dict[str, Any]] = {}
         total = self._report_row("all")
         for r in rows:

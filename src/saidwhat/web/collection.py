@@ -35,6 +35,11 @@ TOP_TARGETS = 12          # targets (and speakers talking about them) on a speak
 _WORD = re.compile(r"[\w’'.-]+", re.UNICODE)
 
 
+def _row_id(id: str) -> Optional[int]:
+    """A row id from a URL part: digits that fit SQLite's integers, else None (a 404)."""
+    return int(id) if str(id).isdigit() and len(str(id)) <= 18 else None
+
+
 def _words(text: str) -> list[str]:
     return [w.strip(".’'-").lower() for w in _WORD.findall(text) if w.strip(".’'-")]
 
@@ -107,31 +112,33 @@ class Collection:
         return {"total": total, "limit": limit, "offset": offset, "results": results}
 
     def speaker(self, id: str) -> Optional[dict[str, Any]]:
-        if not str(id).isdigit() or len(str(id)) > 18:
+        rid = _row_id(id)
+        if rid is None:
             return None
         with self.lock:
-            found = self.store.speaker(int(id))
+            found = self.store.speaker(rid)
             if found is None:
                 return None
-            found["timeline"] = self.store.speaker_timeline(int(id))
-            found["attributions"] = self.store.search(speaker=int(id), limit=MENTION_QUOTES)
+            found["timeline"] = self.store.speaker_timeline(rid)
+            found["attributions"] = self.store.search(speaker=rid, limit=MENTION_QUOTES)
             self._add_seq(found["attributions"])
             found["mentions"] = self._mentions(found)
-            found["targets"] = self.store.stance_summary(speaker=int(id), by="target", limit=TOP_TARGETS)["rows"]
-            found["talked_about"] = self.store.stance_summary(about=int(id), by="speaker", limit=TOP_TARGETS)["rows"]
+            found["targets"] = self.store.stance_summary(speaker=rid, by="target", limit=TOP_TARGETS)["rows"]
+            found["talked_about"] = self.store.stance_summary(about=rid, by="speaker", limit=TOP_TARGETS)["rows"]
         found["attributions"] = found["attributions"][:20]
         return found
 
     def speaker_targets(self, id: str, limit: int = 20) -> Optional[dict[str, Any]]:
         """How a speaker talks about: ``{"speaker": {"id", "name", "kind"}, "targets": [rows of
         Store.stance_summary(by="target")], "total"}``; None for an unknown speaker."""
-        if not str(id).isdigit() or len(str(id)) > 18:
+        rid = _row_id(id)
+        if rid is None:
             return None
         with self.lock:
-            found = self.store.speaker(int(id))
+            found = self.store.speaker(rid)
             if found is None:
                 return None
-            summary = self.store.stance_summary(speaker=int(id), by="target", limit=limit)
+            summary = self.store.stance_summary(speaker=rid, by="target", limit=limit)
         return {"speaker": {k: found[k] for k in ("id", "name", "kind")}, "targets": summary["rows"],
                 "total": summary["total"]}
 
@@ -215,10 +222,11 @@ class Collection:
         return d
 
     def cluster(self, id: str) -> Optional[dict[str, Any]]:
-        if not str(id).isdigit() or len(str(id)) > 18:
+        rid = _row_id(id)
+        if rid is None:
             return None
         with self.lock:
-            found = self.store.cluster(int(id))
+            found = self.store.cluster(rid)
             if found is not None:
                 self._add_seq(found["attributions"])
         return found
