@@ -526,3 +526,49 @@ def test_a_quoted_paragraph_after_a_cue_and_colon_is_its_content(lead, source, c
     assert a.source.text == source and a.cue.text.startswith(cue)
     assert [p.text for p in a.content_parts] == ["We are ready to listen, but we will not give up our principles."]
     assert len(art.attributions) == 1
+
+
+def test_question_labels_end_an_answer_but_name_no_one():
+    text = ("The senator spoke with us on Monday.\n\n"
+            "Q: Will you run again?\n\n"
+            "SEN. WARREN: I have not decided yet. My family comes first.\n\n"
+            "Q: What about the budget?\n\n"
+            "SEN. WARREN: It is a disaster for working families.")
+    art = extract(text)
+    turns = [a for a in art.attributions if a.cue is not None and a.cue.text == ":"]
+    assert [a.content.text for a in turns] == ["I have not decided yet. My family comes first.",
+                                               "It is a disaster for working families."]
+    assert all(a.source.text == "SEN. WARREN" and a.speaker.name == "Warren" for a in turns)
+    assert not any(a.source is not None and a.source.text == "Q" for a in art.attributions)
+
+
+def test_a_transcript_run_on_in_one_quotation_splits_at_each_label():
+    text = ("The briefing turned tense. Here is the exchange: \"MS. PSAKI: We have been clear about this. "
+            "REPORTER: But the deadline has passed. MS. PSAKI: The deadline has not changed.\"")
+    art = extract(text)
+    turns = [a for a in art.attributions if a.cue is not None and a.cue.text == ":"]
+    assert [(a.source.text, a.content.text) for a in turns] == [
+        ("MS. PSAKI", "We have been clear about this."),
+        ("REPORTER", "But the deadline has passed."),
+        ("MS. PSAKI", "The deadline has not changed.")]
+    assert turns[0].speaker is not None and turns[0].speaker.name == "Psaki"
+    assert turns[0].speaker is turns[2].speaker
+
+
+def test_a_capitalised_word_and_colon_inside_a_quote_is_no_transcript():
+    art = extract("The manager wrote in an e-mail: \"NOTE: the office will stay closed until Monday.\"")
+    assert not any(a.source is not None and a.source.text == "NOTE" for a in art.attributions)
+
+
+@pytest.mark.parametrize("credit, cue, source", [
+    ("That was the message from Chief Daniel Okoro to the visiting delegation on Friday.", "message",
+     "Chief Daniel Okoro"),
+    ("Those were the words of Maria Santos, a teacher who joined the strike.", "words", "Maria Santos"),
+])
+def test_a_pull_quote_credited_by_the_next_paragraph(credit, cue, source):
+    text = ("Hundreds gathered outside the council offices on Friday.\n\n"
+            "\"We will never give up the land our grandparents farmed.\"\n\n" + credit)
+    art = extract(text)
+    a = only(art, content="We will never give up")
+    assert a.type == "direct" and a.cue.text == cue and a.source.text == source
+    assert a.content.text == "We will never give up the land our grandparents farmed."

@@ -170,14 +170,28 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list, para: list[int]) -> l
 
 
 _LABEL_TITLES = frozenset({"MR", "MS", "MRS", "DR", "SEN", "REP", "GOV", "GEN", "SEC", "PRES", "AMB", "LT", "COL", "CAPT"})
+# one-letter labels of a Q&A ("Q: ... A: ..."): they end a turn but name no one
+_QA_LABELS = frozenset({"Q", "A"})
+_SENTENCE_END = frozenset({".", "?", "!", "…", "...", ".)", "?)", "!)"})
 
 
-def transcript_turns(doc: Doc) -> list:
-    """Interview transcripts: a paragraph opening with a speaker label in capitals and a colon
-    (``WALLACE: Let's start ...``, ``MS. PSAKI: ...``) is that speaker's turn, and so are the paragraphs after it up
-    to the next label (one content part each; stage directions like ``(CROSSTALK.)`` left out).
-    The last turn keeps to its own paragraph: what follows the transcript is the article's."""
-    paras = []  # (first token, end) of each paragraph: its tokens less the spaces around them
+def _label_at(doc: Doc, j: int, end: int) -> int:
+    """The colon's index when a speaker label in capitals starts at token ``j`` (``WALLACE:``,
+    ``MS. PSAKI:``, ``THE PRESIDENT:``, ``Q:``) and text follows it before ``end``; else -1."""
+    k = j
+    while k < end and k - j < 5 and (doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2
+                                     or doc[k].text == "." and k > j and doc[k - 1].text in _LABEL_TITLES):
+        k += 1
+    if k == j and j < end and doc[j].text in _QA_LABELS:
+        k = j + 1
+    if k > j and k < end - 1 and doc[k].text == ":":
+        return k
+    return -1
+
+
+def _paragraph_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(first token, end) of each paragraph: its tokens less the spaces around them."""
+    paras = []
     ids = _paragraph_ids(doc)
     i, n = 0, len(doc)
     while i < n:
@@ -192,25 +206,66 @@ def transcript_turns(doc: Doc) -> list:
         if last > first:
             paras.append((first, last))
         i = end
-    labels = []  # (paragraph index, label start, colon index)
+    return paras
+
+
+def _trim_marks(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """A turn's tokens less the spaces and the quotation marks that enclose the transcript."""
+    while a < b and (doc[a].is_space or doc[a].is_quote):
+        a += 1
+    while b > a and (doc[b - 1].is_space or doc[b - 1].is_quote):
+        b -= 1
+    return a, b
+
+
+def transcript_turns(doc: Doc) -> list:
+    """Interview transcripts: a paragraph opening with a speaker label in capitals and a colon
+    (``WALLACE: Let's start ...``, ``MS. PSAKI: ...``) is that speaker's turn, and so are the
+    paragraphs after it up to the next label (one content part each; stage directions like
+    ``(CROSSTALK.)`` left out). Where a transcript runs on in one paragraph (``"MS. PSAKI: ...
+    REPORTER: ... MS. PSAKI: ..."``), a label after a sentence's end starts the next turn; a label
+    right after an opening quotation mark starts a transcript inside the quotation. ``Q:`` and
+    ``A:`` end a turn but make no attribution (they name no one). The last turn keeps to its own
+    paragraph: what follows the transcript is the article's."""
+    paras = _paragraph_bounds(doc)
+    labels = []  # (paragraph index, label start, colon index, opened inside a quotation)
     for p, (i, end) in enumerate(paras):
-        j = i + 1 if doc[i].is_quote else i
-        k = j
-        while k < end and k - j < 5 and (doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2
-                                         or doc[k].text == "." and k > j and doc[k - 1].text in _LABEL_TITLES):
+        found = False
+        k = i
+        while k < end:
+            at_start = k == i
+            after_mark = not at_start and doc[k].is_quote and (doc[k - 1].is_space or bool(doc[k - 1].whitespace_))
+            after_sentence = found and not at_start and (
+                doc[k - 1].text in _SENTENCE_END or doc[k - 1].is_space and k > i + 1 and doc[k - 2].text in _SENTENCE_END)
+            if at_start or after_mark or after_sentence:
+                j = k + 1 if doc[k].is_quote and k + 1 < end else k
+                colon = _label_at(doc, j, end)
+                if colon >= 0:
+                    labels.append((p, j, colon, after_mark and not found))
+                    found = True
+                    k = colon + 1
+                    continue
             k += 1
-        if k > j and k < end - 1 and doc[k].text == ":":
-            labels.append((p, j, k))
+    # a label opening a quotation inside a paragraph ("... the exchange: "MS. PSAKI: ...") is
+    # a transcript only when another label follows in that paragraph or opens the next one
+    # ("He wrote: "NOTE: the office is closed."" is no transcript)
+    labels = [lab for n_label, lab in enumerate(labels)
+              if not lab[3] or n_label + 1 < len(labels) and labels[n_label + 1][0] in (lab[0], lab[0] + 1)]
     out = []
-    for n_label, (p, j, k) in enumerate(labels):
-        contents = [RawSpan("content", k + 1, paras[p][1])]
-        if n_label + 1 < len(labels):
-            for q in range(p + 1, labels[n_label + 1][0]):
-                a, b = paras[q]
-                first = a + 1 if doc[a].is_quote and a + 1 < b else a
-                if doc[first].text not in ("(", "["):
+    for n_label, (p, j, k, _) in enumerate(labels):
+        nxt = labels[n_label + 1] if n_label + 1 < len(labels) else None
+        if doc[j].text in _QA_LABELS:
+            continue
+        last = nxt[1] if nxt is not None and nxt[0] == p else paras[p][1]  # the next turn may start in this paragraph
+        a, b = _trim_marks(doc, k + 1, last)
+        contents = [RawSpan("content", a, b)] if b > a else []
+        if nxt is not None and nxt[0] > p:
+            for q in range(p + 1, nxt[0]):
+                a, b = _trim_marks(doc, *paras[q])
+                if b > a and doc[a].text not in ("(", "["):
                     contents.append(RawSpan("content", a, b))
-        out.append((RawSpan("cue", k, k + 1), RawSpan("source", j, k), contents, 0.8))
+        if contents:
+            out.append((RawSpan("cue", k, k + 1), RawSpan("source", j, k), contents, 0.8))
     return out
 
 
@@ -326,6 +381,10 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
             verbs = [t for t in doc[lo:hi] if not (sp.start <= t.i < sp.end) and t.i not in covered
                      and t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB"]
             if not verbs:
+                credit = _credit_line(doc, sp)
+                if credit is not None:
+                    covered.update(range(sp.start, sp.end))
+                    out.append((credit[0], credit[1], [content], 0.5 if q.balanced else 0.3))
                 continue
             v = min(verbs, key=lambda t: min(abs(t.i - sp.end), abs(sp.start - t.i)))
             cue = RawSpan("cue", v.i, v.i + 1, 0.5)
@@ -339,6 +398,50 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
         covered.update(range(sp.start, sp.end))
         out.append((cue, src, [content], 0.5 if q.balanced else 0.3))
     return out
+
+
+# nouns that credit a pull quote from the next paragraph: "That was the message from ..."
+_CREDIT_NOUNS = frozenset("""message word verdict view warning reaction response plea promise answer reply advice
+sentiment argument conclusion position opinion cry appeal statement comment remark assessment assurance
+vow pledge""".split())
+
+
+def _credit_line(doc: Doc, sp: Any) -> Optional[tuple[RawSpan, Optional[RawSpan]]]:
+    """A pull quote, alone in its paragraph, credited by the next one: ``“…”`` then ``That was the
+    message from Chief Okoro ...``, ``Those were the words of ...`` or ``So said the mayor ...``:
+    (cue, source), or None."""
+    i = sp.start - 1
+    while i >= 0 and (doc[i].is_quote or doc[i].is_space and "\n" not in doc[i].text) and "\n" not in doc[i].whitespace_:
+        i -= 1
+    if i >= 0 and not doc[i].is_space and "\n" not in doc[i].whitespace_:
+        return None  # text before the quote in its paragraph
+    k = sp.end
+    while k < len(doc) and (doc[k].is_punct and "\n" not in doc[k].whitespace_ or doc[k].is_space and "\n" not in doc[k].text):
+        k += 1
+    if k < len(doc) and not doc[k].is_space and (k == 0 or "\n" not in doc[k - 1].whitespace_ and "\n" not in doc[k - 1].text):
+        return None  # text after the quote in its paragraph
+    while k < len(doc) and doc[k].is_space:
+        k += 1
+    if k >= len(doc) or doc[k].lower_ not in ("that", "this", "those", "these", "so", "such"):
+        return None
+    sent = doc[k].sent
+    if doc[k].lower_ == "so" and k + 1 < sent.end and doc[k + 1].lemma_.lower() in SPEECH_VERBS:
+        verb = doc[k + 1]
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > verb.i), None)
+        if subj is None:
+            return None
+        return RawSpan("cue", verb.i, verb.i + 1, 0.5), RawSpan("source", subj.left_edge.i, subj.i + 1, 0.5)
+    for t in doc[k + 1:min(sent.end, k + 8)]:
+        if t.pos_ == "NOUN" and t.lemma_.lower() in _CREDIT_NOUNS:
+            prep = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")), None)
+            obj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+            if obj is None:
+                return None
+            ent = next((e for e in doc.ents if e.start <= obj.i < e.end and e.label_ in ("PERSON", "ORG", "NORP")), None)
+            start = min(obj.left_edge.i, ent.start) if ent is not None else obj.left_edge.i
+            end = max(obj.i + 1, ent.end) if ent is not None else obj.i + 1
+            return RawSpan("cue", t.i, t.i + 1, 0.5), RawSpan("source", start, end, 0.5)
+    return None
 
 
 _DASHES = ("―", "—", "–", "--", "-")

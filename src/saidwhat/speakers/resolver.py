@@ -478,12 +478,14 @@ class Resolver:
 
     def is_label(self, start: int, end: int) -> bool:
         """Whether ``text[start:end]`` is an interview turn's label: it opens its line, alone in
-        double parentheses ("((WN)) Did Red Hat ...") or before a colon ("MR. SMITH: ...")."""
+        double parentheses ("((WN)) Did Red Hat ...") or before a colon ("MR. SMITH: ..."), or
+        opens a quotation or follows a sentence's end in a transcript run on in one paragraph
+        ("the exchange: "MS. PSAKI: ... REPORTER: ...")."""
         line = self.text.rfind("\n", 0, start) + 1
         before = self.text[line:start].strip()
         if before == "((":
             return self.text[end:end + 2] == "))"
-        return not before and self.text[end:end + 1] == ":"
+        return self.text[end:end + 1] == ":" and (not before or before[-1] in "\"“.?!…")
 
     def labelled(self, a: Attribution, toks: list) -> Optional[Entity]:
         """The person a transcript label names ("MR. SMITH: ...", "SEN. JONES: ..."), or the
