@@ -572,3 +572,13 @@ def test_a_pull_quote_credited_by_the_next_paragraph(credit, cue, source):
     a = only(art, content="We will never give up")
     assert a.type == "direct" and a.cue.text == cue and a.source.text == source
     assert a.content.text == "We will never give up the land our grandparents farmed."
+
+
+def test_a_quotation_over_two_paragraphs_is_one_speakers():
+    text = ("\"The first point is simple. We need more money for the schools.\n\n"
+            "\"The second point is harder,\" the mayor said.")
+    art = extract(text)
+    a = only(art, content="The second point is harder")
+    assert a.source.text == "the mayor"
+    assert any("more money for the schools" in p.text for p in a.content_parts)
+    assert len(art.attributions) == 1

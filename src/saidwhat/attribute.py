@@ -93,6 +93,7 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     spans = complete_sources(doc, split_contents(doc, spans, qs))
     para = _paragraph_ids(doc)
     linked = join_split_quotes(doc, link(doc, spans, para, title), qtoks, para)
+    linked = continue_paragraph_quotes(doc, qtoks, linked)
     linked.extend(formatted)
     linked = colon_quotes(doc, qtoks, linked, spans, para)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
@@ -167,6 +168,35 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list, para: list[int]) -> l
         contents.append(RawSpan("content", nxt.start, nxt.end, conf))
         owner[(nxt.start, nxt.end)] = k
     return [item for item in linked if item[2]]
+
+
+def continue_paragraph_quotes(doc: Doc, qtoks: list, linked: list) -> list:
+    """A quotation over several paragraphs (each opens with a mark, only the last closes) is one
+    speaker's: the paragraphs of it that no attribution covers join the content of the one
+    attribution that holds another of its paragraphs (``"First point. ⏎ "Second point," the
+    mayor said.``)."""
+    taken: set[int] = set()
+    for cue, source, contents, _ in linked:
+        for sp in [cue, source, *contents]:
+            if sp is not None:
+                taken.update(range(sp.start, sp.end))
+    for q, _ in qtoks:
+        if len(q.parts) < 2:
+            continue
+        pieces = [doc.char_span(a, b, alignment_mode="expand") for a, b in q.parts]
+        pieces = [p for p in pieces if p is not None and len(p)]
+        owners = {k for k, (_, _, contents, _) in enumerate(linked)
+                  for c in contents for p in pieces if c.start < p.end and p.start < c.end}
+        if len(owners) != 1:
+            continue  # no one's, or split between several attributions: leave it
+        k = owners.pop()
+        contents = linked[k][2]
+        for p in pieces:
+            if not any(i in taken for i in range(p.start, p.end)):
+                contents.append(RawSpan("content", p.start, p.end, linked[k][3]))
+                taken.update(range(p.start, p.end))
+        contents.sort(key=lambda c: c.start)
+    return linked
 
 
 _LABEL_TITLES = frozenset({"MR", "MS", "MRS", "DR", "SEN", "REP", "GOV", "GEN", "SEC", "PRES", "AMB", "LT", "COL", "CAPT"})
