@@ -582,3 +582,31 @@ def test_a_quotation_over_two_paragraphs_is_one_speakers():
     assert a.source.text == "the mayor"
     assert any("more money for the schools" in p.text for p in a.content_parts)
     assert len(art.attributions) == 1
+
+
+def test_a_transcript_with_labels_in_ordinary_case():
+    text = ("Fox News host Chris Wallace interviewed the president on Sunday.\n\n"
+            "Wallace: Will you accept the result of the election?\n\n"
+            "Trump: I have to see. No, I am not going to just say yes.\n\n"
+            "Wallace: Why not?\n\n"
+            "Trump: Because the mail-in ballots are a disaster.\n\n"
+            "The interview airs again on Monday.")
+    art = extract(text)
+    turns = [a for a in art.attributions if a.cue is not None and a.cue.text == ":"]
+    assert [a.source.text for a in turns] == ["Wallace", "Trump", "Wallace", "Trump"]
+    assert turns[1].content.text == "I have to see. No, I am not going to just say yes."
+    assert turns[0].speaker.name == "Chris Wallace"
+    assert not any("airs again" in p.text for a in turns for p in a.content_parts)
+
+
+def test_names_heading_sections_are_no_transcript():
+    text = ("What each candidate needs in New Hampshire.\n\n"
+            "Sanders: Win in a walk.\n\n"
+            "Vermont Sen. Bernie Sanders has led every poll here since the summer.\n\n"
+            "Clinton: Keep it close.\n\n"
+            "A narrow loss would still count as a comeback for the former secretary of state.\n\n"
+            "Rubio: Finish second.\n\n"
+            "Florida Sen. Marco Rubio is following the path that worked for him in Iowa.")
+    art = extract(text)
+    assert not any(a.cue is not None and a.cue.text == ":" and "led every poll" in p.text
+                   for a in art.attributions for p in a.content_parts)

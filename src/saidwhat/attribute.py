@@ -9,6 +9,7 @@ parse) gives a weaker but working result.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Optional
 
 from spacy.tokens import Doc
@@ -248,6 +249,26 @@ def _trim_marks(doc: Doc, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+# capitalised words that open a line before a colon without naming a speaker
+_NOT_SPEAKER_LABELS = frozenset("""name age city job pay note notes update updates photo photos source sources related read
+watch listen see also correction clarification editor disclosure warning caption credit video audio tags topics
+location date time where when what who why how pledged superdelegates total result results score""".split())
+
+
+def _mixed_label_at(doc: Doc, texts: list[str], j: int, end: int) -> int:
+    """The colon's index when a speaker label in ordinary case starts at ``j`` (``Wallace:``,
+    ``Luciana Lopez:``): one to three capitalised nouns (the parser takes a label for a common
+    noun as often as for a name), a colon, then a statement of two words or
+    more; else -1."""
+    k = j
+    while k < end and k - j < 3 and texts[k][:1].isupper() and texts[k].isalpha() and doc[k].pos_ in ("PROPN", "NOUN"):
+        k += 1
+    if k == j or k >= end - 1 or texts[k] != ":" or texts[j].lower() in _NOT_SPEAKER_LABELS:
+        return -1
+    words = sum(1 for w in texts[k + 1:min(end, k + 12)] if w.isalpha())
+    return k if words >= 2 else -1
+
+
 def transcript_turns(doc: Doc) -> list:
     """Interview transcripts: a paragraph opening with a speaker label in capitals and a colon
     (``WALLACE: Let's start ...``, ``MS. PSAKI: ...``) is that speaker's turn, and so are the
@@ -255,41 +276,60 @@ def transcript_turns(doc: Doc) -> list:
     ``(CROSSTALK.)`` left out). Where a transcript runs on in one paragraph (``"MS. PSAKI: ...
     REPORTER: ... MS. PSAKI: ..."``), a label after a sentence's end starts the next turn; a label
     right after an opening quotation mark starts a transcript inside the quotation. ``Q:`` and
-    ``A:`` end a turn but make no attribution (they name no one). The last turn keeps to its own
-    paragraph: what follows the transcript is the article's."""
+    ``A:`` end a turn but make no attribution (they name no one). Labels in ordinary case
+    (``Wallace: ...``, ``Trump: ...``) open turns only in a transcript: three labelled
+    paragraphs or more, under two names or more (a single "Name: ..." line is the tagger's). The
+    last turn keeps to its own paragraph: what follows the transcript is the article's."""
     paras = _paragraph_bounds(doc)
-    labels = []  # (paragraph index, label start, colon index, opened inside a quotation)
+    n = len(doc)
+    strings = doc.vocab.strings
+    arr = doc.to_array(["ORTH", "IS_QUOTE", "SPACY"]) if n else None
+    texts = [strings[h] for h in arr[:, 0].tolist()] if n else []
+    quote = arr[:, 1].astype(bool).tolist() if n else []
+    spaced = arr[:, 2].astype(bool).tolist() if n else []
+    labels = []  # (paragraph index, label start, colon index, opened inside a quotation, ordinary case)
     for p, (i, end) in enumerate(paras):
         found = False
         k = i
         while k < end:
             at_start = k == i
-            after_mark = not at_start and doc[k].is_quote and (doc[k - 1].is_space or bool(doc[k - 1].whitespace_))
+            after_mark = not at_start and quote[k] and (texts[k - 1].isspace() or spaced[k - 1])
             after_sentence = found and not at_start and (
-                doc[k - 1].text in _SENTENCE_END or doc[k - 1].is_space and k > i + 1 and doc[k - 2].text in _SENTENCE_END)
+                texts[k - 1] in _SENTENCE_END or texts[k - 1].isspace() and k > i + 1 and texts[k - 2] in _SENTENCE_END)
             if at_start or after_mark or after_sentence:
-                j = k + 1 if doc[k].is_quote and k + 1 < end else k
+                j = k + 1 if quote[k] and k + 1 < end else k
                 colon = _label_at(doc, j, end)
+                mixed = colon < 0 and (at_start or after_mark)
+                if mixed:
+                    colon = _mixed_label_at(doc, texts, j, end)
                 if colon >= 0:
-                    labels.append((p, j, colon, after_mark and not found))
+                    labels.append((p, j, colon, after_mark and not found, mixed))
                     found = True
                     k = colon + 1
                     continue
             k += 1
+    mixed = [lab for lab in labels if lab[4]]
+    if mixed:
+        # a transcript's speakers take turns: two names or more, each at least twice (by the
+        # last word: "Luciana Lopez:" then "Lopez:"); names that open one paragraph each are
+        # section headings ("Sanders: Win in a walk.", "Iowa: Tim Albrecht, ...")
+        turns = Counter(texts[lab[2] - 1].lower() for lab in mixed)
+        if sum(1 for c in turns.values() if c >= 2) < 2:
+            labels = [lab for lab in labels if not lab[4]]
     # a label opening a quotation inside a paragraph ("... the exchange: "MS. PSAKI: ...") is
     # a transcript only when another label follows in that paragraph or opens the next one
     # ("He wrote: "NOTE: the office is closed."" is no transcript)
     labels = [lab for n_label, lab in enumerate(labels)
               if not lab[3] or n_label + 1 < len(labels) and labels[n_label + 1][0] in (lab[0], lab[0] + 1)]
     out = []
-    for n_label, (p, j, k, _) in enumerate(labels):
+    for n_label, (p, j, k, _, mixed_label) in enumerate(labels):
         nxt = labels[n_label + 1] if n_label + 1 < len(labels) else None
         if doc[j].text in _QA_LABELS:
             continue
         last = nxt[1] if nxt is not None and nxt[0] == p else paras[p][1]  # the next turn may start in this paragraph
         a, b = _trim_marks(doc, k + 1, last)
         contents = [RawSpan("content", a, b)] if b > a else []
-        if nxt is not None and nxt[0] > p:
+        if nxt is not None and nxt[0] > p and not mixed_label:  # an ordinary-case turn keeps to its paragraph
             for q in range(p + 1, nxt[0]):
                 a, b = _trim_marks(doc, *paras[q])
                 if b > a and doc[a].text not in ("(", "["):
