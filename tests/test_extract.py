@@ -610,3 +610,14 @@ def test_names_heading_sections_are_no_transcript():
     art = extract(text)
     assert not any(a.cue is not None and a.cue.text == ":" and "led every poll" in p.text
                    for a in art.attributions for p in a.content_parts)
+
+
+def test_a_quote_introduced_by_the_sentence_before_it():
+    text = ("Trump responded on Twitter on Saturday morning.\n\n"
+            "\"The failing New York Times is at it again. Sad!\"")
+    art = extract(text)
+    a = only(art, content="The failing New York Times")
+    assert a.cue.text == "responded" and a.source.text == "Trump" and a.type == "direct"
+    # a sentence without a speech verb introduces no one
+    art = extract("The mayor visited the flooded site on Monday.\n\n\"Drivers should expect long delays.\"")
+    assert not any(a.cue is not None and a.cue.text == "visited" for a in art.attributions)

@@ -451,7 +451,7 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
             verbs = [t for t in doc[lo:hi] if not (sp.start <= t.i < sp.end) and t.i not in covered
                      and t.lemma_.lower() in SPEECH_VERBS and t.pos_ == "VERB"]
             if not verbs:
-                credit = _credit_line(doc, sp)
+                credit = _credit_line(doc, sp) or _intro_sentence(doc, sp, covered)
                 if credit is not None:
                     covered.update(range(sp.start, sp.end))
                     out.append((credit[0], credit[1], [content], 0.5 if q.balanced else 0.3))
@@ -468,6 +468,27 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
         covered.update(range(sp.start, sp.end))
         out.append((cue, src, [content], 0.5 if q.balanced else 0.3))
     return out
+
+
+def _intro_sentence(doc: Doc, sp: Any, covered: set[int]) -> Optional[tuple[RawSpan, Optional[RawSpan]]]:
+    """A quotation that opens its sentence, introduced by the sentence before it: a speech verb
+    there with a subject and no content of its own (``Trump responded on Twitter. ⏎ "The failing
+    New York Times ..."``): (cue, source), or None."""
+    i = sp.start - 1
+    while i >= 0 and (doc[i].is_quote or doc[i].is_space):
+        i -= 1
+    if i < 0 or doc[i].text not in (".", ":"):
+        return None  # the quote does not open a sentence right after the previous one
+    prev = doc[i].sent
+    verbs = [t for t in prev if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.i not in covered]
+    if len(verbs) != 1 or any(t.i in covered for t in prev if t.dep_ in ("ccomp", "dobj") and t.head.i == verbs[0].i):
+        return None
+    v = verbs[0]
+    if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in v.children):
+        return None  # the verb has its own content: "He said the talks failed."
+    cue = RawSpan("cue", v.i, v.i + 1, 0.5)
+    src = _subject(doc, cue, [])
+    return (cue, src) if src is not None else None
 
 
 # nouns that credit a pull quote from the next paragraph: "That was the message from ..."
