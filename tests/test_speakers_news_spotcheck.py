@@ -23,7 +23,11 @@ finds counts as wrong. "Right" is ``test_speakers_spotcheck.is_right``.
 
 Figures when this was written (branch newscheck, main at 162fe2d): default ``fast`` tagger
 (how the items were drawn) 65/80 (0.8125): pronouns 16/20, role nouns 16/20, surnames 19/20,
-names 14/20; ``SAIDWHAT_MODEL=ensemble`` (what this test runs, see conftest.py) ENSEMBLE_FIGURES.
+names 14/20; ``SAIDWHAT_MODEL=ensemble`` (what this test runs, see conftest.py) 60/80 (0.750):
+pronouns 14/20, role nouns 15/20, surnames 18/20, names 13/20, of which 5 because the ensemble's tagger
+finds no source at the judged span (4 of them spans the fast tagger wrongly took for sources, with
+``null`` expected: counted wrong all the same, as an item saidwhat no longer finds). The floor is the
+ensemble's score less 0.03.
 """
 import json
 from collections import Counter
@@ -36,7 +40,7 @@ from test_speakers_spotcheck import is_right
 
 NEWS = SHARED / "data" / "news" / "articles.jsonl"
 SPOTCHECK = Path(__file__).parent / "data" / "speakers_news_spotcheck.jsonl"
-FLOOR = 0.0  # set below from the ensemble's measured score minus 0.03
+FLOOR = 0.72  # 0.750 measured with the ensemble, less 0.03
 
 pytestmark = pytest.mark.skipif(not NEWS.exists(), reason="needs ../shared/data/news/articles.jsonl")
 
