@@ -699,11 +699,22 @@ _FUNCTION_TAGS = frozenset({"DT", "IN", "WDT", "PRP$", "CC", "TO", "WP", "WRB", 
 
 
 def _paragraph_ids(doc: Doc) -> list[int]:
+    """Each token's paragraph number (a token holding a line break ends its paragraph), computed
+    once per doc (from the token texts in the string store, without making ``Token`` objects)."""
+    cached = doc.user_data.get("saidwhat.paragraphs")
+    if cached is not None and len(cached) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    breaks: dict[int, bool] = {}
     pid, out = 0, []
-    for t in doc:
+    for h in doc.to_array("ORTH").tolist() if len(doc) else []:
         out.append(pid)
-        if "\n" in t.text or "\n" in t.whitespace_:
+        b = breaks.get(h)
+        if b is None:
+            b = breaks[h] = "\n" in strings[h]
+        if b:  # a token's trailing whitespace is one space at most
             pid += 1
+    doc.user_data["saidwhat.paragraphs"] = out
     return out
 
 

@@ -72,15 +72,44 @@ def _is_speech_head(lemma: str) -> bool:
     return lemma in SPEECH_VERBS or lemma in SPEECH_NOUNS or lemma == "accord"
 
 
+_COLUMNS = ("HEAD", "LEMMA", "POS", "DEP", "ORTH", "TAG", "ENT_IOB", "ENT_TYPE", "IDX", "IS_QUOTE",
+            "IS_PUNCT", "LIKE_NUM", "SENT_START")
+_IOB = {1: "I", 2: "O", 3: "B"}
+
+
 class _Table:
-    """Per-token columns of one doc as plain lists (heads as indices), read once: the tree walks
-    below then index lists instead of creating a spaCy ``Token`` at every step."""
+    """Per-token columns of one doc as plain lists (heads as indices), read once with
+    ``Doc.to_array`` and the string store: the tree walks and feature loops below then index lists
+    instead of creating a spaCy ``Token`` at every step."""
 
     def __init__(self, doc: Any) -> None:
-        self.head = [t.head.i for t in doc]
-        self.lemma = [t.lemma_.lower() for t in doc]
-        self.pos = [t.pos_ for t in doc]
-        self.dep = [t.dep_ for t in doc]
+        n = len(doc)
+        arr = doc.to_array(list(_COLUMNS)) if n else np.zeros((0, len(_COLUMNS)), np.uint64)
+        strings = doc.vocab.strings
+        memo: dict[int, str] = {}
+
+        def text_of(column: Any) -> list[str]:
+            out = []
+            for h in column.tolist():
+                v = memo.get(h)
+                if v is None:
+                    v = memo[h] = strings[h] if h else ""
+                out.append(v)
+            return out
+
+        self.head = (np.arange(n, dtype=np.int64) + arr[:, 0].astype(np.int64)).tolist()
+        self.lemma = [w.lower() for w in text_of(arr[:, 1])]
+        self.pos = text_of(arr[:, 2])
+        self.dep = text_of(arr[:, 3])
+        self.text = text_of(arr[:, 4])
+        self.tag = text_of(arr[:, 5])
+        self.iob = [_IOB.get(v, "") for v in arr[:, 6].tolist()]
+        self.ent_type = text_of(arr[:, 7])
+        self.idx = arr[:, 8].astype(np.int64).tolist()
+        self.is_quote = arr[:, 9].astype(bool).tolist()
+        self.is_punct = arr[:, 10].astype(bool).tolist()
+        self.like_num = arr[:, 11].astype(bool).tolist()
+        self.sent_start = (arr[:, 12].astype(np.int64) == 1).tolist()
         self.speech = [_is_speech_head(lem) for lem in self.lemma]
 
 
@@ -135,64 +164,64 @@ def featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
         n = len(doc)
         W, D, S = vocab.words, vocab.deps, vocab.suffixes
         ex = np.zeros((n, 5), np.int64)
-        for t in doc:
-            i = t.i
+        for i in range(n):
             gov, gch, spk, sch = _governors(tab, i)
             ex[i, 0] = W.get(tab.lemma[gov], 1) if gov >= 0 else 0
             ex[i, 1] = D.get(tab.dep[gch], 1) if gch >= 0 else 0
             ex[i, 2] = W.get(tab.lemma[spk], 1) if spk >= 0 else 0
             ex[i, 3] = D.get(tab.dep[sch], 1) if sch >= 0 else 0
-            ex[i, 4] = S.get(t.text.lower()[-3:], 1)
+            ex[i, 4] = S.get(tab.text[i].lower()[-3:], 1)
         feats["extra"] = ex
     return feats
 
 
+_DASH_OR_COLON = frozenset(("―", "—", "–", "--", ":"))
+
+
 def _featurize(doc: Any, mask: bytearray, vocab: Vocab, tab: _Table) -> dict[str, np.ndarray]:
     n = len(doc)
-    words = np.zeros(n, np.int64)
-    heads = np.zeros(n, np.int64)
-    tags = np.zeros(n, np.int64)
-    deps = np.zeros(n, np.int64)
-    hdeps = np.zeros(n, np.int64)
-    ents = np.zeros(n, np.int64)
-    anchors = np.zeros(n, np.int64)
-    flags = np.zeros((n, N_FLAGS), np.float32)
     W, T, D, E = vocab.words, vocab.tags, vocab.deps, vocab.ents
-    para_start = True
-    norms = [_norm(t.text) for t in doc]
-    head, lemma = tab.head, tab.lemma
-    for t in doc:
-        i = t.i
-        h = head[i]
-        text = t.text
-        words[i] = W.get(norms[i], 1)
-        heads[i] = W.get(norms[h], 1) if h != i else 0
-        tags[i] = T.get(t.tag_, 1)
-        deps[i] = D.get(tab.dep[i], 1)
-        hdeps[i] = D.get(tab.dep[h], 1)
-        ent_type = t.ent_type_
-        ents[i] = E.get(f"{t.ent_iob_}-{ent_type}" if ent_type else "O", 1)
-        anchors[i] = _speech_anchor(tab, i)
-        f = flags[i]
-        idx = t.idx
-        f[0] = 1.0 if mask and idx < len(mask) and mask[idx] else 0.0
-        f[1] = 1.0 if t.is_quote or text in ("''", "``") else 0.0
-        f[2] = 1.0 if para_start else 0.0
-        f[3] = 1.0 if t.is_sent_start else 0.0
-        lem = lemma[i]
-        f[4] = 1.0 if lem in SPEECH_VERBS else 0.0
-        f[5] = 1.0 if lem in SPEECH_NOUNS else 0.0
-        f[6] = 1.0 if lem in ROLE_NOUNS else 0.0
-        f[7] = 1.0 if h < i else 0.0
-        f[8] = 1.0 if h > i else 0.0
-        f[9] = min(abs(h - i), 20) / 20.0
-        f[10] = 1.0 if lemma[h] in SPEECH_VERBS else 0.0
-        f[11] = 1.0 if text[:1].isupper() else 0.0
-        f[12] = 1.0 if t.is_punct else 0.0
-        f[13] = 1.0 if text in ("―", "—", "–", "--", ":") else 0.0
-        f[14] = 1.0 if t.like_num else 0.0
-        f[15] = 1.0 if mask and idx + len(text) - 1 < len(mask) and idx > 0 and mask[idx - 1] != mask[idx] else 0.0
-        para_start = "\n" in text or "\n" in t.whitespace_
+    texts, head, lemma, dep = tab.text, tab.head, tab.lemma, tab.dep
+    norms = [_norm(w) for w in texts]
+    rng = range(n)
+
+    def ints(values: list) -> np.ndarray:
+        return np.array(values, np.int64).reshape(n)
+
+    words = ints([W.get(w, 1) for w in norms])
+    heads = ints([W.get(norms[head[i]], 1) if head[i] != i else 0 for i in rng])
+    tags = ints([T.get(t, 1) for t in tab.tag])
+    deps = ints([D.get(d, 1) for d in dep])
+    hdeps = ints([D.get(dep[h], 1) for h in head])
+    ents = ints([E.get(f"{iob}-{et}" if et else "O", 1) for iob, et in zip(tab.iob, tab.ent_type)])
+    anchors = ints([_speech_anchor(tab, i) for i in rng])
+    idx = tab.idx
+    m = len(mask) if mask else 0
+    para = [True] + ["\n" in w for w in texts[:-1]]  # a token's trailing whitespace is one space at most
+    cols = [
+        [bool(m) and idx[i] < m and bool(mask[idx[i]]) for i in rng],
+        [q or w in ("''", "``") for q, w in zip(tab.is_quote, texts)],
+        para,
+        tab.sent_start,
+        [lem in SPEECH_VERBS for lem in lemma],
+        [lem in SPEECH_NOUNS for lem in lemma],
+        [lem in ROLE_NOUNS for lem in lemma],
+        [head[i] < i for i in rng],
+        [head[i] > i for i in rng],
+        None,  # 9: the distance to the head, below
+        [lemma[h] in SPEECH_VERBS for h in head],
+        [w[:1].isupper() for w in texts],
+        tab.is_punct,
+        [w in _DASH_OR_COLON for w in texts],
+        tab.like_num,
+        [bool(m) and idx[i] + len(texts[i]) - 1 < m and idx[i] > 0 and mask[idx[i] - 1] != mask[idx[i]] for i in rng],
+    ]
+    flags = np.zeros((n, N_FLAGS), np.float32)
+    for k, col in enumerate(cols):
+        if col is not None and n:
+            flags[:, k] = np.array(col, bool)
+    if n:
+        flags[:, 9] = np.minimum(np.abs(np.array(head, np.int64) - np.arange(n)), 20) / 20.0
     tensor = doc.tensor if getattr(doc, "tensor", None) is not None and doc.tensor.shape[0] == n else np.zeros((n, 96), np.float32)
     return {"words": words, "heads": heads, "tags": tags, "deps": deps, "hdeps": hdeps, "ents": ents,
             "anchors": anchors, "flags": flags, "tensor": np.asarray(tensor, np.float32)}
