@@ -737,3 +737,16 @@ def test_a_surname_joined_to_its_particle_stays_in_the_name(text, name):
     (the speaker was 'Abdelhak' and 'Al-Assad')."""
     art = saidwhat.extract(text)
     assert {a.speaker.name for a in art.attributions if a.speaker} == {name}
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # a given name before a known first name is part of the name, not a place before it
+    ("Several reformists announced they will vote.\n\nMohammad Ali Abtahi, a former vice president, "
+     "writes: \"Staying at home is a mistake.\"", "Mohammad Ali Abtahi"),
+    ("John Paul Jones said the band would tour again next year.", "John Paul Jones"),
+    # a state before a politician's name is not
+    ("Vermont Bernie Sanders said the party must change course.", "Bernie Sanders"),
+])
+def test_where_a_name_starts_after_a_first_name(text, speaker):
+    art = saidwhat.extract(text)
+    assert speaker in [a.speaker.name for a in art.attributions if a.speaker is not None]

@@ -38,6 +38,12 @@ _ORG_NAME_END = re.compile(r"(news|times|post|press|media|tv|radio|bank|corp|inc
                            r"agency|ministry|council|union|league|network|foundation|institute|university)$",
                            re.I)
 _FIRST_NAMES = MALE_NAMES | FEMALE_NAMES  # only to find where a name starts, never a gender
+# states named before a politician's name ("Vermont Bernie Sanders"); countries are in PLACE_FORMS
+US_STATES = frozenset("""alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+mississippi missouri montana nebraska nevada hampshire jersey mexico york carolina dakota ohio oklahoma oregon
+pennsylvania rhode island tennessee texas utah vermont virginia washington wisconsin wyoming new north south
+west""".split())
 _ROYAL = frozenset("king queen prince princess duke duchess pope emperor empress sultan emir sheikh".split())
 _POSS_PRON = {"his": "he", "her": "she", "their": "they", "its": "it"}
 _ACRONYM_DEF = re.compile(r"\s*\(\s*(?:the\s+)?([A-Z][A-Za-z&.\-]{1,11})\s*\)")
@@ -188,6 +194,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     capitalised: Optional[set] = None
     lowered: set = set()
     lower_words: Optional[set] = None
+    places: Optional[set] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -198,7 +205,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 toks = toks[1:]
             titles: list = []
             # "Vermont Bernie Sanders" (ORG): a name that starts at a first name, after a place
+            # (not after another given name: "Mohammad Ali Abtahi", "John Paul Jones")
             k = next((i for i, x in enumerate(toks) if i > 0 and x.lower_ in _FIRST_NAMES), None)
+            if k is not None:
+                if places is None:
+                    places = {t.lower_ for _, d in ix.blocks for e in d.ents if e.label_ in ("GPE", "LOC") for t in e}
+                if not all(x.lower_ in places or x.lower_ in US_STATES or place_of(x.text) for x in toks[:k] if x.is_alpha):
+                    k = None
             if k is not None and len(toks) - k >= 2 and all(_is_name_token(x) for x in toks[k:]) and \
                     not any(x.lower_ in ORG_NOUNS for x in toks) and all(x.text[:1].isupper() for x in toks[:k]):
                 titles, toks, label = toks[:k], toks[k:], "PERSON"
