@@ -750,3 +750,13 @@ def test_a_surname_joined_to_its_particle_stays_in_the_name(text, name):
 def test_where_a_name_starts_after_a_first_name(text, speaker):
     art = saidwhat.extract(text)
     assert speaker in [a.speaker.name for a in art.attributions if a.speaker is not None]
+
+
+def test_the_last_word_of_an_organisations_name_refers_back_to_it():
+    text = ("There have been more than 250 mass shootings this year, according to data from the Gun "
+            "Violence Archive, a nonprofit research group.\n\n"
+            "The archive characterizes events where four or more people are shot as mass shootings.")
+    art = saidwhat.extract(text)
+    a = next(a for a in art.attributions if a.source is not None and a.source.text == "The archive")
+    assert a.speaker is not None and a.speaker.name == "Gun Violence Archive"
+    assert a.speaker.kind == "organisation"

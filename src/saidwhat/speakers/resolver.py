@@ -851,8 +851,10 @@ class Resolver:
                     if gender and c.kind == "person":
                         c.gender_votes[gender] += 1
                     return c
-            # "the campaign" / "the ministry": an earlier organisation with that last word
-            if kind == "organisation":
+            # "the campaign" / "the ministry": an earlier organisation with that last word; also
+            # for a head noun that names no kind of organisation by itself ("the Gun Violence
+            # Archive ... the archive")
+            if kind == "organisation" or kind == "other" and not plural and len(first) == 1 and toks[0].lower_ == "the":
                 para = self.ix.para_of(self.off_of(head) + head.idx)
                 for c in reversed(self.t.entities):
                     if c.kind == "organisation" and c.last_word in (hl, head.lower_) and c.forms and any(
