@@ -760,3 +760,15 @@ def test_the_last_word_of_an_organisations_name_refers_back_to_it():
     a = next(a for a in art.attributions if a.source is not None and a.source.text == "The archive")
     assert a.speaker is not None and a.speaker.name == "Gun Violence Archive"
     assert a.speaker.kind == "organisation"
+
+
+@pytest.mark.parametrize("text, speaker, kind", [
+    ("Retired FBI agent and terrorism specialist Ali Soufan told NPR that the killing mattered.",
+     "Ali Soufan", "person"),
+    ("Former senator and presidential candidate John Kerry said the deal was good.", "John Kerry", "person"),
+    ("Joe Biden and Kamala Harris said the plan would pass.", "Joe Biden and Kamala Harris", "group"),
+])
+def test_bare_roles_coordinated_before_a_name_are_that_persons(text, speaker, kind):
+    art = saidwhat.extract(text)
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == (speaker, kind)

@@ -93,6 +93,29 @@ def conjuncts(toks: list, head) -> list[list]:
     return out if len(out) > 1 else []
 
 
+_AGENT_SUFFIXES = ("ist", "ian", "er", "or", "ant", "ent")  # specialist, historian, lawyer, ...
+
+
+def roles_of_one(parts: list[list]) -> bool:
+    """"Retired FBI agent and terrorism specialist Ali Soufan": bare role nouns (no determiner, no
+    name) coordinated before the one name are that person's roles, not other people ("the mayor
+    and Governor Jane Smith" are two)."""
+    from .roles import is_role_word
+    from .lexicon import PERSON_NOUNS
+
+    *firsts, last = parts
+    if not any(t.ent_type_ == "PERSON" for t in last):
+        return False
+    for words in firsts:
+        head = words[-1]
+        if words[0].dep_ in ("det", "poss") or words[0].lower_ in ("the", "a", "an") or \
+                any(t.ent_type_ == "PERSON" for t in words) or head.tag_ != "NN" or \
+                not (is_role_word(head) or head.lemma_.lower() in PERSON_NOUNS
+                     or head.text.islower() and head.lower_.endswith(_AGENT_SUFFIXES)):
+            return False
+    return True
+
+
 # nouns that name the same document ("The court issued its decision ... The ruling said")
 _SAME_DOCUMENT = [frozenset(g.split()) for g in (
     "ruling decision judgment judgement verdict opinion order", "report study survey analysis findings paper",

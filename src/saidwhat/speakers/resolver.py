@@ -168,8 +168,13 @@ class Resolver:
                 for m in self.t.between(a.source.start, a.source.end):
                     m.label = True
                 continue
-            if head is None or groups.conjuncts(toks, head):
+            parts = groups.conjuncts(toks, head) if head is not None else []
+            if head is None or parts and not groups.roles_of_one(parts):
                 continue
+            if parts:
+                toks, head = parts[-1], head_of(parts[-1])
+                if head is None:
+                    continue
             e = self.named(toks, head)
             if isinstance(e, Entity):
                 self.named_of[id(a)] = e
@@ -226,6 +231,10 @@ class Resolver:
         if head is None:
             return None
         parts = groups.conjuncts(toks, head)
+        if parts and groups.roles_of_one(parts):
+            toks, head, parts = parts[-1], head_of(parts[-1]), []  # one person's roles, then the name
+            if head is None:
+                return None
         if parts:
             members: list[Entity] = []
             for p in parts:
