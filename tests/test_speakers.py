@@ -772,3 +772,17 @@ def test_bare_roles_coordinated_before_a_name_are_that_persons(text, speaker, ki
     art = saidwhat.extract(text)
     sp = art.attributions[0].speaker
     assert sp is not None and (sp.name, sp.kind) == (speaker, kind)
+
+
+@pytest.mark.parametrize("text, speaker, kind", [
+    # a capitalised descriptor before the name is no part of it
+    ("Turnout was about 71%, up from 47% four years ago.\n\nVoter Kitty Mak told The Atlantic, "
+     "\"Today we made history.\"", "Kitty Mak", "person"),
+    # a title before a name the NER missed makes a person, and "of the police" is no part of the name
+    ("According to Chief Superintendent Graciano Mijares of the police of the Autonomous Region in "
+     "Muslim Mindanao, the confirmed deaths rose to 20.", "Graciano Mijares", "person"),
+])
+def test_descriptors_and_titles_around_a_name(text, speaker, kind):
+    art = saidwhat.extract(text)
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == (speaker, kind)

@@ -104,6 +104,8 @@ def _split_titles(toks: list) -> tuple[list, list]:
                 or t.text in CAPS_TITLES) \
                 and any(_is_name_token(x) for x in toks[i + 1:]):
             cut = i + 1
+        elif i == 0 and lw in PERSON_NOUNS and sum(_is_name_token(x) for x in toks[1:]) >= 2:
+            cut = 1  # "Voter Kitty Mak", "Resident Jane Doe": a capitalised descriptor, not a name
     return toks[:cut], toks[cut:]
 
 
@@ -269,7 +271,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
                 while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
                         left[-1].ent_type_ in ("", "PERSON") and not place_of(left[-1].text) and \
-                        left[-1].i == toks[0].i - 1:
+                        left[-1].lower_ not in PERSON_NOUNS and left[-1].i == toks[0].i - 1:  # not "Voter Kitty Mak"
                     toks = [left.pop()] + toks
                 s, e, name = phrase(ix.text, off, toks)
                 name = re.sub(r"['’]s$", "", name)

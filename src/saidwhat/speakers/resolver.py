@@ -832,12 +832,23 @@ class Resolver:
         first = strip_tokens(toks)
         if not first:
             return None
+        titled = False
         while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
             first = first[1:]
+            titled = True
         # the name stops before an apposition or relative clause ("X, which represents ...")
         cut = next((k for k, t in enumerate(first) if k and t.text in (",", "(", "—", "–", ";")), None)
         if cut:
             first = strip_tokens(first[:cut]) or first
+        if head.pos_ == "PROPN":
+            # "Graciano Mijares of the police of ...": a name ends before "of the <common noun>"
+            # ("Secretary of the Interior", "Bank of America" keep theirs: capitalised)
+            cut = next((k for k, t in enumerate(first) if t.i > head.i and t.dep_ == "prep" and t.head.i == head.i
+                        and k + 2 < len(first) and first[k + 1].lower_ in ("the", "a", "an")
+                        and first[k + 2].text.islower()), None)
+            if cut:
+                first = first[:cut]
+        titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
         _, _, name = phrase(self.text, self.off_of(first[0]), first)
         name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
         if possessed and role is not None and not plural:
@@ -849,6 +860,9 @@ class Resolver:
             kind = "organisation"  # "the ministry", "the authorities"; "religious groups" are "other"
         elif is_role or hl in PERSON_NOUNS or head.lower_ in PERSON_NOUNS or is_role_word(head):
             kind = "other" if plural else "person"
+        elif titled_name:
+            kind = "person"  # "Chief Superintendent Graciano Mijares": a title before a name
+            plural = False  # (a name ending in -s the tagger took for a plural)
         else:
             kind = "other"
         if not indefinite:
