@@ -621,3 +621,13 @@ def test_a_quote_introduced_by_the_sentence_before_it():
     # a sentence without a speech verb introduces no one
     art = extract("The mayor visited the flooded site on Monday.\n\n\"Drivers should expect long delays.\"")
     assert not any(a.cue is not None and a.cue.text == "visited" for a in art.attributions)
+
+
+def test_a_credit_line_whose_dash_is_glued_to_the_name():
+    text = ("Delegates lined up for the last night of the convention.\n\n"
+            "\"It needs to stop, and it needs to stop now.\"\n\n"
+            "-Michelle Marks, Philadelphia.")
+    art = extract(text)
+    a = only(art, content="It needs to stop")
+    assert a.source.text == "Michelle Marks" and a.cue.text == "-"
+    assert a.speaker is not None and a.speaker.name == "Michelle Marks"

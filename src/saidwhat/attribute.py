@@ -596,6 +596,19 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
         # “…” ― Name: a dash right after the closing mark, then a name (to the end of the line)
         after = doc[sp.end:sp.end + 3]
         dash = next((t for t in after if t.text in _DASHES or t.text[1:] in _DASHES and t.text[0] in "”\"'»"), None)
+        glued = next((t for t in after if t.text[:1] in "-—–―" and t.text[1:2].isupper() and t.text[1:].isalpha()
+                      and (t.i == 0 or "\n" in doc[t.i - 1].text or doc[t.i - 1].is_quote or doc[t.i - 1].whitespace_)), None)
+        if dash is None and glued is not None:
+            # "-Michelle Marks, Philadelphia.": the dash glued to the name is one token
+            name = [glued]
+            for t in doc[glued.i + 1:glued.i + 6]:
+                if "\n" in t.text or t.is_punct or t.is_space or not t.text[:1].isupper():
+                    break
+                name.append(t)
+            out.append((RawSpan("cue", glued.i, glued.i + 1, keep_end=1),
+                        RawSpan("source", glued.i, name[-1].i + 1, skip_start=1),
+                        [RawSpan("content", sp.start, sp.end)], conf))
+            continue
         if dash is not None:
             name = []
             for t in doc[dash.i + 1:dash.i + 8]:
@@ -695,8 +708,9 @@ def build(text: str, doc: Doc, offset: int, linked: list, mask: bytearray) -> li
 def _char_span(text: str, doc: Doc, rs: Optional[RawSpan], offset: int) -> Optional[Span]:
     if rs is None:
         return None
-    s = doc[rs.start].idx
-    e = doc[rs.end - 1].idx + len(doc[rs.end - 1])
+    s = doc[rs.start].idx + rs.skip_start
+    last = doc[rs.end - 1]
+    e = last.idx + (len(last) if rs.keep_end is None else rs.keep_end)
     return Span.of(text, s + offset, e + offset)
 
 

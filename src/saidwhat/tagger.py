@@ -356,6 +356,10 @@ class RawSpan:
     start: int
     end: int
     score: float = 1.0
+    # characters to leave out of the first token's start / keep of the last token (None: all), for
+    # a span that begins or ends inside a token ("-Michelle": the cue "-", the source "Michelle")
+    skip_start: int = 0
+    keep_end: Optional[int] = None
 
 _ALLOWED = np.ones((len(TAGS), len(TAGS)), bool)  # [prev, cur]
 for _j, _t in enumerate(TAGS):
