@@ -786,3 +786,9 @@ def test_descriptors_and_titles_around_a_name(text, speaker, kind):
     art = saidwhat.extract(text)
     sp = art.attributions[0].speaker
     assert sp is not None and (sp.name, sp.kind) == (speaker, kind)
+
+
+def test_an_editors_brackets_inside_a_name_are_dropped():
+    art = saidwhat.extract("\"We have been very open about it,\" said a spokesman for Indian [Railways].")
+    sp = art.attributions[0].speaker
+    assert sp is not None and "[" not in sp.name and "]" not in sp.name and sp.name.endswith("Indian Railways")

@@ -133,13 +133,17 @@ def strip_tokens(toks: list) -> list:
     return toks
 
 
+_BRACKETS = re.compile(r"[\[\]]")
+
+
 def phrase(text: str, off: int, toks: list) -> tuple[int, int, str]:
     """Character span and whitespace-normalised text of contiguous tokens."""
     s = toks[0].idx + off
     e = toks[-1].idx + len(toks[-1].text) + off
     if toks[0].text[:1] in "-—–―" and toks[0].text[1:2].isupper():
         s += 1  # "-Michelle Marks": a credit's dash glued to the name is one token
-    return s, e, _WS.sub(" ", text[s:e]).strip()
+    # an editor's brackets inside a name are no part of it: "Indian [Railways]", "the [Iranian] Chess Federation"
+    return s, e, _WS.sub(" ", _BRACKETS.sub("", text[s:e])).strip()
 
 
 def head_of(toks: list):

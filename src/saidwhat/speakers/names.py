@@ -112,6 +112,8 @@ def _split_titles(toks: list) -> tuple[list, list]:
 def _trim_name(toks: list, person: bool) -> list:
     """The name proper: no parenthesis, no trailing lower-case descriptor, possessive or comma."""
     for i, t in enumerate(toks):
+        if t.text == "[" and any(x.text == "]" for x in toks[i + 1:i + 5]):
+            continue  # an editor's insertion inside the name ("Indian [Railways]"): kept, unbracketed
         if t.text in ("(", "[", ",", ";", "—", "–") or t.text == "-" and t.whitespace_:
             toks = toks[:i]
             break
