@@ -792,3 +792,10 @@ def test_an_editors_brackets_inside_a_name_are_dropped():
     art = saidwhat.extract("\"We have been very open about it,\" said a spokesman for Indian [Railways].")
     sp = art.attributions[0].speaker
     assert sp is not None and "[" not in sp.name and "]" not in sp.name and sp.name.endswith("Indian Railways")
+
+
+def test_they_is_not_a_nationality_adjective():
+    art = saidwhat.extract("Israeli officials met the delegation on Monday. They said the talks had gone well.")
+    a = art.attributions[0]
+    assert a.source.text == "They"
+    assert a.speaker is None or a.speaker.name != "Israeli"

@@ -14,10 +14,21 @@ from typing import Optional
 
 from .entity import Entity, EntityTable, Mention
 from .index import ArticleIndex
-from .lexicon import GENDER_PRONOUNS, PRONOUNS
+from .lexicon import GENDER_PRONOUNS, PRONOUNS, is_demonym
 
 PERSONAL = ("he", "she", "him", "her")
 PLURAL = ("they", "them")
+
+
+_FAITHS_AND_TONGUES = frozenset("""muslim islamic arabic christian jewish hindu buddhist catholic protestant orthodox
+sunni shia shiite sikh evangelical latino hispanic english spanish french german russian chinese""".split())
+
+
+def _adjective_name(name: str) -> bool:
+    """A one-word nationality, faith or language adjective ("Israeli", "Muslim", "Arabic")."""
+    if not name or " " in name or name.endswith("s"):
+        return False
+    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower().endswith(("ic", "ese", "ish", "ine"))
 
 
 def compatible(e: Entity, pron: str) -> bool:
@@ -27,6 +38,8 @@ def compatible(e: Entity, pron: str) -> bool:
         g = e.pronoun_gender()
         return g in (None, PRONOUNS[pron][0])
     if pron in PLURAL:
+        if e.kind == "other" and _adjective_name(e.name):
+            return False  # "Israeli", "Islamic", "Arabic": an adjective the NER tagged, nobody's "they"
         return e.kind in ("organisation", "other", "group") or e.plural
     if pron == "it":
         return e.kind in ("organisation", "document") and not e.plural
