@@ -258,8 +258,7 @@ location date time where when what who why how pledged superdelegates total resu
 def _mixed_label_at(doc: Doc, texts: list[str], j: int, end: int) -> int:
     """The colon's index when a speaker label in ordinary case starts at ``j`` (``Wallace:``,
     ``Luciana Lopez:``): one to three capitalised nouns (the parser takes a label for a common
-    noun as often as for a name), a colon, then a statement of two words or
-    more; else -1."""
+    noun as often as for a name), a colon, then a statement of two words or more; else -1."""
     k = j
     while k < end and k - j < 3 and texts[k][:1].isupper() and texts[k].isalpha() and doc[k].pos_ in ("PROPN", "NOUN"):
         k += 1
@@ -277,9 +276,10 @@ def transcript_turns(doc: Doc) -> list:
     REPORTER: ... MS. PSAKI: ..."``), a label after a sentence's end starts the next turn; a label
     right after an opening quotation mark starts a transcript inside the quotation. ``Q:`` and
     ``A:`` end a turn but make no attribution (they name no one). Labels in ordinary case
-    (``Wallace: ...``, ``Trump: ...``) open turns only in a transcript: three labelled
-    paragraphs or more, under two names or more (a single "Name: ..." line is the tagger's). The
-    last turn keeps to its own paragraph: what follows the transcript is the article's."""
+    (``Wallace: ...``, ``Trump: ...``) open turns only in a transcript, where two speakers or more
+    each take two turns or more (a single "Name: ..." line is the tagger's), and each such turn
+    keeps to its paragraph. The last turn keeps to its own paragraph: what follows the transcript
+    is the article's."""
     paras = _paragraph_bounds(doc)
     n = len(doc)
     strings = doc.vocab.strings
