@@ -275,6 +275,10 @@ def test_crossdoc_a_bare_institution_is_each_articles_own():
     ("Democratic National Convention Republicans", "Republicans", "other", ""),
     ("Other Republicans", "Republicans", "other", ""),
     ("SebaSpace a Ugandan", "SebaSpace", "organisation", "SebaSpace"),
+    # a description in lower case before the name is a role, not another name for them
+    ("main presidential rival Joe Biden", "Joe Biden", "person", ""),
+    ("Finnish open-source video game developer Perttu Ahola", "Perttu Ahola", "person", ""),
+    ("US President Barack Obama", "Barack Obama", "person", "US President Barack Obama"),
 ])
 def test_crossdoc_clean_alias(alias, name, kind, out):
     from saidwhat.speakers.merge import clean_alias

@@ -59,7 +59,7 @@ def resolve(store: "Store") -> int:
         aliases = counts.get((article_id, local_id), Counter())
         parsed = parse_name(name, kind, json.loads(roles or "[]"))
         for alias in aliases:  # "Prime Minister Kallas": the roles the sources give are evidence too
-            if alias and fold(alias) not in PRONOUNS and parsed.kind == "person" and clean_alias(alias, parsed.name, "person"):
+            if alias and fold(alias) not in PRONOUNS and parsed.kind == "person" and clean_alias(alias, parsed.name, "person", descriptions=True):
                 parsed.roles += [r for r in parse_name(alias, kind).roles if r not in parsed.roles]
         locals_.append(Local(article_id, local_id, parsed, aliases, sum(aliases.values()),
                              gender or "unknown", organisation, country, json.loads(members or "[]")))

@@ -389,9 +389,11 @@ def consensus(votes: Counter, default: str) -> str:
 _ALIAS_CUT = re.compile(r"\s*[,;:(\[]\s*|\s+(?:who|which|that|whose|said|says|a|an)\s+")
 
 
-def clean_alias(alias: str, name: str, kind: str) -> str:
+def clean_alias(alias: str, name: str, kind: str, descriptions: bool = False) -> str:
     """The name a source text gives the speaker ("Prime Minister Kallas", "the WHO"), or "" when
-    it gives none: pronouns, role nouns alone, coordinated phrases, another's name, debris."""
+    it gives none: pronouns, role nouns alone, coordinated phrases, another's name, debris, and
+    (unless ``descriptions``, for reading roles off it) a description in lower case before the
+    name ("main presidential rival Joe Biden")."""
     a = " ".join((alias or "").translate(_APOS).split()).strip(" ,;:\"'“”‘’.")
     a = _ALIAS_CUT.split(a, maxsplit=1)[0]
     a = re.sub(r"'s$", "", a).strip()
@@ -422,6 +424,8 @@ def clean_alias(alias: str, name: str, kind: str) -> str:
             return ""
         if role_toks and not clean_role_text(" ".join(role_toks)):
             return ""
+        if not descriptions and any(not _capitalised(t) for t in role_toks):
+            return ""  # "main presidential rival Joe Biden": a description (kept in roles), not a name
     elif not _capitalised(toks[0]):
         return ""  # "the court", "opinion of the Court": no name of it
     elif not _org_alias(toks, name):
