@@ -18,6 +18,7 @@ from . import quotes as quotes_mod
 from . import tagger
 from .lexicon import SPEECH_VERBS
 from .model import Attribution, Span
+from .parse import token_texts
 from .tagger import RawSpan
 
 
@@ -85,11 +86,7 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     if headline is not None:
         formatted = [f for f in formatted if f[2][0].start >= headline[2][0].end] + [headline]
     if formatted:
-        claimed: set[int] = set()
-        for cue, source, contents, _ in formatted:
-            for sp in [cue, source, *contents]:
-                if sp is not None:
-                    claimed.update(range(sp.start, sp.end))
+        claimed = _claimed(formatted)
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = complete_sources(doc, split_contents(doc, spans, qs))
     para = _paragraph_ids(doc)
@@ -99,6 +96,16 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     linked = colon_quotes(doc, qtoks, linked, spans, para)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
     return build(text, doc, offset, linked, mask)
+
+
+def _claimed(linked: list) -> set[int]:
+    """The tokens of every cue, source and content of ``linked`` attributions."""
+    out: set[int] = set()
+    for cue, source, contents, _ in linked:
+        for sp in [cue, source, *contents]:
+            if sp is not None:
+                out.update(range(sp.start, sp.end))
+    return out
 
 
 def quote_tokens(doc: Doc, qs: list) -> list[tuple[Any, Any]]:
@@ -176,11 +183,7 @@ def continue_paragraph_quotes(doc: Doc, qtoks: list, linked: list) -> list:
     speaker's: the paragraphs of it that no attribution covers join the content of the one
     attribution that holds another of its paragraphs (``"First point. ⏎ "Second point," the
     mayor said.``)."""
-    taken: set[int] = set()
-    for cue, source, contents, _ in linked:
-        for sp in [cue, source, *contents]:
-            if sp is not None:
-                taken.update(range(sp.start, sp.end))
+    taken = _claimed(linked)
     for q, _ in qtoks:
         if len(q.parts) < 2:
             continue
@@ -206,16 +209,17 @@ _QA_LABELS = frozenset({"Q", "A"})
 _SENTENCE_END = frozenset({".", "?", "!", "…", "...", ".)", "?)", "!)"})
 
 
-def _label_at(doc: Doc, j: int, end: int) -> int:
+def _label_at(texts: list[str], j: int, end: int) -> int:
     """The colon's index when a speaker label in capitals starts at token ``j`` (``WALLACE:``,
-    ``MS. PSAKI:``, ``THE PRESIDENT:``, ``Q:``) and text follows it before ``end``; else -1."""
+    ``MS. PSAKI:``, ``THE PRESIDENT:``, ``Q:``) and text follows it before ``end``; else -1.
+    ``texts``: the doc's token texts."""
     k = j
-    while k < end and k - j < 5 and (doc[k].text.isupper() and doc[k].is_alpha and len(doc[k].text) >= 2
-                                     or doc[k].text == "." and k > j and doc[k - 1].text in _LABEL_TITLES):
+    while k < end and k - j < 5 and (texts[k].isupper() and texts[k].isalpha() and len(texts[k]) >= 2
+                                     or texts[k] == "." and k > j and texts[k - 1] in _LABEL_TITLES):
         k += 1
-    if k == j and j < end and doc[j].text in _QA_LABELS:
+    if k == j and j < end and texts[j] in _QA_LABELS:
         k = j + 1
-    if k > j and k < end - 1 and doc[k].text == ":":
+    if k > j and k < end - 1 and texts[k] == ":":
         return k
     return -1
 
@@ -281,12 +285,10 @@ def transcript_turns(doc: Doc) -> list:
     keeps to its paragraph. The last turn keeps to its own paragraph: what follows the transcript
     is the article's."""
     paras = _paragraph_bounds(doc)
-    n = len(doc)
-    strings = doc.vocab.strings
-    arr = doc.to_array(["ORTH", "IS_QUOTE", "SPACY"]) if n else None
-    texts = [strings[h] for h in arr[:, 0].tolist()] if n else []
-    quote = arr[:, 1].astype(bool).tolist() if n else []
-    spaced = arr[:, 2].astype(bool).tolist() if n else []
+    texts = token_texts(doc)
+    arr = doc.to_array(["IS_QUOTE", "SPACY"]) if len(doc) else None
+    quote = arr[:, 0].astype(bool).tolist() if len(doc) else []
+    spaced = arr[:, 1].astype(bool).tolist() if len(doc) else []
     labels = []  # (paragraph index, label start, colon index, opened inside a quotation, ordinary case)
     for p, (i, end) in enumerate(paras):
         found = False
@@ -298,7 +300,7 @@ def transcript_turns(doc: Doc) -> list:
                 texts[k - 1] in _SENTENCE_END or texts[k - 1].isspace() and k > i + 1 and texts[k - 2] in _SENTENCE_END)
             if at_start or after_mark or after_sentence:
                 j = k + 1 if quote[k] and k + 1 < end else k
-                colon = _label_at(doc, j, end)
+                colon = _label_at(texts, j, end)
                 mixed = colon < 0 and (at_start or after_mark)
                 if mixed:
                     colon = _mixed_label_at(doc, texts, j, end)
@@ -324,7 +326,7 @@ def transcript_turns(doc: Doc) -> list:
     out = []
     for n_label, (p, j, k, _, mixed_label) in enumerate(labels):
         nxt = labels[n_label + 1] if n_label + 1 < len(labels) else None
-        if doc[j].text in _QA_LABELS:
+        if texts[j] in _QA_LABELS:
             continue
         last = nxt[1] if nxt is not None and nxt[0] == p else paras[p][1]  # the next turn may start in this paragraph
         a, b = _trim_marks(doc, k + 1, last)
@@ -413,16 +415,8 @@ def colon_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan], para
 def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) -> list:
     """Direct quotations of a sentence or more that no attribution covers: linked to a cue the
     tagger found but left without content, else to a speech verb of the quote's sentence."""
-    covered: set[int] = set()
-    used_cues: set[tuple[int, int]] = set()
-    for cue, source, contents, _ in linked:
-        for c in contents:
-            covered.update(range(c.start, c.end))
-        if cue is not None:
-            used_cues.add((cue.start, cue.end))
-            covered.update(range(cue.start, cue.end))
-        if source is not None:
-            covered.update(range(source.start, source.end))
+    covered = _claimed(linked)
+    used_cues = {(cue.start, cue.end) for cue, _, _, _ in linked if cue is not None}
     free_cues = [sp for sp in spans if sp.role == "cue" and (sp.start, sp.end) not in used_cues]
     sources = [sp for sp in spans if sp.role == "source"]
     out = []
@@ -481,7 +475,7 @@ def _intro_sentence(doc: Doc, sp: Any, covered: set[int]) -> Optional[tuple[RawS
         return None  # the quote does not open a sentence right after the previous one
     prev = doc[i].sent
     verbs = [t for t in prev if t.pos_ == "VERB" and t.lemma_.lower() in SPEECH_VERBS and t.i not in covered]
-    if len(verbs) != 1 or any(t.i in covered for t in prev if t.dep_ in ("ccomp", "dobj") and t.head.i == verbs[0].i):
+    if len(verbs) != 1:
         return None
     v = verbs[0]
     if any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in v.children):
@@ -774,20 +768,15 @@ _FUNCTION_TAGS = frozenset({"DT", "IN", "WDT", "PRP$", "CC", "TO", "WP", "WRB", 
 
 
 def _paragraph_ids(doc: Doc) -> list[int]:
-    """Each token's paragraph number (a token holding a line break ends its paragraph), computed
-    once per doc (from the token texts in the string store, without making ``Token`` objects)."""
+    """Each token's paragraph number (a token holding a line break ends its paragraph; its
+    trailing whitespace is one space at most), computed once per doc."""
     cached = doc.user_data.get("saidwhat.paragraphs")
     if cached is not None and len(cached) == len(doc):
         return cached
-    strings = doc.vocab.strings
-    breaks: dict[int, bool] = {}
     pid, out = 0, []
-    for h in doc.to_array("ORTH").tolist() if len(doc) else []:
+    for w in token_texts(doc):
         out.append(pid)
-        b = breaks.get(h)
-        if b is None:
-            b = breaks[h] = "\n" in strings[h]
-        if b:  # a token's trailing whitespace is one space at most
+        if "\n" in w:
             pid += 1
     doc.user_data["saidwhat.paragraphs"] = out
     return out

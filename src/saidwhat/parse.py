@@ -61,6 +61,19 @@ def load() -> Language:
         return _nlp
 
 
+def token_texts(doc: Doc) -> list[str]:
+    """Each token's text, read once per doc from the string store (no spaCy ``Token`` made per
+    token) and kept on the doc: the tagger's features, the paragraph ids and the transcript scan
+    all read them."""
+    cached = doc.user_data.get("saidwhat.texts")
+    if cached is not None and len(cached) == len(doc):
+        return cached
+    strings = doc.vocab.strings
+    out = [strings[h] for h in doc.to_array("ORTH").tolist()] if len(doc) else []
+    doc.user_data["saidwhat.texts"] = out
+    return out
+
+
 def blocks(text: str, limit: int = MAX_BLOCK_CHARS) -> list[tuple[int, int]]:
     """Cut ``text`` into [start, end) blocks of at most ``limit`` characters, on paragraph
     breaks where possible, else on sentence-ish or space boundaries, else hard."""

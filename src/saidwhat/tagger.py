@@ -26,6 +26,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .lexicon import ROLE_NOUNS, SPEECH_NOUNS, SPEECH_VERBS
+from .parse import token_texts
 
 TAGS = ["O", "B-CUE", "I-CUE", "B-SRC", "I-SRC", "B-CON", "I-CON"]
 ROLE_OF = {"CUE": "cue", "SRC": "source", "CON": "content"}
@@ -72,7 +73,7 @@ def _is_speech_head(lemma: str) -> bool:
     return lemma in SPEECH_VERBS or lemma in SPEECH_NOUNS or lemma == "accord"
 
 
-_COLUMNS = ("HEAD", "LEMMA", "POS", "DEP", "ORTH", "TAG", "ENT_IOB", "ENT_TYPE", "IDX", "IS_QUOTE",
+_COLUMNS = ("HEAD", "LEMMA", "POS", "DEP", "TAG", "ENT_IOB", "ENT_TYPE", "IDX", "IS_QUOTE",
             "IS_PUNCT", "LIKE_NUM", "SENT_START")
 _IOB = {1: "I", 2: "O", 3: "B"}
 
@@ -101,15 +102,15 @@ class _Table:
         self.lemma = [w.lower() for w in text_of(arr[:, 1])]
         self.pos = text_of(arr[:, 2])
         self.dep = text_of(arr[:, 3])
-        self.text = text_of(arr[:, 4])
-        self.tag = text_of(arr[:, 5])
-        self.iob = [_IOB.get(v, "") for v in arr[:, 6].tolist()]
-        self.ent_type = text_of(arr[:, 7])
-        self.idx = arr[:, 8].astype(np.int64).tolist()
-        self.is_quote = arr[:, 9].astype(bool).tolist()
-        self.is_punct = arr[:, 10].astype(bool).tolist()
-        self.like_num = arr[:, 11].astype(bool).tolist()
-        self.sent_start = (arr[:, 12].astype(np.int64) == 1).tolist()
+        self.text = token_texts(doc)
+        self.tag = text_of(arr[:, 4])
+        self.iob = [_IOB.get(v, "") for v in arr[:, 5].tolist()]
+        self.ent_type = text_of(arr[:, 6])
+        self.idx = arr[:, 7].astype(np.int64).tolist()
+        self.is_quote = arr[:, 8].astype(bool).tolist()
+        self.is_punct = arr[:, 9].astype(bool).tolist()
+        self.like_num = arr[:, 10].astype(bool).tolist()
+        self.sent_start = (arr[:, 11].astype(np.int64) == 1).tolist()
         self.speech = [_is_speech_head(lem) for lem in self.lemma]
 
 
