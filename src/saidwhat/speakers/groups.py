@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from .entity import Entity
-from .index import ArticleIndex, is_poss_marker
+from .index import ArticleIndex, head_of, is_poss_marker
 from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS
 
 _CC = frozenset("and & nor".split())
@@ -94,6 +94,16 @@ def conjuncts(toks: list, head) -> list[list]:
 
 
 _AGENT_SUFFIXES = ("ist", "ian", "er", "or", "ant", "ent")  # specialist, historian, lawyer, ...
+
+
+def split_source(toks: list, head) -> tuple[list, object, list]:
+    """(tokens, head, conjuncts) of a source: a coordinated source keeps its conjuncts (``[]``
+    when it is not coordinated); bare roles coordinated before one name (``roles_of_one``) are
+    narrowed to that person's phrase, with no conjuncts."""
+    parts = conjuncts(toks, head)
+    if parts and roles_of_one(parts):
+        return parts[-1], head_of(parts[-1]), []
+    return toks, head, parts
 
 
 def roles_of_one(parts: list[list]) -> bool:

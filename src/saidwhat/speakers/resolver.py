@@ -168,13 +168,11 @@ class Resolver:
                 for m in self.t.between(a.source.start, a.source.end):
                     m.label = True
                 continue
-            parts = groups.conjuncts(toks, head) if head is not None else []
-            if head is None or parts and not groups.roles_of_one(parts):
+            if head is None:
                 continue
-            if parts:
-                toks, head = parts[-1], head_of(parts[-1])
-                if head is None:
-                    continue
+            toks, head, parts = groups.split_source(toks, head)
+            if head is None or parts:
+                continue
             e = self.named(toks, head)
             if isinstance(e, Entity):
                 self.named_of[id(a)] = e
@@ -230,11 +228,9 @@ class Resolver:
         head = head_of(toks)
         if head is None:
             return None
-        parts = groups.conjuncts(toks, head)
-        if parts and groups.roles_of_one(parts):
-            toks, head, parts = parts[-1], head_of(parts[-1]), []  # one person's roles, then the name
-            if head is None:
-                return None
+        toks, head, parts = groups.split_source(toks, head)
+        if head is None:
+            return None
         if parts:
             members: list[Entity] = []
             for p in parts:
