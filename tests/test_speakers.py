@@ -799,3 +799,31 @@ def test_they_is_not_a_nationality_adjective():
     a = art.attributions[0]
     assert a.source.text == "They"
     assert a.speaker is None or a.speaker.name != "Israeli"
+
+
+@pytest.mark.parametrize("text, source, cue, content, speaker, kind", [
+    # legislative titles ("Del.", "Delegate", "Assemblywoman") make a person, not a name with a title in it
+    ('"We have his back," Del. Marcia Price told the crowd.', "Del. Marcia Price", "told",
+     '"We have his back,"', "Marcia Price", "person"),
+    ('"We have his back," Delegate Marcia Price told the crowd.', "Delegate Marcia Price", "told",
+     '"We have his back,"', "Marcia Price", "person"),
+    ('"We have his back," Assemblywoman Marcia Price (D-Queens) told the crowd.',
+     "Assemblywoman Marcia Price (D-Queens)", "told", '"We have his back,"', "Marcia Price", "person"),
+    # "one of X, Name,": the person the apposition names
+    ('The family met the police on Monday. "We want the video," said one of the lawyers, Justin Bamberg.',
+     "one of the lawyers, Justin Bamberg", "said", '"We want the video,"', "Justin Bamberg", "person"),
+    # "one of X" keeps its "one"
+    ("The family met the police on Monday. One of the family's attorneys said the video was clear.",
+     "One of the family's attorneys", "said", "the video was clear", "One of the family's attorneys", "person"),
+    # a time after a description is no part of it, nor a relative clause's subject
+    ("Federal prosecutors in April charged that the firm had lied.", "Federal prosecutors in April",
+     "charged", "that the firm had lied", "Federal prosecutors", "other"),
+    ("An arbitration panel in 2001 found that the deal was void.", "An arbitration panel in 2001", "found",
+     "that the deal was void", "arbitration panel", "organisation"),
+    ("All the experts I interviewed said the plan was sound.", "All the experts I", "said",
+     "the plan was sound", "All the experts", "other"),
+])
+def test_what_a_descriptive_or_titled_source_is_called(text, source, cue, content, speaker, kind):
+    art = resolve(text, [(source, cue, content)])
+    sp = art.speakers[0]
+    assert (sp.name, sp.kind) == (speaker, kind)

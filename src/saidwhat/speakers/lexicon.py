@@ -46,6 +46,8 @@ inspector commissioner chief director coach officer detective professor candidat
 congressman congresswoman councilman councilwoman councillor councilor superintendent
 president-elect sheriff agent spokesman spokeswoman spokesperson first king queen prince princess
 emperor empress father brother sister reverend dean chef designer minister-president
+del. delegate assemblyman assemblywoman assemblymember alderman alderwoman legislator trooper det. insp.
+supt. cpl. pvt. marshal
 """) | HONORIFICS
 
 ROLE_NOUNS = frozenset(_SHARED_ROLE_NOUNS) | _words("""

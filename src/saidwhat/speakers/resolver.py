@@ -378,6 +378,13 @@ class Resolver:
                     c = self.t.entity_at(off, t.i)
                     if c is not None and c.kind == "person":
                         return c
+        if head.lower_ == "one":
+            # "one of the family's attorneys, Justin Bamberg,": the person the apposition names
+            for t in toks:
+                if t.dep_ == "appos" and (t.head.i == head.i or t.head.dep_ == "pobj" and t.head.head.head.i == head.i):
+                    c = self.t.entity_at(off, t.i)
+                    if c is not None and c.kind == "person":
+                        return c
         if (head.pos_ == "NOUN" or is_role_word(head) or head.lower_ in TITLES) and not plural:
             # "the president, Joe Biden,", "A Republican Assemblywoman, Jill Tolles"
             for ch in head.children:
@@ -828,6 +835,8 @@ class Resolver:
         first = strip_tokens(toks)
         if not first:
             return None
+        if first[0].lower_ in ("of", "or") and toks[0].i < first[0].i:
+            first = [t for t in toks if t.i >= toks[0].i and not t.is_punct] or first  # "one of the lawyers"
         titled = False
         while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
             first = first[1:]
@@ -844,6 +853,15 @@ class Resolver:
                         and first[k + 2].text.islower()), None)
             if cut:
                 first = first[:cut]
+        # a time after the description is no part of it ("federal prosecutors in April", "an
+        # arbitration panel in 2001"), nor the subject of a relative clause ("all the experts I")
+        cut = next((k for k, t in enumerate(first) if k and t.dep_ == "prep" and t.lower_ in ("in", "on", "during")
+                    and all(x.ent_type_ in ("DATE", "TIME") or x.is_punct for x in first[k + 1:])
+                    and len(first) > k + 1), None)
+        if cut:
+            first = first[:cut]
+        while len(first) > 1 and first[-1].lower_ in ("i", "we", "you") and first[-1].pos_ == "PRON":
+            first = first[:-1]
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
         _, _, name = phrase(self.text, self.off_of(first[0]), first)
         name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
