@@ -631,3 +631,20 @@ def test_a_credit_line_whose_dash_is_glued_to_the_name():
     a = only(art, content="It needs to stop")
     assert a.source.text == "Michelle Marks" and a.cue.text == "-"
     assert a.speaker is not None and a.speaker.name == "Michelle Marks"
+
+
+def test_a_content_opened_inside_parentheses_ends_where_they_close():
+    from saidwhat.attribute import split_contents
+    from saidwhat.parse import parse_many
+    from saidwhat.tagger import RawSpan
+
+    text = 'Officials were cautious (one said, "We are not there yet") but hopeful about the talks.'
+    (((_, doc),),) = list(parse_many([text]))
+    start = next(t.i for t in doc if t.text == '"')
+    (sp,) = split_contents(doc, [RawSpan("content", start, len(doc) - 1)], [])
+    assert doc[sp.start:sp.end].text == '"We are not there yet"'
+    # brackets opened and closed inside the content stay in it
+    text = 'He said the plan (drawn up in May) would pass.'
+    (((_, doc),),) = list(parse_many([text]))
+    (sp,) = split_contents(doc, [RawSpan("content", 2, len(doc) - 1)], [])
+    assert doc[sp.start:sp.end].text == "the plan (drawn up in May) would pass"

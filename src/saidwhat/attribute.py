@@ -750,6 +750,7 @@ def split_contents(doc: Doc, spans: list[RawSpan], qs: list) -> list[RawSpan]:
         if sp.role != "content" or sp.end - sp.start < 2:
             out.append(sp)
             continue
+        sp = _inside_brackets(doc, sp)
         start = sp.start
         for t in doc[sp.start:sp.end - 1]:
             if ("\n" in t.whitespace_ or t.is_space and "\n" in t.text) and t.idx + len(t.text) not in inner_breaks \
@@ -762,6 +763,20 @@ def split_contents(doc: Doc, spans: list[RawSpan], qs: list) -> list[RawSpan]:
             out.append(RawSpan("content", start, sp.end, sp.score))
     return [sp for sp in out if not all(t.is_space or t.is_punct for t in doc[sp.start:sp.end])
             and not (sp.role == "content" and sp.end - sp.start == 1 and doc[sp.start].tag_ in _FUNCTION_TAGS)]
+
+
+def _inside_brackets(doc: Doc, sp: RawSpan) -> RawSpan:
+    """A content that opens inside parentheses ends where they close: 'Officials were cautious (one
+    said, "We are not there yet") but hopeful' ran on past the ')'."""
+    depth = 0
+    for t in doc[sp.start:sp.end]:
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            if depth == 0:
+                return RawSpan(sp.role, sp.start, t.i, sp.score) if t.i > sp.start else sp
+            depth -= 1
+    return sp
 
 
 _FUNCTION_TAGS = frozenset({"DT", "IN", "WDT", "PRP$", "CC", "TO", "WP", "WRB", "POS", "MD", "EX", "RP"})
