@@ -827,3 +827,14 @@ def test_what_a_descriptive_or_titled_source_is_called(text, source, cue, conten
     art = resolve(text, [(source, cue, content)])
     sp = art.speakers[0]
     assert (sp.name, sp.kind) == (speaker, kind)
+
+
+def test_a_bare_first_name_the_ner_took_for_a_place_is_a_person():
+    # spaCy's small model tags "Marcus" here as a GPE; "he" must still find him
+    text = 'Marcus walked in. "Hello," he said. Sarah replied, "Hi there!"'
+    art = resolve(text, [("he", "said", '"Hello,"'), ("Sarah", "replied", '"Hi there!"')])
+    assert [a.speaker.name if a.speaker else None for a in art.attributions] == ["Marcus", "Sarah"]
+    # a country doing something stays a country
+    art = resolve('Georgia signed the deal. "It is good," its president said.',
+                  [("its president", "said", '"It is good,"')])
+    assert all(sp.name != "Georgia" or sp.kind != "person" for sp in art.speakers)

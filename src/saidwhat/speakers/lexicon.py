@@ -366,6 +366,13 @@ philip rafael ralph rand randy ray raymond reince richard rick rob robert robert
 ron ronald rudy rupert russell ryan sam samuel scott sean sergei sergey seth shinzo silvio simon
 stephen steve steven stuart ted terry thomas tim timothy todd tom tommy tony travis trey tyler victor
 vince vincent viktor vladimir volodymyr walter wayne will william xi yuri zach
+marcus aidan andre austin caleb calvin cameron clayton cody connor corey curtis dale damian darius
+devin dominic dustin dylan edgar eduardo edwin eli elijah elliott ethan eugene felix fernando
+franklin gabriel gilbert glenn harrison hugo jackson jamal javier jerome jesse jesus kareem kelvin
+lawrence leon lewis logan lorenzo lucas malcolm manuel marvin mathew maurice melvin miguel mitchell
+mohamed nathaniel nelson norman pedro preston quentin ramon reggie ricardo ricky riley rodney roland
+roy ruben sergio shane shawn spencer stanley terrence theodore trevor tristan troy warren wesley
+willie xavier zachary
 """)
 FEMALE_NAMES = _words("""
 abigail alexandra alice alicia alison amanda amy ana andrea angela angelina ann anna anne annie
@@ -380,4 +387,11 @@ marilyn martha mary megan melania melissa michelle mitzi monica nancy natalie ni
 olivia pam pamela patricia patty paula peggy penny rachel rebecca rita roberta rosa rose ruth sally
 samantha sandra sara sarah sharon sheila shirley sonia stephanie sue susan suzanne tammy tara teresa
 theresa tiffany tina tulsi ursula valerie vanessa victoria virginia wendy whitney yulia
+abby adriana alexis alyssa amelia anita ariana audrey ava bianca brittany brooke caitlin camila
+candace carla carmen cassandra cecilia chloe clara courtney danielle daphne dolores elise ella erica
+esther fatima fiona gabriela gabrielle gina hailey irene isabel isabella jenna joanna jocelyn
+josephine juliana kaitlyn kathryn kayla kendra kimberly kylie layla leah lillian lily lorraine lydia
+mackenzie madeline maggie marcia mariah marissa maya melanie mia mila miranda molly nadia naomi nina
+nora penelope priscilla regina renee sabrina scarlett shannon sofia sophia stacey tamara tanya
+veronica vivian yolanda zoe
 """)

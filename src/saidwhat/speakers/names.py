@@ -283,6 +283,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
                     and not place_of(" ".join(x.text for x in toks)):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce" (tagged ORG)
+            if label in ("ORG", "GPE", "NORP", "LOC") and len(toks) == 1 and toks[0].lower_ in _FIRST_NAMES \
+                    and toks[0].dep_ in ("nsubj", "nsubjpass") and not place_of(toks[0].text):
+                label = "PERSON"  # "Marcus walked in." (tagged GPE): a first name doing something
             root = ent.root
             nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
             raws.append(RawName(s, e, label, name, left + titles, toks, root, off, subject_level(root),
