@@ -838,3 +838,23 @@ def test_a_bare_first_name_the_ner_took_for_a_place_is_a_person():
     art = resolve('Georgia signed the deal. "It is good," its president said.',
                   [("its president", "said", '"It is good,"')])
     assert all(sp.name != "Georgia" or sp.kind != "person" for sp in art.speakers)
+    # nor does a city the article writes as a place ("in Charlotte") become a woman
+    art = resolve('Protests continued in Charlotte on Friday. Charlotte braced for another night. '
+                  '"We are ready," she said.', [("she", "said", '"We are ready,"')])
+    assert art.attributions[0].speaker is None or art.attributions[0].speaker.name != "Charlotte"
+
+
+def test_he_after_a_role_noun_no_name_fits_is_that_role():
+    # "the mayor" names no one, and no one else is in the article: "he" is the mayor
+    text = 'The mayor spoke to reporters on Friday.\n\nHe said:\n\n"We will rebuild every house that was lost."'
+    art = resolve(text, [("He", "said:", '"We will rebuild every house that was lost."')])
+    sp = art.attributions[0].speaker
+    assert sp is not None and sp.name.lower() == "mayor" and sp.kind == "person"
+
+
+def test_a_name_quoted_just_before_he_is_not_the_speaker():
+    text = ('An Egyptian education official raised his hand. "I heard Donald Trump say we need to close '
+            'mosques," he said with great sorrow.')
+    art = resolve(text, [("he", "said", '"I heard Donald Trump say we need to close mosques,"')])
+    sp = art.attributions[0].speaker
+    assert sp is not None and sp.name != "Donald Trump" and "official" in sp.name

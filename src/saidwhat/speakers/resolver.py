@@ -344,7 +344,10 @@ class Resolver:
             role = parse_role(sub, self.lookup)
             e = self.role_entity(_NO_ATTRIBUTION, role, tpos, None, None, gender) \
                 if role is not None and role.of is None else None
-            return e if e is not None and e.kind == "person" else found
+            if e is not None and e.kind == "person" or found is not None:
+                return e if e is not None and e.kind == "person" else found
+            # no one named fits: the role's holder as the article leaves them ("The mayor spoke to
+            # reporters. He said: ..."; "an Egyptian education official raised his hand")
         e = self.role_or_common(_NO_ATTRIBUTION, sub, t, None, None, tpos)
         if e is None or e.kind != "person" or e.pronoun_gender() not in (None, gender):
             return found
