@@ -858,3 +858,12 @@ def test_a_name_quoted_just_before_he_is_not_the_speaker():
     art = resolve(text, [("he", "said", '"I heard Donald Trump say we need to close mosques,"')])
     sp = art.attributions[0].speaker
     assert sp is not None and sp.name != "Donald Trump" and "official" in sp.name
+
+
+def test_abbreviated_military_and_police_titles_stay_in_one_sentence():
+    text = 'Lt. Col. Jane Jones said the war was lost. "It is over," said Sgt. Tom Reyes.'
+    (((_, doc),),) = list(parse_many([text]))
+    assert [s.text for s in doc.sents][0] == "Lt. Col. Jane Jones said the war was lost."
+    art = resolve(text, [("Lt. Col. Jane Jones", "said", "the war was lost"),
+                         ("Sgt. Tom Reyes", ("said", 1), '"It is over,"')])
+    assert [a.speaker.name for a in art.attributions] == ["Jane Jones", "Tom Reyes"]
