@@ -868,6 +868,11 @@ class Resolver:
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
         _, _, name = phrase(self.text, self.off_of(first[0]), first)
         name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
+        w0 = first[0]
+        if (w0.is_sent_start or w0.i > 0 and w0.doc[w0.i - 1].is_sent_start and w0.doc[w0.i - 1].is_punct) \
+                and w0.pos_ in ("NOUN", "ADJ", "NUM", "DET", "PRON") and not w0.ent_type_ \
+                and w0.text[:1].isupper() and not w0.text.isupper() and name.startswith(w0.text):
+            name = name[:1].lower() + name[1:]  # a sentence's capital is no name's: "Statistics show" -> statistics
         if possessed and role is not None and not plural:
             name = role.text
         lname = name.lower()
