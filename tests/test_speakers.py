@@ -831,6 +831,12 @@ def test_they_is_not_a_nationality_adjective():
     ("Yesterday, the United Kingdom's Queen Elizabeth II announced she will comply with the request.",
      "the United Kingdom's Queen Elizabeth II", "announced", "she will comply with the request",
      "Elizabeth II", "person"),
+    # the NER's entity stops at an "and" inside the name
+    ("The High Court of England and Wales ruled that the law was void.", "The High Court of England and Wales",
+     "ruled", "that the law was void", "High Court of England and Wales", "organisation"),
+    ("The House Oversight and Reform Committee said the bill would fail.",
+     "The House Oversight and Reform Committee", "said", "the bill would fail",
+     "House Oversight and Reform Committee", "organisation"),
     # a sentence's capital is no name's: the directory lists "statistics", not "Statistics"
     ("The city was calm. Statistics show that crime fell.", "Statistics", "show", "that crime fell",
      "statistics", "other"),

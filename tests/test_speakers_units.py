@@ -72,6 +72,11 @@ def test_places_and_countries_in_text():
     ("Ratcliffe and FBI director Christopher Wray said it.", [["Ratcliffe"], ["FBI", "director", "Christopher", "Wray"]]),
     ("The Centers for Disease Control and Prevention said it.", []),
     ("The minister said it.", []),
+    # an "and" inside one name coordinates nothing
+    ("The High Court of England and Wales said it.", []),
+    ("The Islamic State of Iraq and the Levant said it.", []),
+    ("The House Oversight and Reform Committee said it.", []),
+    ("The president of France and Angela Merkel said it.", [["The", "president", "of", "France"], ["Angela", "Merkel"]]),
 ])
 def test_groups_conjuncts(text, parts):
     d = doc(text)

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from .entity import Entity
 from .index import ArticleIndex, head_of, is_poss_marker
-from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS
+from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS, place_of
 
 _CC = frozenset("and & nor".split())
 _PRECONJ = frozenset("both either neither all".split())
@@ -37,6 +37,21 @@ def _second_role(c, head, toks: list) -> bool:
         any(t.text == "," and head.i < t.i < c.i for t in toks)
 
 
+def _place_in_name(c, head) -> bool:
+    """"The High Court of England and Wales", "the Islamic State of Iraq and the Levant": a place
+    coordinated with the place after the head's "of" belongs to the name."""
+    if not head.text[:1].isupper() or c.pos_ != "PROPN" or len([t for t in c.subtree if not t.is_punct]) > 2:
+        return False
+    c_place = c.ent_type_ in ("GPE", "LOC") or bool(place_of(c.text))
+
+    def place(o) -> bool:
+        return o.ent_type_ in ("GPE", "LOC") or bool(place_of(o.text))
+    return any(p.dep_ == "prep" and p.lower_ == "of" and head.i < p.i < c.i
+               and any(o.dep_ == "pobj" and place(o) and (c_place or c.ent_type_ not in ("ORG",))
+                       for o in p.children)
+               for p in head.children)
+
+
 def conjuncts(toks: list, head) -> list[list]:
     """The phrases a coordinated source lists, each without the others, or [] when the source is
     not coordinated ("Biden and Harris" -> [[Biden], [Harris]])."""
@@ -45,14 +60,18 @@ def conjuncts(toks: list, head) -> list[list]:
     ids = {t.i for t in toks}
     if not any(t.lower_ in _CC for t in toks):
         return []
-    conj = [c for c in head.conjuncts if c.i in ids and not _second_role(c, head, toks)]
+    conj = [c for c in head.conjuncts if c.i in ids and not _second_role(c, head, toks)
+            and not _place_in_name(c, head)]
     if not conj:
         # the parser hung the coordination below the head ("Ratcliffe and FBI director Christopher
         # Wray", with "Ratcliffe" on "director"): cut at a top-level "and" between two names
         ccs = [t for t in toks if t.lower_ in _CC and t.ent_iob_ == "O" and t.i > toks[0].i]
-        cj = [c for t in toks for c in t.children if c.dep_ == "conj" and c.i in ids]
+        cj = [c for t in toks for c in t.children if c.dep_ == "conj" and c.i in ids and not _place_in_name(c, head)]
         if any(_second_role(c, head, toks) for c in cj):
             return []
+        if any(c.head.dep_ in ("compound", "nmod", "amod") and c.head.head.i in ids and c.head.head.i > c.i
+               and not c.head.ent_type_ for c in cj):
+            return []  # "The House Oversight and Reform Committee": modifiers of one name
         if len(ccs) == 1 and cj:
             left = [t for t in toks if t.i < ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
             right = [t for t in toks if t.i > ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]

@@ -147,6 +147,23 @@ def _extend(toks: list, doc, label: str) -> list:
     if not toks:
         return toks
     end = toks[-1].i + 1
+    s0 = toks[0].i
+    if label == "ORG" and s0 >= 2 and doc[s0 - 1].lower_ in ("and", "&") and doc[s0 - 2].pos_ == "PROPN" \
+            and doc[s0 - 2].dep_ in ("compound", "nmod") and doc[s0 - 2].head.i in {t.i for t in toks}:
+        # "House Oversight and Reform Committee": the NER took the part after the "and"
+        k = s0 - 2
+        while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ in ("compound", "nmod") \
+                and doc[k - 1].text[:1].isupper():
+            k -= 1
+        toks = list(doc[k:end])
+    if label == "ORG" and end + 1 < len(doc) and doc[end].lower_ in ("and", "&") and any(t.lower_ == "of" for t in toks):
+        # "The High Court of England and Wales", "Islamic State of Iraq and the Levant"
+        k = end + 1 + (doc[end + 1].lower_ == "the")
+        ids = {t.i for t in toks}
+        if k < len(doc) and doc[k].ent_type_ in ("GPE", "LOC") and doc[k].dep_ == "conj" and doc[k].head.i in ids:
+            while k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I":
+                k += 1
+            toks, end = list(doc[toks[0].i:k + 1]), k + 1
     if label == "PERSON":
         # "Abdelhak al'Koush": the NER can stop before a surname joined to its particle
         if end < len(doc) and not doc[end].text[:1].isupper() and capitalised_name_word(doc[end].text) \
