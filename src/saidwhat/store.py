@@ -66,6 +66,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import sqlite3
 import unicodedata
@@ -334,6 +335,13 @@ def check_confidence(value: Any) -> float:
     if number is None or not 0.0 <= number <= 1.0:  # NaN fails both comparisons
         raise ValueError(f"min_confidence: a number from 0 to 1, not {str(value)[:40]!r}")
     return number
+
+
+def confidence_text(value: float) -> str:
+    """A confidence for display, two decimals rounded down, so that what is shown is at least a
+    ``min_confidence`` exactly when the value is: 0.949 shows "0.94", not the "0.95" it would
+    round to and that "at least 0.95" leaves out."""
+    return f"{math.floor(float(value) * 100 + 1e-9) / 100:.2f}"
 
 
 def _like(text: str) -> str:

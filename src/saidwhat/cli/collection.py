@@ -315,10 +315,13 @@ def speakers(
 
 
 def _confidence_cell(value: Optional[float]) -> Text:
-    """An attribution's confidence, two decimals, dim below 0.6 (right about 37% of the time)."""
+    """An attribution's confidence (two decimals, rounded down as --min-confidence compares),
+    dim below 0.6 (right about 37% of the time)."""
+    from ..store import confidence_text
+
     if value is None:
         return Text("—")
-    return Text(f"{value:.2f}", style="dim" if value < 0.6 else "")
+    return Text(confidence_text(value), style="dim" if value < 0.6 else "")
 
 
 def _pct(share: float) -> str:
