@@ -13,7 +13,8 @@ returns the data model's own ``to_dict()`` shapes (``Article``, ``Attribution``,
     GET  /api/speakers/{id}      one speaker, with a weekly timeline, the names they mention, the
                                  targets they talk about and who talks about them, by stance
     GET  /api/speakers/{id}/targets  how they talk about: their most frequent targets by stance
-    GET  /api/stance             stance summary: speaker, about, by (month|week|year|outlet|target|speaker)
+    GET  /api/stance             stance summary: speaker, about, by (month|week|year|outlet|target|speaker),
+                                 since, until, outlet, min_confidence
     GET  /api/sources            who gets quoted: shares by speaker kind and gender, per outlet or month
     GET  /api/articles/{id}      one stored article with its attributions (Article.to_dict())
     GET  /api/clusters/{id}      one quote cluster with its provenance
