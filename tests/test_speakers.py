@@ -822,6 +822,15 @@ def test_they_is_not_a_nationality_adjective():
      "that the deal was void", "arbitration panel", "organisation"),
     ("All the experts I interviewed said the plan was sound.", "All the experts I", "said",
      "the plan was sound", "all the experts", "other"),
+    # names the NER types ORG: after a person noun, in apposition to a relation, a regnal numeral
+    ('"Both prizes tell us something essential," said selection committee member Ulf Danielsson.',
+     "selection committee member Ulf Danielsson", "said", '"Both prizes tell us something essential,"',
+     "Ulf Danielsson", "person"),
+    ("According to his wife, Amanda, Huber died of a lung disorder.", "his wife, Amanda", "According to",
+     "Huber died of a lung disorder", "Amanda", "person"),
+    ("Yesterday, the United Kingdom's Queen Elizabeth II announced she will comply with the request.",
+     "the United Kingdom's Queen Elizabeth II", "announced", "she will comply with the request",
+     "Elizabeth II", "person"),
     # a sentence's capital is no name's: the directory lists "statistics", not "Statistics"
     ("The city was calm. Statistics show that crime fell.", "Statistics", "show", "that crime fell",
      "statistics", "other"),

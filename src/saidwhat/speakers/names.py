@@ -192,6 +192,9 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
     return left
 
 
+_REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
+
+
 def read_entities(ix: ArticleIndex) -> list[RawName]:
     raws: list[RawName] = []
     headlines = _title_case_lines(ix.text)
@@ -280,10 +283,18 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 name = re.sub(r"['’]s$", "", name)
                 e = s + len(name)
             if label in ("ORG", "GPE", "NORP") and not titles and any(
-                    is_role_word(x) and x.lower_ not in ("head", "chief", "leader") for x in left[-3:]) \
+                    (is_role_word(x) or x.lower_ in PERSON_NOUNS or x.lower_.endswith("-author"))
+                    and x.lower_ not in ("head", "chief", "leader") for x in left[-3:]) \
                     and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
                     and not place_of(" ".join(x.text for x in toks)):
-                label = "PERSON"  # "Independent presidential candidate Brock Pierce" (tagged ORG)
+                label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
+                # Danielsson" (tagged ORG)
+            if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and (
+                    ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
+                    or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS \
+                    and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
+                    and not place_of(" ".join(x.text for x in toks)):
+                label = "PERSON"  # "his wife, Amanda," (tagged ORG)
             if label in ("ORG", "GPE", "NORP", "LOC") and len(toks) == 1 and toks[0].lower_ in _FIRST_NAMES \
                     and toks[0].dep_ in ("nsubj", "nsubjpass") and not place_of(toks[0].text):
                 if placed is None:  # words the article uses as places: "in Charlotte", "Charlotte police"
@@ -308,8 +319,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             org = t.lower_ in ORG_NOUNS
             if t.pos_ != "PROPN" and not org:
                 continue
-            if t.pos_ == "PROPN" and (not t.is_title or t.lower_ in TITLES or is_role_word(t)):
-                continue
+            regnal = t.text in _REGNAL and t.i > 0 and doc[t.i - 1].dep_ == "compound" and doc[t.i - 1].is_title
+            if t.pos_ == "PROPN" and (not t.is_title and not regnal or t.lower_ in TITLES or is_role_word(t)):
+                continue  # ("Queen Elizabeth II": the numeral is the subject the parser picks)
             if t.i > 0 and doc[t.i - 1].text == "[" and len(t.text) <= 3:
                 continue  # "Afinina [Ar], launched": a language note the parser made a subject
             toks = [t]
