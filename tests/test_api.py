@@ -352,9 +352,30 @@ def test_api_search_filters(store_client):
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 10_000}, {"offset": -1}, {"type": "quoted"},
                                     {"since": "yesterday"}, {"until": "2024-13-45"}, {"limit": "ten"},
-                                    {"q": "x" * 600}])
+                                    {"q": "x" * 600}, {"min_confidence": 1.5}, {"min_confidence": -0.1},
+                                    {"min_confidence": "nan"}, {"min_confidence": "high"}])
 def test_api_search_bad_params(store_client, params):
     is_error(store_client.get("/api/attributions", params=params), 422)
+
+
+def test_api_min_confidence(store_client):
+    """``min_confidence`` keeps the attributions at least that confident, on the search and on
+    the reports built on the same filters; out of 0..1 it is a 422 that names it."""
+    everything = store_client.get("/api/attributions", params={"limit": 500}).json()["results"]
+    for level in (0.8, 0.95):
+        r = store_client.get("/api/attributions", params={"min_confidence": level, "limit": 500}).json()
+        assert 0 < r["total"] < len(everything)
+        assert all(a["confidence"] >= level for a in r["results"])
+        assert [a["id"] for a in r["results"]] == [a["id"] for a in everything if a["confidence"] >= level]
+        sources = store_client.get("/api/sources", params={"min_confidence": level}).json()
+        assert sources["total"]["n"] == r["total"]
+        assert store_client.get("/api/stance", params={"min_confidence": level}).status_code == 200
+    for route in ("/api/attributions", "/api/sources", "/api/stance"):
+        for bad in ("1.01", "-1", "inf", "likely"):
+            assert "min_confidence" in is_error(store_client.get(route, params={"min_confidence": bad}), 422)
+    schema = store_client.get("/openapi.json").json()
+    param = next(p for p in schema["paths"]["/api/attributions"]["get"]["parameters"] if p["name"] == "min_confidence")
+    assert "93%" in param["description"]
 
 
 @pytest.mark.parametrize("text", SQLISH)
@@ -452,6 +473,30 @@ def test_page_search(store_client):
     assert store_client.get("/search", params={"since": "nope"}).status_code == 400
     r = store_client.get("/search", params={"q": "<script>alert(1)</script>"})
     assert r.status_code == 200 and "<script>alert" not in r.text
+
+
+def test_page_search_min_confidence(store_client):
+    """The search form's confidence choice filters, stays selected, travels in the pager's links,
+    and each result shows its confidence; a bad value is the form's error, not a crash."""
+    everything = store_client.get("/search", params={"limit": 500}).text
+    shown = [float(x) for x in re.findall(r'<span class="conf[^"]*" title="[^"]*">([0-9.]+)</span>', everything)]
+    assert len(shown) == everything.count('<li class="result">') > 20
+    assert min(shown) < 0.6 and 'class="conf conf-low"' in everything  # the doubtful ones stand out
+    r = store_client.get("/search", params={"min_confidence": "0.95", "limit": 5})
+    assert r.status_code == 200
+    assert re.search(r'<option value="0.95" selected>confident', r.text)
+    badges = [float(x) for x in re.findall(r'<span class="conf[^"]*" title="[^"]*">([0-9.]+)</span>', r.text)]
+    assert len(badges) == 5 and all(b >= 0.95 for b in badges)
+    total = int(re.search(r"<h2>([\d,]+) attribution", r.text).group(1).replace(",", ""))
+    assert 0 < total < len(shown) and total == sum(x >= 0.95 for x in shown)
+    assert "min_confidence=0.95&amp;offset=5" in r.text  # the next page keeps the filter
+    r = store_client.get("/search", params={"min_confidence": "0.80"})  # the same as the "0.8" choice
+    assert re.search(r'<option value="0.8" selected>likely', r.text)
+    r = store_client.get("/search", params={"min_confidence": "0.9"})  # typed by hand: shown as its own choice
+    assert r.status_code == 200 and re.search(r'<option value="0.9" selected>', r.text)
+    for bad in ("1.5", "high", "nan"):
+        r = store_client.get("/search", params={"min_confidence": bad})
+        assert r.status_code == 400 and "confidence: a number from 0 to 1" in r.text
 
 
 def test_pages_show_a_direct_quote_in_one_pair_of_marks(store_client):

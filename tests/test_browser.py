@@ -123,6 +123,28 @@ def test_browser_search(server, page):
     assert not page.errors
 
 
+def test_browser_search_by_confidence(server, page):
+    """The confidence choice filters, lands in the URL, stays chosen after the page loads, and
+    each result shows its confidence as a small badge with the figures in its title."""
+    page.goto(server + "/search")
+    page.select_option("#search-confidence", "0.95")
+    page.click("#search-submit")
+    page.wait_for_selector("#results")
+    assert "min_confidence=0.95" in page.url
+    assert page.locator("#search-confidence").input_value() == "0.95"
+    badges = page.locator("#results .result .conf")
+    assert badges.count() == page.locator("#results .result").count() >= 5
+    assert all(float(x) >= 0.95 for x in badges.all_inner_texts())
+    assert "right 93% of the time" in badges.first.get_attribute("title")
+    confident = int(page.locator("#results h2").inner_text().split()[0].replace(",", ""))
+    page.select_option("#search-confidence", "")
+    page.click("#search-submit")
+    page.wait_for_selector("#results")
+    assert "min_confidence=0" not in page.url and page.locator("#search-confidence").input_value() == ""
+    assert int(page.locator("#results h2").inner_text().split()[0].replace(",", "")) > confident
+    assert not page.errors
+
+
 def test_browser_speaker_timeline(server, page):
     page.goto(server + "/speakers")
     page.locator("#speakers-table a", has_text="Maria Lindqvist").first.click()

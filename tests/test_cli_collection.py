@@ -3,6 +3,7 @@ from pathlib import Path
 import csv
 import io
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -43,6 +44,33 @@ def test_cli_search_formats(db):
     assert {r["article"]["published"] for r in json.loads(out.stdout)} <= {"2019-09-06", "2019-10-08"}
     table = runner.invoke(app, ["search", "wall", "--db", str(db)])
     assert table.exit_code == 0 and "attributions" in table.stdout
+
+
+def test_cli_min_confidence(db):
+    """--min-confidence keeps the attributions at least that confident, on search, sources and
+    stance; the search table shows each one's confidence; out of 0..1 is a usage error."""
+    every = json.loads(runner.invoke(app, ["search", "--db", str(db), "-f", "json", "-n", "1000"]).stdout)
+    out = runner.invoke(app, ["search", "--db", str(db), "-f", "json", "-n", "1000", "--min-confidence", "0.9"])
+    assert out.exit_code == 0, out.output
+    kept = json.loads(out.stdout)
+    assert 0 < len(kept) < len(every) and all(r["confidence"] >= 0.9 for r in kept)
+    assert [r["id"] for r in kept] == [r["id"] for r in every if r["confidence"] >= 0.9]
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(
+        app, ["search", "--db", str(db), "-f", "csv", "-n", "1000", "--min-confidence", "0.9"]).stdout)))
+    assert [float(r["confidence"]) >= 0.9 for r in rows] == [True] * len(kept)
+    table = runner.invoke(app, ["search", "--db", str(db), "-n", "1000", "--min-confidence", "0.9"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and f"{len(kept)} of {len(kept)} attributions" in table.stdout
+    assert "conf" in table.stdout
+    shown = [float(x) for x in re.findall(r"│\s*(?:direct|indirect|mixed)\s*│\s*([01]\.\d\d)\s*│", table.stdout)]
+    assert len(shown) == len(kept) and min(shown) >= 0.9
+    sources = json.loads(runner.invoke(app, ["sources", "--db", str(db), "-f", "json", "--min-confidence", "0.9"]).stdout)
+    assert sources["total"]["n"] == len(kept)
+    stance = runner.invoke(app, ["stance", "--db", str(db), "-f", "json", "--min-confidence", "0.9"])
+    assert stance.exit_code == 0 and json.loads(stance.stdout)["total"]["n"] == 0  # stored without --stance
+    for command in ("search", "sources", "stance"):
+        for bad in ("1.5", "-0.2", "high"):
+            out = runner.invoke(app, [command, "--db", str(db), "--min-confidence", bad])
+            assert out.exit_code == 2 and "--min-confidence" in out.output, (command, bad, out.output)
 
 
 def test_cli_speakers_quote_export(db, tmp_path):

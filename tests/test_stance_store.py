@@ -167,6 +167,24 @@ def test_stance_summary_by_month_target_and_speaker(db):
             store.stance_summary(by="day")
 
 
+def test_stance_summary_min_confidence(db):
+    """With ``min_confidence`` the summary counts only the (attribution, target) pairs of
+    attributions at least that confident: the same pairs as the search with that filter."""
+    with Store(db, readonly=True) as store:
+        rows = store.search(limit=1000)
+        scored = sorted({r["confidence"] for r in rows if any(t.get("stance") for t in r.get("targets") or [])})
+        assert len(scored) >= 2
+        level = scored[len(scored) // 2]  # keeps the upper half of the statements with targets, drops the rest
+
+        def pairs(results):
+            return sum(1 for r in results for t in r.get("targets") or [] if t.get("stance"))
+
+        kept = store.search(min_confidence=level, limit=1000)
+        s = store.stance_summary(by="target", min_confidence=level)
+        assert 0 < s["total"]["n"] == pairs(kept) < store.stance_summary(by="target")["total"]["n"] == pairs(rows)
+        assert all(r["confidence"] >= level for r in kept)
+
+
 def test_store_schema_2_is_migrated_with_its_targets(db, tmp_path):
     old = tmp_path / "old.db"
     with sqlite3.connect(db) as src, sqlite3.connect(old) as dst:

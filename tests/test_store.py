@@ -12,7 +12,7 @@ from saidwhat.errors import StoreError
 from saidwhat.export import COLUMNS, export
 from saidwhat.ingest import ingest
 from saidwhat.model import Article
-from saidwhat.store import Store, fts_query, iso_date, text_hash
+from saidwhat.store import Store, confidence_text, fts_query, iso_date, text_hash
 
 SAMPLES = str(Path(__file__).resolve().parent.parent / "src" / "saidwhat" / "samples" / "news.jsonl")
 
@@ -81,6 +81,46 @@ def test_store_search_filters(db):
         # words the FTS5 syntax would choke on are plain words
         assert store.search('"wall" AND (-') == store.search("wall AND")
         assert fts_query('he said "no" -') == '"he" "said" "no"'
+
+
+def test_store_min_confidence_filter(db):
+    """``min_confidence`` keeps exactly the attributions at least that confident (the samples'
+    confidences run from about 0.2 to 1, so each level removes some and keeps some), combines with
+    the other filters, and is what the counts and the sources report count."""
+    with Store(db, readonly=True) as store:
+        everything = store.search(limit=10_000)
+        total = store.count_search()
+        assert len(everything) == total and all(isinstance(r["confidence"], float) for r in everything)
+        for level in (0.6, 0.8, 0.95):
+            kept = store.search(min_confidence=level, limit=10_000)
+            assert 0 < len(kept) < total, level
+            assert min(r["confidence"] for r in kept) >= level
+            assert [r["id"] for r in kept] == [r["id"] for r in everything if r["confidence"] >= level]
+            assert store.count_search(min_confidence=level) == len(kept)
+            assert store.sources_report(min_confidence=level)["total"]["n"] == len(kept)
+            by_month = store.sources_report(by="month", min_confidence=level)
+            assert sum(r["n"] for r in by_month["rows"]) == len(kept)
+        assert store.count_search(min_confidence=0) == total == store.count_search(min_confidence=0.0)
+        assert store.count_search(min_confidence=1) == sum(r["confidence"] >= 1 for r in everything)
+        # with the other filters: the same rows as filtering their results by hand
+        direct = store.search(type="direct", limit=10_000)
+        sure = store.search(type="direct", min_confidence=0.95, limit=10_000)
+        assert [r["id"] for r in sure] == [r["id"] for r in direct if r["confidence"] >= 0.95]
+        assert store.count_search(type="direct", min_confidence=0.95) == len(sure)
+        page = store.search(min_confidence=0.8, limit=5, offset=5)
+        assert [r["id"] for r in page] == [r["id"] for r in everything if r["confidence"] >= 0.8][5:10]
+        # shown rounded down, so what a page or table shows passes a filter exactly when the value does
+        assert [confidence_text(x) for x in (0.9499, 0.95, 0.29, 0.8, 0.99999)] == ["0.94", "0.95", "0.29", "0.80", "0.99"]
+        # a value out of 0..1, or not a number, is a clear error, never an empty result
+        for bad in (-0.1, 1.5, float("nan"), float("inf"), "high", True):
+            with pytest.raises(ValueError, match="min_confidence: a number from 0 to 1"):
+                store.search(min_confidence=bad)
+            with pytest.raises(ValueError, match="min_confidence"):
+                store.count_search(min_confidence=bad)
+            with pytest.raises(ValueError, match="min_confidence"):
+                store.sources_report(min_confidence=bad)
+            with pytest.raises(ValueError, match="min_confidence"):
+                store.stance_summary(min_confidence=bad)
 
 
 def test_store_speakers_and_timeline(db):

@@ -5,12 +5,14 @@ Python API (stable; every result is the data model's own shape plus ids)::
     from saidwhat.store import Store
     with Store("saidwhat.db") as db:                     # Store(path, readonly=True) to only read
         db.search(text=None, speaker=None, outlet=None, since=None, until=None, type=None,
-                  limit=50, offset=0) -> list[dict]      # attributions, newest article first
+                  limit=50, offset=0, min_confidence=None) -> list[dict]  # newest article first
         db.count_search(... the same filters ...) -> int
+        # min_confidence (0..1): only attributions whose confidence (the mean probability of the
+        # tagger's tags) is at least this; also on stance_summary and sources_report
         db.speakers(limit=50, offset=0, kind=None, name=None, gender=None) -> list[dict]   # top first
         db.speaker(id) -> dict | None                    # with aliases, roles, counts, first/last seen
-        db.sources_report(by="outlet"|"month", since=None, until=None, outlet=None) -> dict
-                                                         # share of attributions by speaker kind and gender
+        db.sources_report(by="outlet"|"month", since=None, until=None, outlet=None,
+                          min_confidence=None) -> dict   # share of attributions by speaker kind and gender
         db.speaker_timeline(id) -> list[dict]            # [{"week": "2020-01-06", "count": 3}, ...]
         db.article(id) -> Article | None                 # id: the store's int id, content hash or input id
         db.article_info(id) -> dict | None               # metadata only, no text
@@ -25,7 +27,7 @@ Python API (stable; every result is the data model's own shape plus ids)::
     # targets and stance (articles extracted with stance=True, ``ingest --stance``):
         db.search(..., about="Russia", stance="negative")  # attributions about a target, with that stance
         db.stance_summary(speaker=None, about=None, by="month", since=None, until=None, outlet=None,
-                          stance=None, limit=50) -> dict  # counts by stance per month/week/year/outlet/
+                          stance=None, limit=50, min_confidence=None) -> dict  # counts by stance per month/week/year/outlet/
                                                          # target/speaker ("how Biden talks about Putin")
         db.count_targets() -> dict                       # {"total", "negative", "neutral", "positive", "unscored"}
     # writing (ingest does it; read-only stores refuse):
@@ -64,6 +66,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import sqlite3
 import unicodedata
@@ -321,6 +324,24 @@ def _sql_int(value: Any) -> Optional[int]:
             return None
         value = int(value)
     return value if isinstance(value, int) and 0 <= value < 2**63 else None
+
+
+def check_confidence(value: Any) -> float:
+    """A ``min_confidence`` filter: a number from 0 to 1, else a ``ValueError`` that says so."""
+    try:
+        number = float(value) if not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not 0.0 <= number <= 1.0:  # NaN fails both comparisons
+        raise ValueError(f"min_confidence: a number from 0 to 1, not {str(value)[:40]!r}")
+    return number
+
+
+def confidence_text(value: float) -> str:
+    """A confidence for display, two decimals rounded down, so that what is shown is at least a
+    ``min_confidence`` exactly when the value is: 0.949 shows "0.94", not the "0.95" it would
+    round to and that "at least 0.95" leaves out."""
+    return f"{math.floor(float(value) * 100 + 1e-9) / 100:.2f}"
 
 
 def _like(text: str) -> str:
@@ -612,9 +633,13 @@ class Store:
     # -- search -----------------------------------------------------------------------------
     def _filters(self, text: Optional[str], speaker: Union[None, int, str], outlet: Optional[str],
                  since: Optional[str], until: Optional[str], type: Optional[str],
-                 about: Union[None, int, str] = None, stance: Optional[str] = None) -> tuple[str, list[Any]]:
+                 about: Union[None, int, str] = None, stance: Optional[str] = None,
+                 min_confidence: Optional[float] = None) -> tuple[str, list[Any]]:
         where: list[str] = []
         params: list[Any] = []
+        if min_confidence is not None:
+            where.append("a.confidence >= ?")
+            params.append(check_confidence(min_confidence))
         if text and fts_query(text):
             where.append("a.id IN (SELECT rowid FROM attributions_fts WHERE attributions_fts MATCH ?)")
             params.append(fts_query(text))
@@ -656,15 +681,17 @@ class Store:
     def search(self, text: Optional[str] = None, speaker: Union[None, int, str] = None,
                outlet: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
                type: Optional[str] = None, limit: int = 50, offset: int = 0,
-               about: Union[None, int, str] = None, stance: Optional[str] = None) -> list[dict[str, Any]]:
+               about: Union[None, int, str] = None, stance: Optional[str] = None,
+               min_confidence: Optional[float] = None) -> list[dict[str, Any]]:
         """Attributions matching every filter given: ``text`` (words of the quote or source, FTS5),
         ``speaker`` (collection speaker id, or a name/alias substring), ``outlet`` (substring of
         outlet or URL), ``since``/``until`` (publication dates, inclusive), ``type``
         (direct|indirect|mixed), ``about`` (a target: a name, or a word of it, an alias of the
         speaker it is, a country's other name, its collection ``key``, or a speaker id) and
         ``stance`` (negative|neutral|positive: with ``about``, towards that target; alone,
-        towards any). Newest articles first."""
-        where, params = self._filters(text, speaker, outlet, since, until, type, about, stance)
+        towards any) and ``min_confidence`` (0 to 1: only attributions whose ``confidence``, the
+        mean probability of the tagger's tags, is at least this). Newest articles first."""
+        where, params = self._filters(text, speaker, outlet, since, until, type, about, stance, min_confidence)
         rows = self.conn.execute(
             f"SELECT {_ATTR_COLUMNS} FROM attributions a JOIN articles ar ON ar.id = a.article_id"
             f" LEFT JOIN speakers s ON s.id = a.speaker_id {where}"
@@ -675,8 +702,8 @@ class Store:
     def count_search(self, text: Optional[str] = None, speaker: Union[None, int, str] = None,
                      outlet: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
                      type: Optional[str] = None, about: Union[None, int, str] = None,
-                     stance: Optional[str] = None) -> int:
-        where, params = self._filters(text, speaker, outlet, since, until, type, about, stance)
+                     stance: Optional[str] = None, min_confidence: Optional[float] = None) -> int:
+        where, params = self._filters(text, speaker, outlet, since, until, type, about, stance, min_confidence)
         return int(self._one(f"SELECT count(*) FROM attributions a JOIN articles ar ON ar.id = a.article_id"
                              f" {where}", params))
 
@@ -780,7 +807,7 @@ class Store:
     def stance_summary(self, speaker: Union[None, int, str] = None, about: Union[None, int, str] = None,
                        by: str = "month", since: Optional[str] = None, until: Optional[str] = None,
                        outlet: Optional[str] = None, stance: Optional[str] = None,
-                       limit: int = 50) -> dict[str, Any]:
+                       limit: int = 50, min_confidence: Optional[float] = None) -> dict[str, Any]:
         """How statements treat their targets: counts of (attribution, target) pairs by stance,
         for attributions of ``speaker`` (as in ``search``) about ``about`` (as in ``search``),
         grouped ``by`` month, week, year, outlet, target ("how they talk about": the most
@@ -792,10 +819,11 @@ class Store:
         1; ``speakers`` and ``targets`` list the collection speakers and targets the filters
         matched (most pairs first, at most 10), for a title such as "Joe Biden on Vladimir Putin".
         Time rows go oldest first (undated last), the others most pairs first (at most ``limit``).
-        Pairs whose stance was not scored are not counted."""
+        Pairs whose stance was not scored are not counted, nor, with ``min_confidence``, those of
+        attributions less confident than that (as in ``search``)."""
         if by not in self.STANCE_GROUPS:
             raise ValueError(f"by: one of {', '.join(self.STANCE_GROUPS)}, not {by!r}")
-        where, params = self._filters(None, speaker, outlet, since, until, None)
+        where, params = self._filters(None, speaker, outlet, since, until, None, min_confidence=min_confidence)
         cond, cparams = self._about(about, stance)
         where = (where + " AND " if where else "WHERE ") + f"t.stance IS NOT NULL AND {cond}"
         params = params + cparams
@@ -921,12 +949,13 @@ class Store:
     SOURCE_GENDERS = ("female", "male", "unknown")
 
     def sources_report(self, by: str = "outlet", since: Optional[str] = None, until: Optional[str] = None,
-                       outlet: Optional[str] = None) -> dict[str, Any]:
+                       outlet: Optional[str] = None, min_confidence: Optional[float] = None) -> dict[str, Any]:
         """Who gets quoted, per outlet or per month (``by``): the share of attributions by speaker
         kind (person, organisation, group, document, other; ``unresolved`` when the source is
         not resolved to a speaker) and, among people, by the gender the articles refer to them by
         (female, male, unknown). A speaker's kind and gender are the collection speaker's (the
-        consensus of its articles) when it has one, else the article's own speaker's.
+        consensus of its articles) when it has one, else the article's own speaker's. With
+        ``min_confidence``, only attributions at least that confident count (as in ``search``).
 
         Returns ``{"by", "rows": [{"key", "n", "kinds": {kind: n}, "kind_shares": {kind: share},
         "people", "genders": {gender: n}, "gender_shares": {gender: share}}], "total": <a row
@@ -935,7 +964,7 @@ class Store:
             raise ValueError("by: outlet or month")
         group = "coalesce(ar.outlet, '(no outlet)')" if by == "outlet" else \
             "coalesce(substr(ar.published_date, 1, 7), '(no date)')"
-        where, params = self._filters(None, None, outlet, since, until, None)
+        where, params = self._filters(None, None, outlet, since, until, None, min_confidence=min_confidence)
         rows = self.conn.execute(
             f"SELECT {group} AS k,"
             " CASE WHEN a.local_speaker IS NULL THEN 'unresolved' ELSE coalesce(s.kind, sp.kind, 'other') END AS sk,"

@@ -14,6 +14,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..store import confidence_text
+
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.autoescape = True  # every template, whatever its name
@@ -29,6 +31,7 @@ def quoted(text: Optional[str]) -> str:
 
 
 templates.env.filters["quoted"] = quoted
+templates.env.filters["confidence"] = confidence_text
 
 
 def render_error(scope: dict, status: int, message: str,

@@ -84,9 +84,9 @@ class Collection:
     def search(self, q: Optional[str] = None, speaker: Optional[str] = None, outlet: Optional[str] = None,
                since: Optional[str] = None, until: Optional[str] = None, type: Optional[str] = None,
                limit: int = 50, offset: int = 0, about: Optional[str] = None,
-               stance: Optional[str] = None) -> dict[str, Any]:
+               stance: Optional[str] = None, min_confidence: Optional[float] = None) -> dict[str, Any]:
         filters = dict(text=q, speaker=speaker, outlet=outlet, since=since, until=until, type=type,
-                       about=about, stance=stance)
+                       about=about, stance=stance, min_confidence=min_confidence)
         with self.lock:
             results = self.store.search(**filters, limit=limit, offset=offset)
             total = self.store.count_search(**filters)
@@ -186,9 +186,10 @@ class Collection:
         return [{**infos[sid], "count": n} for sid, n in counts.most_common(top)]
 
     def sources_report(self, by: str = "outlet", since: Optional[str] = None, until: Optional[str] = None,
-                       outlet: Optional[str] = None) -> dict[str, Any]:
+                       outlet: Optional[str] = None, min_confidence: Optional[float] = None) -> dict[str, Any]:
         with self.lock:
-            return self.store.sources_report(by=by, since=since, until=until, outlet=outlet)
+            return self.store.sources_report(by=by, since=since, until=until, outlet=outlet,
+                                             min_confidence=min_confidence)
 
     # -- articles and clusters ---------------------------------------------------------------
     def article(self, id: str) -> Optional[dict[str, Any]]:
