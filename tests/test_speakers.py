@@ -837,6 +837,13 @@ def test_they_is_not_a_nationality_adjective():
     ("The House Oversight and Reform Committee said the bill would fail.",
      "The House Oversight and Reform Committee", "said", "the bill would fail",
      "House Oversight and Reform Committee", "organisation"),
+    # a role and a name at the end of a source are that person, wherever the parser put the head
+    ('African Export–Import Bank president Okey Oramah said the use of other currencies "costs Africa billions".',
+     "African Export–Import Bank president Okey Oramah", "said",
+     'the use of other currencies "costs Africa billions"', "Okey Oramah", "person"),
+    # an outlet word before a name the NER took for a person's
+    ("Greek daily Kathimerini said Greece and Cyprus had to speed up.", "Greek daily Kathimerini", "said",
+     "Greece and Cyprus had to speed up", "Kathimerini", "organisation"),
     # a sentence's capital is no name's: the directory lists "statistics", not "Statistics"
     ("The city was calm. Statistics show that crime fell.", "Statistics", "show", "that crime fell",
      "statistics", "other"),

@@ -209,6 +209,7 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
     return left
 
 
+_OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outlet broadsheet".split())
 _REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 
 
@@ -306,6 +307,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     and not place_of(" ".join(x.text for x in toks)):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
                 # Danielsson" (tagged ORG)
+            if label == "PERSON" and not titles and any(x.lower_ in ORG_DESCRIPTORS or x.lower_ in _OUTLET_WORDS
+                                                        for x in left[-2:]):
+                label = "ORG"  # "Greek daily Kathimerini", "the weekly Die Zeit" (tagged PERSON)
             if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
                     or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS \

@@ -173,7 +173,7 @@ class Resolver:
             toks, head, parts = groups.split_source(toks, head)
             if head is None or parts:
                 continue
-            e = self.named(toks, head)
+            e = self.titled_name_at_end(toks, head) or self.named(toks, head)
             if isinstance(e, Entity):
                 self.named_of[id(a)] = e
                 self.assign(a, e)
@@ -245,6 +245,9 @@ class Resolver:
             if len(members) > 1:
                 return self.group(members)
             return members[0] if members else None
+        e = self.titled_name_at_end(toks, head)
+        if e is not None:
+            return e
         e = self.named(toks, head)
         prev_e = self.of.get(id(prev)) if prev is not None else None
         if e is AMBIGUOUS:
@@ -252,6 +255,24 @@ class Resolver:
         if isinstance(e, Entity):
             return e
         return self.phrase_entity(a, toks, head, prev, nxt, order)
+
+    def titled_name_at_end(self, toks: list, head) -> Optional[Entity]:
+        """A source that ends with a role and a person's name is that person, wherever the parser
+        put the head ("African Export-Import Bank president Okey Oramah", "Longtime Imus in the
+        Morning writer and performer Rob Bartlett" had their heads on "Export" and "Imus")."""
+        words = [t for t in toks if not t.is_punct]
+        if len(words) < 3 or words[-1].ent_type_ != "PERSON":
+            return None
+        k = len(words) - 1
+        while k > 0 and words[k].ent_iob_ == "I" and words[k - 1].ent_type_ == "PERSON":
+            k -= 1
+        if k < 1 or head.i >= words[k].i:
+            return None  # the head is in the name: the usual path knows it
+        before = words[k - 1]
+        if not (is_role_word(before) or before.lemma_.lower() in PERSON_NOUNS) or before.ent_type_:
+            return None
+        e = self.t.entity_at(self.off_of(words[-1]), words[-1].i)
+        return e if e is not None and e.kind == "person" else None
 
     def phrase_entity(self, a: Attribution, toks: list, head, prev: Optional[Attribution],
                       nxt: Optional[Attribution], order: list) -> Optional[Entity]:
