@@ -314,3 +314,14 @@ def test_crossdoc_assign_groups_by_member_keys():
             _Local(2, "s3", parse_name("Kamala Harris and Joe Biden", "group"), None, 1, members=["s2", "s1"])]
     keys = assign(locs)
     assert keys[(1, "s3")] == keys[(2, "s3")] == "group:person:joe biden|person:kamala harris"
+
+
+def test_crossdoc_a_middle_initial_is_the_same_person_unless_two_differ():
+    locs = [_loc(1, "s1", "Brian T. Carroll"), _loc(2, "s1", "Brian Carroll"),
+            _loc(3, "s1", "John F. Kerry"), _loc(4, "s1", "John Kerry"), _loc(5, "s1", "Kerry"),
+            _loc(6, "s1", "George W. Bush"), _loc(7, "s1", "George H. W. Bush"), _loc(8, "s1", "George Bush")]
+    keys = assign(locs)
+    assert keys[(1, "s1")] == keys[(2, "s1")] == "person:brian carroll"
+    assert keys[(3, "s1")] == keys[(4, "s1")] == keys[(5, "s1")] == "person:john kerry"
+    # two different initials: father and son stay apart
+    assert len({keys[(6, "s1")], keys[(7, "s1")], keys[(8, "s1")]}) == 3

@@ -310,6 +310,29 @@ class Local:
     members: list[str] = field(default_factory=list)
 
 
+def _sans_initials(given: tuple[str, ...]) -> tuple[str, ...]:
+    if not given or len(given[0]) < 2:
+        return given
+    return (given[0],) + tuple(g for g in given[1:] if len(g) > 1)
+
+
+def _drop_middle_initials(locals_: list[Local]) -> None:
+    """"Brian T. Carroll" and "Brian Carroll" are one person across articles, as are "John F. Kerry"
+    and "John Kerry": a middle initial is dropped from the identity unless the collection has the
+    same name with two different ones ("George W. Bush", "George H. W. Bush")."""
+    variants: dict[tuple, set] = defaultdict(set)
+    for loc in locals_:
+        p = loc.parsed
+        if p.kind == "person" and p.full and len(p.given[0]) > 1:
+            variants[(_sans_initials(p.given), p.surname)].add(tuple(g for g in p.given[1:] if len(g) == 1))
+    for loc in locals_:
+        p = loc.parsed
+        if p.kind == "person" and p.full and len(p.given[0]) > 1:
+            base = _sans_initials(p.given)
+            if base != p.given and len(variants[(base, p.surname)] - {()}) == 1:
+                loc.parsed = Parsed(p.kind, p.name, base, p.surname, p.roles)
+
+
 def _person_key(given: tuple[str, ...], surname: str) -> str:
     return "person:" + " ".join((*given, surname))
 
@@ -317,6 +340,7 @@ def _person_key(given: tuple[str, ...], surname: str) -> str:
 def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
     """The collection key of every local speaker that has one (pure function, tested apart)."""
     keys: dict[tuple[int, str], str] = {}
+    _drop_middle_initials(locals_)
     full_by_surname: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     roles_of: dict[str, set[str]] = defaultdict(set)
     for loc in locals_:
