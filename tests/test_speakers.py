@@ -892,3 +892,13 @@ def test_abbreviated_military_and_police_titles_stay_in_one_sentence():
     art = resolve(text, [("Lt. Col. Jane Jones", "said", "the war was lost"),
                          ("Sgt. Tom Reyes", ("said", 1), '"It is over,"')])
     assert [a.speaker.name for a in art.attributions] == ["Jane Jones", "Tom Reyes"]
+
+
+def test_an_outlet_and_its_descriptor_are_one_speaker():
+    text = ("On Wednesday, Time magazine announced its selection of activist Greta Thunberg as its Person of "
+            "the Year. Thunberg then led, according to Time, the largest climate demonstration ever held.")
+    art = resolve(text, [("Time magazine", "announced", "its selection of activist Greta Thunberg"),
+                         (("Time", 1), "according to", "Thunberg then led")])
+    a, b = art.attributions
+    assert a.speaker is not None and b.speaker is not None and a.speaker.id == b.speaker.id
+    assert a.speaker.name == "Time" and a.speaker.kind == "organisation"

@@ -132,7 +132,7 @@ published announce announced share shared upload uploaded thread
 """)
 
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
-ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website")
+ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website magazine weekly")
 
 # What a source can be when it is not a speaker but a text ("the report said").
 DOCUMENT_NOUNS = _words("""

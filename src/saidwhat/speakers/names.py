@@ -353,7 +353,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 toks.insert(0, doc[j])
                 j -= 1
             if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
-                if len(toks) > 1:
+                if t.lower_ in ORG_DESCRIPTORS and t.text.islower():
+                    # "Time magazine": the outlet is "Time" ("according to Time"), which the NER has
+                    while toks and toks[-1].lower_ in ORG_DESCRIPTORS and toks[-1].text.islower():
+                        toks = toks[:-1]  # "Yonhap news agency"
+                    if not toks or any(x.ent_type_ for x in toks):
+                        continue
+                if len(toks) > 1 or toks[-1] is not t:
                     ps, pe, name = phrase(ix.text, off, toks)
                     raws.append(RawName(ps, pe, "ORG", name, [], toks, t, off, subject_level(t)))
                 continue
