@@ -902,3 +902,9 @@ def test_an_outlet_and_its_descriptor_are_one_speaker():
     a, b = art.attributions
     assert a.speaker is not None and b.speaker is not None and a.speaker.id == b.speaker.id
     assert a.speaker.name == "Time" and a.speaker.kind == "organisation"
+
+
+def test_a_possessive_pronoun_source_is_whom_it_refers_to():
+    text = "Donald Trump spoke in Ohio on Monday. He repeated his claim that the election was rigged."
+    art = resolve(text, [("his", "claim", "that the election was rigged")])
+    assert art.attributions[0].speaker is not None and art.attributions[0].speaker.name == "Donald Trump"

@@ -307,8 +307,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     and not place_of(" ".join(x.text for x in toks)):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
                 # Danielsson" (tagged ORG)
-            if label == "PERSON" and not titles and any(x.lower_ in ORG_DESCRIPTORS or x.lower_ in _OUTLET_WORDS
-                                                        for x in left[-2:]):
+            if label == "PERSON" and not titles and left and left[-1].text.islower() and (
+                    left[-1].lower_ in ORG_DESCRIPTORS or left[-1].lower_ in _OUTLET_WORDS):
                 label = "ORG"  # "Greek daily Kathimerini", "the weekly Die Zeit" (tagged PERSON)
             if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS

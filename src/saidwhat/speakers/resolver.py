@@ -278,6 +278,8 @@ class Resolver:
                       nxt: Optional[Attribution], order: list) -> Optional[Entity]:
         pos = toks[0].idx + self.off_of(toks[0]) if toks else a.source.start
         lw = head.lower_
+        if lw in _POSS_TO_PRON and len([t for t in toks if not t.is_punct]) == 1:
+            lw = _POSS_TO_PRON[lw]  # "his claim that ...": the source is whom "his" refers to
         if lw in ("i", "we", "me", "us"):
             return self.first_person(a, order)
         if lw in ("who", "which", "that") and head.head.dep_ in ("relcl", "acl") and head.head.head.i != head.i:
