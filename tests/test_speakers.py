@@ -841,6 +841,10 @@ def test_they_is_not_a_nationality_adjective():
     ('African Export–Import Bank president Okey Oramah said the use of other currencies "costs Africa billions".',
      "African Export–Import Bank president Okey Oramah", "said",
      'the use of other currencies "costs Africa billions"', "Okey Oramah", "person"),
+    # ... not a name inside a relative clause or an apposition
+    ("Victor Cha, who served as Asia director under President George W. Bush, said the visit mattered.",
+     "Victor Cha, who served as Asia director under President George W. Bush,", "said", "the visit mattered",
+     "Victor Cha", "person"),
     # an outlet word before a name the NER took for a person's
     ("Greek daily Kathimerini said Greece and Cyprus had to speed up.", "Greek daily Kathimerini", "said",
      "Greece and Cyprus had to speed up", "Kathimerini", "organisation"),

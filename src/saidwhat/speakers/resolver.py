@@ -261,8 +261,10 @@ class Resolver:
         put the head ("African Export-Import Bank president Okey Oramah", "Longtime Imus in the
         Morning writer and performer Rob Bartlett" had their heads on "Export" and "Imus")."""
         words = [t for t in toks if not t.is_punct]
-        if len(words) < 3 or words[-1].ent_type_ != "PERSON":
-            return None
+        if len(words) < 3 or words[-1].ent_type_ != "PERSON" or head.ent_type_ == "PERSON" or any(
+                t.text in (",", "(", "—") or t.text == "–" and t.whitespace_
+                or t.lower_ in ("who", "which", "that", "whose") for t in toks):
+            return None  # "Victor Cha, who served ... under President George W. Bush" is Cha
         k = len(words) - 1
         while k > 0 and words[k].ent_iob_ == "I" and words[k - 1].ent_type_ == "PERSON":
             k -= 1
@@ -894,8 +896,13 @@ class Resolver:
         w0 = first[0]
         if (w0.is_sent_start or w0.i > 0 and w0.doc[w0.i - 1].is_sent_start and w0.doc[w0.i - 1].is_punct) \
                 and w0.pos_ in ("NOUN", "ADJ", "NUM", "DET", "PRON") and not w0.ent_type_ \
-                and w0.text[:1].isupper() and not w0.text.isupper() and name.startswith(w0.text):
-            name = name[:1].lower() + name[1:]  # a sentence's capital is no name's: "Statistics show" -> statistics
+                and w0.text[:1].isupper() and not w0.text.isupper() and name.startswith(w0.text) \
+                and not any(t.text[:1].isupper() and not t.ent_type_ and t.pos_ != "PROPN" or t.pos_ == "PROPN"
+                            and not t.ent_type_ for t in first[1:]) \
+                and not any(t.text == w0.text and not t.is_sent_start and t.i != w0.i for t in w0.doc):
+            # a sentence's capital is no name's: "Statistics show" -> statistics (not "Retired
+            # General", nor a word the article capitalises elsewhere: a name the NER missed)
+            name = name[:1].lower() + name[1:]
         if possessed and role is not None and not plural:
             name = role.text
         lname = name.lower()
