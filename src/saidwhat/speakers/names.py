@@ -300,9 +300,11 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 s, e, name = phrase(ix.text, off, toks)
                 name = re.sub(r"['’]s$", "", name)
                 e = s + len(name)
-            if label in ("ORG", "GPE", "NORP") and not titles and any(
-                    (is_role_word(x) or x.lower_ in PERSON_NOUNS or x.lower_.endswith("-author"))
-                    and x.lower_ not in ("head", "chief", "leader") for x in left[-3:]) \
+            if label in ("ORG", "GPE", "NORP") and not titles and (any(
+                    is_role_word(x) and x.lower_ not in ("head", "chief", "leader") for x in left[-3:])
+                    or left and left[-1].tag_ == "NN" and (left[-1].lower_ in PERSON_NOUNS
+                                                           or left[-1].lower_.endswith("-author"))
+                    and not any(x.tag_ == "NNPS" for x in toks)) \
                     and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
                     and not place_of(" ".join(x.text for x in toks)):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
@@ -310,7 +312,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if label == "PERSON" and not titles and left and left[-1].text.islower() and (
                     left[-1].lower_ in ORG_DESCRIPTORS or left[-1].lower_ in _OUTLET_WORDS):
                 label = "ORG"  # "Greek daily Kathimerini", "the weekly Die Zeit" (tagged PERSON)
-            if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and (
+            if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and ent.root.head.tag_ == "NN" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
                     or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS \
                     and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
