@@ -648,3 +648,14 @@ def test_a_content_opened_inside_parentheses_ends_where_they_close():
     (((_, doc),),) = list(parse_many([text]))
     (sp,) = split_contents(doc, [RawSpan("content", 2, len(doc) - 1)], [])
     assert doc[sp.start:sp.end].text == "the plan (drawn up in May) would pass"
+
+
+def test_a_reference_line_with_a_quoted_title_is_no_credit_line():
+    # a Wikinews source list: 'Author. "Title" — Outlet, date' names no speaker of the title
+    text = ('The minister resigned on Friday.\n\nSources\n\n'
+            'Peter Zimonjic. "MP calls for probe into misplaced documents" — Edmonton Sun, August 16, 2008')
+    art = extract(text)
+    assert not any(a.source is not None and "Edmonton" in a.source.text for a in art.attributions)
+    # a quote that opens its line keeps its credit
+    art = extract('The mayor toured the town.\n\n"We will rebuild every house that was lost." —Mayor Jane Smith')
+    assert [a.source.text for a in art.attributions if a.cue is not None and a.cue.text == "—"] == ["Mayor Jane Smith"]
