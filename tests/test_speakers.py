@@ -912,3 +912,10 @@ def test_a_possessive_pronoun_source_is_whom_it_refers_to():
     text = "Donald Trump spoke in Ohio on Monday. He repeated his claim that the election was rigged."
     art = resolve(text, [("his", "claim", "that the election was rigged")])
     assert art.attributions[0].speaker is not None and art.attributions[0].speaker.name == "Donald Trump"
+
+
+def test_a_place_after_a_name_in_a_modifier_is_no_part_of_it():
+    text = ("Many reacted to the Cairo speech. The Obama Cairo speech was quite anticipated. "
+            "Obama has already told Netanyahu that he wants a stop to settlements.")
+    art = resolve(text, [(("Obama", 1), "has already told", "that he wants a stop to settlements")])
+    assert all("Cairo" not in sp.name for sp in art.speakers)

@@ -221,6 +221,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     lower_words: Optional[set] = None
     places: Optional[set] = None
     placed: Optional[set] = None
+    placed_words: Optional[set] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -260,6 +261,12 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                            and all(x.ent_type_ in ("PERSON", "ORG", "") for x in rest)):
                     titles, toks = t_, rest
                     label = "PERSON"
+            if label == "PERSON" and len(toks) >= 2 and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN":
+                # "The Obama Cairo speech": a place the article names elsewhere ends no name here
+                if placed_words is None:
+                    placed_words = {t.lower_ for _, d in ix.blocks for t in d if t.ent_type_ in ("GPE", "LOC")}
+                while len(toks) >= 2 and toks[-1].lower_ in placed_words:
+                    toks = toks[:-1]
             toks = _trim_name(toks, label == "PERSON")
             toks = _extend(toks, doc, label)
             if len(toks) > 1 and label == "PERSON" and any(a <= off + toks[0].idx < b for a, b in headlines):
