@@ -845,6 +845,10 @@ def test_they_is_not_a_nationality_adjective():
     ("Victor Cha, who served as Asia director under President George W. Bush, said the visit mattered.",
      "Victor Cha, who served as Asia director under President George W. Bush,", "said", "the visit mattered",
      "Victor Cha", "person"),
+    # a name after "Ambassador to the United Nations" (the parser made it one noun phrase)
+    ('Former US Ambassador to the United Nations Nikki Haley wrote "We must have the backs of our allies".',
+     "Former US Ambassador to the United Nations Nikki Haley", "wrote", '"We must have the backs of our allies"',
+     "Nikki Haley", "person"),
     # an outlet word before a name the NER took for a person's
     ("Greek daily Kathimerini said Greece and Cyprus had to speed up.", "Greek daily Kathimerini", "said",
      "Greece and Cyprus had to speed up", "Kathimerini", "organisation"),

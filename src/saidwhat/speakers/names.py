@@ -298,6 +298,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if len(toks) == 1 and len(toks[0].text) <= 3 and toks[0].i > 0 and doc[toks[0].i - 1].text == "[":
                 continue  # "blogging on Afinina [Ar]": a language note, no one
             left = _left_titles(doc, ent.start, ent.end)
+            if label in ("ORG", "GPE", "NORP") and left and left[0].i > 0 and len(toks) >= 2 \
+                    and all(x.ent_type_ in ("ORG", "GPE") or x.lower_ == "the" for x in left) \
+                    and doc[left[0].i - 1].lower_ in ("to", "of", "for", "at") \
+                    and is_role_word(doc[left[0].i - 1].head) and all(_is_name_token(x) for x in toks):
+                # "Ambassador to the United Nations Nikki Haley": the organisation is the role's, the
+                # name after it a person's
+                label, left = "PERSON", []
             if label == "PERSON" and not titles:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
                 while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
