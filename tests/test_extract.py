@@ -656,6 +656,6 @@ def test_a_reference_line_with_a_quoted_title_is_no_credit_line():
             'Peter Zimonjic. "MP calls for probe into misplaced documents" — Edmonton Sun, August 16, 2008')
     art = extract(text)
     assert not any(a.source is not None and "Edmonton" in a.source.text for a in art.attributions)
-    # a quote that opens its line keeps its credit
-    art = extract('The mayor toured the town.\n\n"We will rebuild every house that was lost." —Mayor Jane Smith')
+    # a credit line keeps its speaker, also after a sentence on the same line
+    art = extract('The mayor toured the town. "We will rebuild every house that was lost." — Mayor Jane Smith')
     assert [a.source.text for a in art.attributions if a.cue is not None and a.cue.text == "—"] == ["Mayor Jane Smith"]

@@ -849,6 +849,10 @@ def test_they_is_not_a_nationality_adjective():
     ('Former US Ambassador to the United Nations Nikki Haley wrote "We must have the backs of our allies".',
      "Former US Ambassador to the United Nations Nikki Haley", "wrote", '"We must have the backs of our allies"',
      "Nikki Haley", "person"),
+    # ... but an aide to someone is not that someone
+    ("The hearing was short. A former technology aide to Hillary Clinton said the server was safe.",
+     "A former technology aide to Hillary Clinton", "said", "the server was safe",
+     "former technology aide to Hillary Clinton", "person"),
     # an outlet word before a name the NER took for a person's
     ("Greek daily Kathimerini said Greece and Cyprus had to speed up.", "Greek daily Kathimerini", "said",
      "Greece and Cyprus had to speed up", "Kathimerini", "organisation"),

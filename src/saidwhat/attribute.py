@@ -587,14 +587,8 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
         if any(t.i in taken for t in sp):
             continue
         conf = 0.7 if q.balanced else 0.35
-        # “…” ― Name: a dash right after the closing mark, then a name (to the end of the line),
-        # for a quote that opens its line (not a reference: 'Peter Zimonjic. "MP calls for probe
-        # into misplaced documents" — Edmonton Sun, August 16, 2008')
-        k = sp.start - 1
-        while k >= 0 and "\n" not in doc[k].text and "\n" not in doc[k].whitespace_ and not doc[k].is_alpha:
-            k -= 1
-        opens_line = k < 0 or "\n" in doc[k].text or "\n" in doc[k].whitespace_
-        after = doc[sp.end:sp.end + 3] if opens_line else doc[0:0]
+        # “…” ― Name: a dash right after the closing mark, then a name (to the end of the line)
+        after = doc[sp.end:sp.end + 3]
         dash = next((t for t in after if t.text in _DASHES or t.text[1:] in _DASHES and t.text[0] in "”\"'»"), None)
         glued = next((t for t in after if t.text[:1] in "-—–―" and t.text[1:2].isupper() and t.text[1:].isalpha()
                       and (t.i == 0 or "\n" in doc[t.i - 1].text or doc[t.i - 1].is_quote or doc[t.i - 1].whitespace_)), None)
@@ -619,6 +613,9 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
                         break
                     continue  # "― Name" with a no-break space after the dash
                 name.append(t)
+            nxt = doc[name[-1].i + 1:name[-1].i + 4] if name else doc[0:0]
+            if len(nxt) >= 2 and nxt[0].text == "," and nxt[1].ent_type_ == "DATE":
+                continue  # a reference: '"MP calls for probe ..." — Edmonton Sun, August 16, 2008'
             if name and name[0].text[:1].isupper():
                 out.append((RawSpan("cue", dash.i, dash.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
                             [RawSpan("content", sp.start, sp.end)], conf))
