@@ -815,6 +815,8 @@ def test_they_is_not_a_nationality_adjective():
     # "one of X" keeps its "one"
     ("The family met the police on Monday. One of the family's attorneys said the video was clear.",
      "One of the family's attorneys", "said", "the video was clear", "One of the family's attorneys", "person"),
+    ("The family met the police. One of the lawyers, who asked not to be named, said the video was clear.",
+     "One of the lawyers, who", "said", "the video was clear", "One of the lawyers", "person"),
     # a time after a description is no part of it, nor a relative clause's subject
     ("Federal prosecutors in April charged that the firm had lied.", "Federal prosecutors in April",
      "charged", "that the firm had lied", "federal prosecutors", "other"),

@@ -867,8 +867,7 @@ class Resolver:
         first = strip_tokens(toks)
         if not first:
             return None
-        if first[0].lower_ in ("of", "or") and toks[0].i < first[0].i:
-            first = [t for t in toks if t.i >= toks[0].i and not t.is_punct] or first  # "one of the lawyers"
+        first = _keep_quantifier(toks, first)
         titled = False
         while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
             first = first[1:]
@@ -876,7 +875,7 @@ class Resolver:
         # the name stops before an apposition or relative clause ("X, which represents ...")
         cut = next((k for k, t in enumerate(first) if k and t.text in (",", "(", "—", "–", ";")), None)
         if cut:
-            first = strip_tokens(first[:cut]) or first
+            first = _keep_quantifier(toks, strip_tokens(first[:cut]) or first)
         if head.pos_ == "PROPN":
             # "Graciano Mijares of the police of ...": a name ends before "of the <common noun>"
             # ("Secretary of the Interior", "Bank of America" keep theirs: capitalised)
@@ -1037,6 +1036,14 @@ def _bare_first_name(e: Entity, t) -> bool:
     w = next(iter(forms))
     return " " not in w and w.isalpha() and w[:1].isupper() and w[1:].islower() and len(w) > 2 \
         and not place_of(w) and w.lower() not in ORG_NOUNS and t.ent_type_ in ("ORG", "")
+
+
+def _keep_quantifier(toks: list, first: list) -> list:
+    """``strip_tokens`` drops "one" as a determiner: "one of the lawyers" keeps it (not "of the
+    lawyers"), as does "one or more of its members"."""
+    if first and first[0].lower_ in ("of", "or") and toks and toks[0].i < first[0].i:
+        return [first[0].doc[first[0].i - 1]] + first
+    return first
 
 
 def _of_phrase(toks: list, head) -> list:
