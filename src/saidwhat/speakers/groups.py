@@ -37,17 +37,17 @@ def _second_role(c, head, toks: list) -> bool:
         any(t.text == "," and head.i < t.i < c.i for t in toks)
 
 
+def _is_place(tok) -> bool:
+    return tok.ent_type_ in ("GPE", "LOC") or bool(place_of(tok.text))
+
+
 def _place_in_name(c, head) -> bool:
     """"The High Court of England and Wales", "the Islamic State of Iraq and the Levant": a place
     coordinated with the place after the head's "of" belongs to the name."""
     if not head.text[:1].isupper() or c.pos_ != "PROPN" or len([t for t in c.subtree if not t.is_punct]) > 2:
         return False
-    c_place = c.ent_type_ in ("GPE", "LOC") or bool(place_of(c.text))
-
-    def place(o) -> bool:
-        return o.ent_type_ in ("GPE", "LOC") or bool(place_of(o.text))
     return any(p.dep_ == "prep" and p.lower_ == "of" and head.i < p.i < c.i
-               and any(o.dep_ == "pobj" and place(o) and (c_place or c.ent_type_ not in ("ORG",))
+               and any(o.dep_ == "pobj" and _is_place(o) and (_is_place(c) or c.ent_type_ != "ORG")
                        for o in p.children)
                for p in head.children)
 

@@ -213,6 +213,18 @@ _OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outle
 _REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 
 
+def _place_words(ix: ArticleIndex) -> set:
+    """The words of the article's place entities (GPE, LOC), lower case."""
+    return {t.lower_ for _, d in ix.blocks for e in d.ents if e.label_ in ("GPE", "LOC") for t in e}
+
+
+def _person_shaped(toks: list) -> bool:
+    """Name words only, no organisation noun, no country: what an ORG/GPE the NER typed can be
+    when the context says person."""
+    return all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
+        and not place_of(" ".join(x.text for x in toks))
+
+
 def read_entities(ix: ArticleIndex) -> list[RawName]:
     raws: list[RawName] = []
     headlines = _title_case_lines(ix.text)
@@ -221,7 +233,6 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     lower_words: Optional[set] = None
     places: Optional[set] = None
     placed: Optional[set] = None
-    placed_words: Optional[set] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -236,7 +247,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             k = next((i for i, x in enumerate(toks) if i > 0 and x.lower_ in _FIRST_NAMES), None)
             if k is not None:
                 if places is None:
-                    places = {t.lower_ for _, d in ix.blocks for e in d.ents if e.label_ in ("GPE", "LOC") for t in e}
+                    places = _place_words(ix)
                 if not all(x.lower_ in places or x.lower_ in US_STATES or place_of(x.text) for x in toks[:k] if x.is_alpha):
                     k = None
             if k is not None and len(toks) - k >= 2 and all(_is_name_token(x) for x in toks[k:]) and \
@@ -263,9 +274,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     label = "PERSON"
             if label == "PERSON" and len(toks) >= 2 and ent.root.dep_ == "compound" and ent.root.head.pos_ == "NOUN":
                 # "The Obama Cairo speech": a place the article names elsewhere ends no name here
-                if placed_words is None:
-                    placed_words = {t.lower_ for _, d in ix.blocks for t in d if t.ent_type_ in ("GPE", "LOC")}
-                while len(toks) >= 2 and toks[-1].lower_ in placed_words:
+                if places is None:
+                    places = _place_words(ix)
+                while len(toks) >= 2 and toks[-1].lower_ in places:
                     toks = toks[:-1]
             toks = _trim_name(toks, label == "PERSON")
             toks = _extend(toks, doc, label)
@@ -318,9 +329,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     is_role_word(x) and x.lower_ not in ("head", "chief", "leader") for x in left[-3:])
                     or left and left[-1].tag_ == "NN" and (left[-1].lower_ in PERSON_NOUNS
                                                            or left[-1].lower_.endswith("-author"))
-                    and not any(x.tag_ == "NNPS" for x in toks)) \
-                    and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
-                    and not place_of(" ".join(x.text for x in toks)):
+                    and not any(x.tag_ == "NNPS" for x in toks)) and _person_shaped(toks):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
                 # Danielsson" (tagged ORG)
             if label == "PERSON" and not titles and left and left[-1].text.islower() and (
@@ -328,9 +337,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 label = "ORG"  # "Greek daily Kathimerini", "the weekly Die Zeit" (tagged PERSON)
             if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and ent.root.head.tag_ == "NN" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
-                    or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS \
-                    and all(_is_name_token(x) for x in toks) and not any(x.lower_ in ORG_NOUNS for x in toks) \
-                    and not place_of(" ".join(x.text for x in toks)):
+                    or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS and _person_shaped(toks):
                 label = "PERSON"  # "his wife, Amanda," (tagged ORG)
             if label in ("ORG", "GPE", "NORP", "LOC") and len(toks) == 1 and toks[0].lower_ in _FIRST_NAMES \
                     and toks[0].dep_ in ("nsubj", "nsubjpass") and not place_of(toks[0].text):
@@ -369,12 +376,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 toks.insert(0, doc[j])
                 j -= 1
             if org:  # "The Trump Campaign", "the Clinton campaign": an organisation
-                if t.lower_ in ORG_DESCRIPTORS and t.text.islower():
-                    # "Time magazine": the outlet is "Time" ("according to Time"), which the NER has
-                    while toks and toks[-1].lower_ in ORG_DESCRIPTORS and toks[-1].text.islower():
-                        toks = toks[:-1]  # "Yonhap news agency"
-                    if not toks or any(x.ent_type_ for x in toks):
-                        continue
+                # "Time magazine", "Yonhap news agency": the outlet is the name before its
+                # descriptor ("according to Time"), which the NER has when it typed it
+                while toks and toks[-1].lower_ in ORG_DESCRIPTORS and toks[-1].text.islower():
+                    toks = toks[:-1]
+                trimmed = not toks or toks[-1] is not t
+                if trimmed and (not toks or any(x.ent_type_ for x in toks)):
+                    continue
                 if len(toks) > 1 or toks[-1] is not t:
                     ps, pe, name = phrase(ix.text, off, toks)
                     raws.append(RawName(ps, pe, "ORG", name, [], toks, t, off, subject_level(t)))

@@ -245,9 +245,6 @@ class Resolver:
             if len(members) > 1:
                 return self.group(members)
             return members[0] if members else None
-        e = self.titled_name_at_end(toks, head)
-        if e is not None:
-            return e
         e = self.named(toks, head)
         prev_e = self.of.get(id(prev)) if prev is not None else None
         if e is AMBIGUOUS:
