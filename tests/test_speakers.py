@@ -929,3 +929,47 @@ def test_a_place_after_a_name_in_a_modifier_is_no_part_of_it():
             "Obama has already told Netanyahu that he wants a stop to settlements.")
     art = resolve(text, [(("Obama", 1), "has already told", "that he wants a stop to settlements")])
     assert all("Cairo" not in sp.name for sp in art.speakers)
+
+
+def test_a_person_named_or_called_by_a_description():
+    text = ('At the newsportal Gabonews, a Gabonese reader named Ogwera left a comment:\n\n'
+            '"I am sad. We lost a father."\n\nA farmer called Jean Mba said the roads were closed.')
+    art = resolve(text, [("I", "left a comment:", '"I am sad. We lost a father."'),
+                         ("A farmer called Jean Mba", "said", "the roads were closed")])
+    assert names(art) == ["Ogwera", "Jean Mba"]
+    check_speakers(art)
+
+
+def test_the_first_of_two_surnames_is_the_person():
+    text = ("Pedro Pierluisi was sworn in on Friday. The oath of office of Pedro R. Pierluisi Urrutia was "
+            "challenged by the Senate. Ricardo Rosselló Nevares resigned in August after months of "
+            "protests. Pierluisi said the oath was valid. Rosselló said nothing.")
+    art = resolve(text, [(("Pierluisi", 2), "said", "the oath was valid"),
+                         (("Rosselló", 1), ("said", 1), "nothing")])
+    assert names(art) == ["Pedro R. Pierluisi Urrutia", "Ricardo Rosselló Nevares"]
+    assert len({sp.id for sp in art.speakers}) == 2
+    check_speakers(art)
+
+
+def test_a_his_or_her_against_the_first_name_does_not_set_the_gender():
+    text = ("The wrestler Hana Kimura died on Saturday at 22. Journalist Dave Meltzer wrote after hearing "
+            "the news of her death. \"It is a tragedy for the sport,\" he said.")
+    art = resolve(text, [("he", "said", '"It is a tragedy for the sport,"')])
+    assert names(art) == ["Dave Meltzer"]
+
+
+def test_occupation_and_police_ranks_before_a_name_are_no_part_of_it():
+    text = ("Ecologist Ryan Norris said the birds were dying. Detective Constable Daniel Dube said the "
+            "drugs were found in a playground.")
+    art = resolve(text, [("Ecologist Ryan Norris", "said", "the birds were dying"),
+                         ("Detective Constable Daniel Dube", ("said", 1), "the drugs were found in a playground")])
+    assert names(art) == ["Ryan Norris", "Daniel Dube"]
+
+
+def test_tribes_are_one_organisation_with_an_and_in_the_name():
+    text = ("The Confederated Salish and Kootenai Tribes said they would sue. The Crow Tribe said the land "
+            "was theirs.")
+    art = resolve(text, [("The Confederated Salish and Kootenai Tribes", "said", "they would sue"),
+                         ("The Crow Tribe", ("said", 1), "the land was theirs")])
+    assert names(art) == ["Confederated Salish and Kootenai Tribes", "Crow Tribe"]
+    assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation"]

@@ -16,7 +16,7 @@ from typing import Callable, Optional
 
 from .entity import Entity
 from .index import ArticleIndex, head_of, is_poss_marker
-from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS, place_of
+from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS, ORG_NOUNS, place_of
 
 _CC = frozenset("and & nor".split())
 _PRECONJ = frozenset("both either neither all".split())
@@ -72,6 +72,9 @@ def conjuncts(toks: list, head) -> list[list]:
         if any(c.head.dep_ in ("compound", "nmod", "amod") and c.head.head.i in ids and c.head.head.i > c.i
                and not c.head.ent_type_ for c in cj):
             return []  # "The House Oversight and Reform Committee": modifiers of one name
+        if head.text[:1].isupper() and (head.lemma_.lower() in ORG_NOUNS or head.lower_ in ORG_NOUNS) \
+                and cj and all(c.i < head.i for c in cj):
+            return []  # "The Confederated Salish and Kootenai Tribes": one organisation's name
         if len(ccs) == 1 and cj:
             left = [t for t in toks if t.i < ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
             right = [t for t in toks if t.i > ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]

@@ -47,7 +47,7 @@ congressman congresswoman councilman councilwoman councillor councilor superinte
 president-elect sheriff agent spokesman spokeswoman spokesperson first king queen prince princess
 emperor empress father brother sister reverend dean chef designer minister-president
 del. delegate assemblyman assemblywoman assemblymember alderman alderwoman legislator trooper det. insp.
-supt. cpl. pvt. marshal
+supt. cpl. pvt. marshal constable corporal lieutenant commander brigadier
 """) | HONORIFICS
 
 ROLE_NOUNS = frozenset(_SHARED_ROLE_NOUNS) | _words("""
@@ -117,7 +117,7 @@ newspaper paper magazine channel station service services club league federation
 corporation airline hospital school college center centre charity society agency tribunal panel
 legislature assembly secretariat directorate command forces guard church mosque museum library
 laboratory lab startup manufacturer maker retailer operator carrier broadcaster outlet publisher
-website site hotel restaurant store shop factory plant mine port airport studio label
+website site hotel restaurant store shop factory plant mine port airport studio label tribe tribes
 """) - _words("paper site website")
 # what only a company or platform has: "Red Hat's CTO", "the chief executive of Red Hat", "a Twitter
 # account", "tweeted on Twitter" (people have spokesmen and staff too: those say nothing)

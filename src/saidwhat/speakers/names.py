@@ -94,6 +94,14 @@ def _is_name_token(t) -> bool:
             and t.lower_ not in NAME_SUFFIXES and t.text not in CAPS_TITLES)
 
 
+_OCCUPATION_ENDINGS = ("ologist", "ician", "grapher", "ist")  # ecologist, physician, photographer, pianist
+
+
+def _descriptor_word(lw: str) -> bool:
+    """A person noun that may stand capitalised before a name ("Voter", "Ecologist")."""
+    return lw in PERSON_NOUNS or len(lw) > 5 and lw.endswith(_OCCUPATION_ENDINGS)
+
+
 def _split_titles(toks: list) -> tuple[list, list]:
     """("Twitter CEO Jack Dorsey") -> ([Twitter, CEO], [Jack, Dorsey]): everything up to the last
     title or role word that a name follows."""
@@ -104,8 +112,8 @@ def _split_titles(toks: list) -> tuple[list, list]:
                 or t.text in CAPS_TITLES) \
                 and any(_is_name_token(x) for x in toks[i + 1:]):
             cut = i + 1
-        elif i == 0 and lw in PERSON_NOUNS and sum(_is_name_token(x) for x in toks[1:]) >= 2:
-            cut = 1  # "Voter Kitty Mak", "Resident Jane Doe": a capitalised descriptor, not a name
+        elif i == 0 and _descriptor_word(lw) and sum(_is_name_token(x) for x in toks[1:]) >= 2:
+            cut = 1  # "Voter Kitty Mak", "Ecologist Ryan Norris": a capitalised descriptor, not a name
     return toks[:cut], toks[cut:]
 
 
@@ -148,11 +156,15 @@ def _extend(toks: list, doc, label: str) -> list:
         return toks
     end = toks[-1].i + 1
     s0 = toks[0].i
-    if label == "ORG" and s0 >= 2 and doc[s0 - 1].lower_ in ("and", "&") and doc[s0 - 2].pos_ == "PROPN" \
-            and doc[s0 - 2].dep_ in ("compound", "nmod") and doc[s0 - 2].head.i in {t.i for t in toks}:
-        # "House Oversight and Reform Committee": the NER took the part after the "and"
+    ids = {t.i for t in toks}
+    org_shaped = label == "ORG" or toks[-1].text[:1].isupper() and toks[-1].lemma_.lower() in ORG_NOUNS
+    if org_shaped and s0 >= 2 and doc[s0 - 1].lower_ in ("and", "&") and doc[s0 - 2].pos_ == "PROPN" \
+            and doc[s0 - 2].dep_ in ("compound", "nmod", "preconj") and (
+                doc[s0 - 2].head.i in ids or doc[s0 - 2].head.head.i in ids and doc[s0 - 2].head.i < s0):
+        # "House Oversight and Reform Committee", "Confederated Salish and Kootenai Tribes": the NER
+        # took the part after the "and"
         k = s0 - 2
-        while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ in ("compound", "nmod") \
+        while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ in ("compound", "nmod", "amod") \
                 and doc[k - 1].text[:1].isupper():
             k -= 1
         toks = list(doc[k:end])
@@ -320,7 +332,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
                 while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
                         left[-1].ent_type_ in ("", "PERSON") and not place_of(left[-1].text) and \
-                        left[-1].lower_ not in PERSON_NOUNS and left[-1].i == toks[0].i - 1:  # not "Voter Kitty Mak"
+                        not _descriptor_word(left[-1].lower_) and left[-1].i == toks[0].i - 1:  # not "Voter Kitty Mak"
                     toks = [left.pop()] + toks
                 s, e, name = phrase(ix.text, off, toks)
                 name = re.sub(r"['’]s$", "", name)
@@ -426,6 +438,13 @@ def _surname(words: list[str]) -> tuple[str, str]:
     return fold_word(ws[0]), fold_word(ws[-1])
 
 
+def _paternal(name: str) -> Optional[str]:
+    """The next-to-last word of a name of three words or more, initials and suffixes aside
+    ("Pedro R. Pierluisi Urrutia" -> "pierluisi"), folded; None for shorter names."""
+    ws = [w for w in name.split() if w.lower().rstrip(",") not in NAME_SUFFIXES and not (len(w) <= 2 and w.endswith("."))]
+    return fold_word(ws[-2]) if len(ws) >= 3 and ws[-2][:1].isupper() else None
+
+
 def _contains(big: list[str], small: list[str]) -> bool:
     it = iter(big)
     return all(w in it for w in small)
@@ -464,7 +483,7 @@ class NameCollector:
         persons = [r for r in raws if r.label == "PERSON"]
         full = {" ".join(r.words).lower() for r in persons if len(r.words) > 1}
         full_words = [[w.lower() for w in r.words] for r in persons if len(r.words) > 1]
-        lasts = {_surname(r.words)[1] for r in persons}
+        lasts = {_surname(r.words)[1] for r in persons} | {_paternal(" ".join(r.words)) for r in persons} - {None}
         others = []
         for r in raws:
             if r.label == "PERSON":
@@ -508,6 +527,15 @@ class NameCollector:
             hosts = [o for o in full.values() if o is not e and len(o.name.split()) > len(words)
                      and o.last_word == e.last_word and _contains(o.name.lower().split(), words)]
             if len(hosts) == 1 and e in self.t.entities:
+                self.t.merge(hosts[0], e)
+                full[key] = hosts[0]
+        # "Pedro Pierluisi" beside "Pedro R. Pierluisi Urrutia": the first of two surnames
+        for key, e in list(full.items()):
+            if len(e.name.split()) != 2 or e not in self.t.entities:
+                continue
+            hosts = list({id(o): o for o in full.values() if o is not e and o in self.t.entities
+                          and _paternal(o.name) == key[1] and key[0] in o.first_words}.values())
+            if len(hosts) == 1:
                 self.t.merge(hosts[0], e)
                 full[key] = hosts[0]
         # a surname with a title that no full name fits ("Mr. Obama" beside "Michelle Obama") is
@@ -583,7 +611,14 @@ class NameCollector:
         people known by that name alone with a title that sets them apart ("Mr. Obama")."""
         w = fold_word(word)
         out = [e for e in self.t.persons if len(e.name.split()) > 1 and (e.last_word == w or w in e.first_words)]
-        return out + [e for e in getattr(self, "singles_of", {}).values() if e.last_word == w and e in self.t.entities]
+        out += [e for e in getattr(self, "singles_of", {}).values() if e.last_word == w and e in self.t.entities]
+        if not out:
+            # "Rosselló" for "Ricardo Rosselló Nevares": the first of two surnames (Spanish and
+            # Portuguese names), when one person of the article has it
+            out = [e for e in self.t.persons if _paternal(e.name) == w]
+            if len(out) > 1:
+                out = []
+        return out
 
     @staticmethod
     def _recency(e: Entity, pos: int) -> tuple:

@@ -64,7 +64,11 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
         for t in ix.tokens(start, min(nxt, start + 400)):
             lw = t.lower_
             if lw in GENDER_PRONOUNS and not ix.in_quote(t.idx):
-                e.gender_votes[GENDER_PRONOUNS[lw]] += 1
+                g = GENDER_PRONOUNS[lw]
+                if lw in ("he", "she") or e.name_prior in (None, g):
+                    # a "her" or "his" against the first name is someone else's ("Dave Meltzer
+                    # tweeted after hearing the news of her death")
+                    e.gender_votes[g] += 1
                 break
 
 

@@ -417,6 +417,12 @@ class Resolver:
                     c = self.t.entity_at(off, ch.i)
                     if c is not None and c.kind in ("person", "organisation"):
                         return c
+                if ch.dep_ == "acl" and ch.lemma_.lower() in ("name", "call") and ch.tag_ == "VBN":
+                    # "a Gabonese reader named Ogwera", "a man called John Smith"
+                    for x in ch.children:
+                        c = self.t.entity_at(off, x.i) if x.dep_ in ("oprd", "attr", "dobj", "xcomp") else None
+                        if c is not None and c.kind == "person":
+                            return c
             # "UC San Diego's chancellor, Pradeep Khosla": a person named right after the role
             if is_role_word(head):
                 rest = [t for t in toks if t.i > head.i]
@@ -513,6 +519,9 @@ class Resolver:
                 ms = [m for m in self.t.between(self.ix.sent_start(last), start + len(prev_text))
                       if m.named and m.entity.kind in ("person", "organisation")]
                 subj = [m for m in ms if m.subject]
+                if not subj and self.text[a.source.start:a.source.end].lower() in ("i", "me"):
+                    # "At the newsportal Gaboneco, a reader named Ogwera left a comment:": "I" is a person
+                    subj = [m for m in ms if m.entity.kind == "person"]
                 if subj or ms:
                     return (subj or ms)[0].entity
         return None
