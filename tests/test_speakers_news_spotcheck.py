@@ -28,6 +28,13 @@ pronouns 14/20, role nouns 15/20, surnames 18/20, names 13/20, of which 5 becaus
 finds no source at the judged span (4 of them spans the fast tagger wrongly took for sources, with
 ``null`` expected: counted wrong all the same, as an item saidwhat no longer finds). The floor is the
 ensemble's score less 0.03.
+
+A second file, ``speakers_news_spotcheck2.jsonl``, was drawn the same way with seed 22 from the
+articles the first one does not use (48 articles), judged blind in the same way, at main 1cd8e27:
+default ``fast`` tagger 67/80, ensemble 58/80 (9 of its misses spans the ensemble does not find).
+One list was widened after the first run (the Gabon "he" also accepts "Albert-Bernard Bongo",
+Omar Bongo's birth name given in the same sentence). Its misses then led to the fixes of 1cb5c5b
+(fast 71/80, ensemble 62/80).
 """
 import json
 from collections import Counter
@@ -39,15 +46,24 @@ from conftest import SHARED
 from test_speakers_spotcheck import is_right
 
 NEWS = SHARED / "data" / "news" / "articles.jsonl"
-SPOTCHECK = Path(__file__).parent / "data" / "speakers_news_spotcheck.jsonl"
-FLOOR = 0.72  # 0.750 measured with the ensemble, less 0.03
+DATA = Path(__file__).parent / "data"
+# (file, floor): the ensemble's score less 0.03
+SPOTCHECKS = {
+    "first": (DATA / "speakers_news_spotcheck.jsonl", 0.79),   # 0.750 when written, 0.825 at 1cb5c5b
+    "second": (DATA / "speakers_news_spotcheck2.jsonl", 0.74),  # 0.725 when written, 0.775 at 1cb5c5b
+}
 
 pytestmark = pytest.mark.skipif(not NEWS.exists(), reason="needs ../shared/data/news/articles.jsonl")
 
 
+@pytest.fixture(scope="module", params=sorted(SPOTCHECKS))
+def spotcheck(request):
+    return SPOTCHECKS[request.param]
+
+
 @pytest.fixture(scope="module")
-def checks():
-    return [json.loads(line) for line in SPOTCHECK.read_text(encoding="utf-8").splitlines() if line.strip()]
+def checks(spotcheck):
+    return [json.loads(line) for line in spotcheck[0].read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +95,7 @@ def matching(article, s: int, e: int):
                                      min(e, a.source.end) - max(s, a.source.start)))
 
 
-def test_speakers_news_spotcheck(checks, extracted):
+def test_speakers_news_spotcheck(spotcheck, checks, extracted):
     assert len(checks) == 80 and Counter(c["category"] for c in checks) == {
         "pronoun": 20, "role noun": 20, "surname": 20, "name": 20}
     assert max(Counter(c["article"] for c in checks).values()) <= 2
@@ -97,11 +113,11 @@ def test_speakers_news_spotcheck(checks, extracted):
                 (att.speaker.name, att.speaker.kind) if att.speaker else None)
             wrong.append((c["article"], c["source_text"], got, c["expected"]))
     share = sum(right.values()) / sum(total.values())
-    print(f"\nnews speaker spot-check: {sum(right.values())}/{sum(total.values())} right ({share:.3f});",
+    print(f"\nnews speaker spot-check ({spotcheck[0].name}): {sum(right.values())}/{sum(total.values())} right ({share:.3f});",
           ", ".join(f"{k} {right[k]}/{total[k]}" for k in total))
     for w in wrong:
         print("  wrong:", w)
-    assert share >= FLOOR, wrong
+    assert share >= spotcheck[1], wrong
 
 
 def test_matching_prefers_the_same_span_then_the_largest_overlap():
