@@ -973,3 +973,18 @@ def test_tribes_are_one_organisation_with_an_and_in_the_name():
                          ("The Crow Tribe", ("said", 1), "the land was theirs")])
     assert names(art) == ["Confederated Salish and Kootenai Tribes", "Crow Tribe"]
     assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation"]
+
+
+def test_a_name_before_a_lower_case_role_is_not_the_speaker():
+    text = ("Karen Alley and Ted Scambos led the study. The Wooster professor said the ice was melting. "
+            "A Trump adviser said the plan was dead.")
+    art = resolve(text, [("The Wooster professor", "said", "the ice was melting"),
+                         ("A Trump adviser", ("said", 1), "the plan was dead")])
+    assert all(n not in ("Wooster", "Donald Trump", "Trump") for n in names(art))
+
+
+def test_a_selectman_is_a_role():
+    text = ("First selectman Chris Kervick runs the town. Windsor Locks' first selectman said the road "
+            "would close.")
+    art = resolve(text, [("Windsor Locks' first selectman", "said", "the road would close")])
+    assert names(art) == ["Chris Kervick"]

@@ -54,6 +54,7 @@ ROLE_NOUNS = frozenset(_SHARED_ROLE_NOUNS) | _words("""
 president-elect vice-president premier chancellor spokesperson minister secretary-general
 director-general commissioner councillor councilor councilman councilwoman superintendent inspector
 detective trooper attorney-general mp mep legislator delegate assemblyman assemblywoman speaker whip
+selectman selectwoman selectperson
 strategist pollster consultant negotiator regulator monarch emperor empress prince princess dictator
 strongman ruler boss owner executive cfo coo cto chairperson treasurer economist scientist researcher
 doctor physician surgeon nurse teacher principal student spokesmen spokeswomen administrator

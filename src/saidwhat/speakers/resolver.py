@@ -399,7 +399,8 @@ class Resolver:
         # "President Biden" where the head is inside a compound chain of the entity
         if titled and not plural:
             for t in toks:
-                if t.head.i == head.i and t.dep_ == "compound":
+                # not a name before a lower-case role: "The Wooster professor", "a Trump adviser"
+                if t.head.i == head.i and t.dep_ == "compound" and (t.i > head.i or not head.text.islower()):
                     c = self.t.entity_at(off, t.i)
                     if c is not None and c.kind == "person":
                         return c
