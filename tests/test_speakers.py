@@ -988,3 +988,16 @@ def test_a_selectman_is_a_role():
             "would close.")
     art = resolve(text, [("Windsor Locks' first selectman", "said", "the road would close")])
     assert names(art) == ["Chris Kervick"]
+
+
+def test_dean_as_a_first_name_and_an_agent_noun_before_a_name():
+    text = "The company was founded by Dean Kamen. Kamen said the robot would walk."
+    art = resolve(text, [("Kamen", "said", "the robot would walk")])
+    assert names(art) == ["Dean Kamen"]
+    text = "Longtime Imus in the Morning writer and performer Rob Bartlett said the show was over."
+    art = resolve(text, [("Longtime Imus in the Morning writer and performer Rob Bartlett", "said",
+                          "the show was over")])
+    assert names(art) == ["Rob Bartlett"]
+    text = "Dean Jane Smith of the law school said fees would rise. The dean said more."
+    art = resolve(text, [("Dean Jane Smith of the law school", "said", "fees would rise")])
+    assert names(art) == ["Jane Smith"]

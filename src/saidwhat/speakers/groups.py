@@ -115,7 +115,7 @@ def conjuncts(toks: list, head) -> list[list]:
     return out if len(out) > 1 else []
 
 
-_AGENT_SUFFIXES = ("ist", "ian", "er", "or", "ant", "ent")  # specialist, historian, lawyer, ...
+AGENT_SUFFIXES = ("ist", "ian", "er", "or", "ant", "ent")  # specialist, historian, lawyer, ...
 
 
 def split_source(toks: list, head) -> tuple[list, object, list]:
@@ -143,7 +143,7 @@ def roles_of_one(parts: list[list]) -> bool:
         if words[0].dep_ in ("det", "poss") or words[0].lower_ in ("the", "a", "an") or \
                 any(t.ent_type_ == "PERSON" for t in words) or head.tag_ != "NN" or \
                 not (is_role_word(head) or head.lemma_.lower() in PERSON_NOUNS
-                     or head.text.islower() and head.lower_.endswith(_AGENT_SUFFIXES)):
+                     or head.text.islower() and head.lower_.endswith(AGENT_SUFFIXES)):
             return False
     return True
 

@@ -102,12 +102,24 @@ def _descriptor_word(lw: str) -> bool:
     return lw in PERSON_NOUNS or len(lw) > 5 and lw.endswith(_OCCUPATION_ENDINGS)
 
 
+def _first_name_dean(t, toks: list, i: int) -> bool:
+    """"Dean Kamen": "Dean" before a surname alone is a first name, unless the article uses the
+    word for the office ("the dean", "Dean of the Law School")."""
+    if t.text != "Dean" or i != len(toks) - 2:
+        return False
+    doc = t.doc
+    return not any(x.lower_ == "dean" and (x.text == "dean" or x.i + 1 < len(doc) and doc[x.i + 1].lower_ == "of")
+                   for x in doc)
+
+
 def _split_titles(toks: list) -> tuple[list, list]:
     """("Twitter CEO Jack Dorsey") -> ([Twitter, CEO], [Jack, Dorsey]): everything up to the last
     title or role word that a name follows."""
     cut = 0
     for i, t in enumerate(toks[:-1]):
         lw = t.lower_
+        if _first_name_dean(t, toks, i):
+            continue
         if (lw in TITLES or is_role_word(t) or lw.rstrip(".") in {h.rstrip(".") for h in HONORIFICS}
                 or t.text in CAPS_TITLES) \
                 and any(_is_name_token(x) for x in toks[i + 1:]):
@@ -493,7 +505,9 @@ class NameCollector:
             # a person's name typed as an organisation: "Trump" (ORG), "La Riva" beside "Gloria La Riva"
             suffix_of_person = any(len(fw) > len(lw) and fw[-len(lw):] == lw for fw in full_words)
             if joined in full or (not (r.label == "GPE" and place_of(r.name)) and (
-                    len(lw) == 1 and lw[0] in lasts or len(lw) > 1 and suffix_of_person)) \
+                    len(lw) == 1 and lw[0] in lasts or len(lw) > 1 and suffix_of_person
+                    # "founded by Dean Kamen" (ORG) beside "Kamen said"
+                    or len(lw) == 2 and lw[1] in lasts and (lw[0] in MALE_NAMES or lw[0] in FEMALE_NAMES))) \
                     and not any(w in ORG_NOUNS for w in lw):
                 r.label = "PERSON"
                 persons.append(r)

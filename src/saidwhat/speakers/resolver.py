@@ -268,8 +268,9 @@ class Resolver:
         if k < 1 or head.i >= words[k].i:
             return None  # the head is in the name: the usual path knows it
         before = words[k - 1]
-        if not (is_role_word(before) or before.lemma_.lower() in PERSON_NOUNS) or before.ent_type_:
-            return None
+        if not (is_role_word(before) or before.lemma_.lower() in PERSON_NOUNS or before.pos_ == "NOUN"
+                and before.text.islower() and before.lower_.endswith(groups.AGENT_SUFFIXES)) or before.ent_type_:
+            return None  # "... writer and performer Rob Bartlett"
         e = self.t.entity_at(self.off_of(words[-1]), words[-1].i)
         return e if e is not None and e.kind == "person" else None
 
