@@ -1001,3 +1001,12 @@ def test_dean_as_a_first_name_and_an_agent_noun_before_a_name():
     text = "Dean Jane Smith of the law school said fees would rise. The dean said more."
     art = resolve(text, [("Dean Jane Smith of the law school", "said", "fees would rise")])
     assert names(art) == ["Jane Smith"]
+
+
+def test_a_company_named_by_its_descriptor_stays_one_organisation():
+    text = "Supermarket chain Coles said prices would rise. Coles said the drought was to blame."
+    art = resolve(text, [("Supermarket chain Coles", "said", "prices would rise"),
+                         (("Coles", 1), ("said", 1), "the drought was to blame")])
+    assert names(art) == ["Coles", "Coles"]
+    assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation"]
+    assert art.attributions[0].speaker.id == art.attributions[1].speaker.id

@@ -102,6 +102,11 @@ def _descriptor_word(lw: str) -> bool:
     return lw in PERSON_NOUNS or len(lw) > 5 and lw.endswith(_OCCUPATION_ENDINGS)
 
 
+def _org_descriptor(word: str) -> bool:
+    """A lower-case noun that says the name after it is an organisation's ("daily", "chain")."""
+    return word in ORG_DESCRIPTORS or word in _OUTLET_WORDS or word in ORG_NOUNS or word == "chain"
+
+
 def _first_name_dean(t, toks: list, i: int) -> bool:
     """"Dean Kamen": "Dean" before a surname alone is a first name, unless the article uses the
     word for the office ("the dean", "Dean of the Law School")."""
@@ -357,8 +362,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
                 # Danielsson" (tagged ORG)
             if label == "PERSON" and not titles and left and left[-1].text.islower() and (
-                    left[-1].lower_ in ORG_DESCRIPTORS or left[-1].lower_ in _OUTLET_WORDS):
-                label = "ORG"  # "Greek daily Kathimerini", "the weekly Die Zeit" (tagged PERSON)
+                    _org_descriptor(left[-1].lower_)):
+                label = "ORG"  # "Greek daily Kathimerini", "supermarket chain Coles" (tagged PERSON)
             if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and ent.root.head.tag_ == "NN" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
                     or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS and _person_shaped(toks):
@@ -492,6 +497,13 @@ class NameCollector:
 
     def run(self) -> None:
         raws = read_entities(self.ix)
+        # "supermarket chain Coles" (the NER's PERSON, typed by its descriptor): the bare "Coles"
+        # elsewhere is the company too
+        described = {r.name.lower() for r in raws if r.label == "ORG" and r.titles and r.titles[-1].text.islower()
+                     and _org_descriptor(r.titles[-1].lower_)}
+        for r in raws:
+            if r.label == "PERSON" and not r.titles and r.name.lower() in described:
+                r.label = "ORG"
         persons = [r for r in raws if r.label == "PERSON"]
         full = {" ".join(r.words).lower() for r in persons if len(r.words) > 1}
         full_words = [[w.lower() for w in r.words] for r in persons if len(r.words) > 1]
@@ -504,6 +516,9 @@ class NameCollector:
             joined = " ".join(lw)
             # a person's name typed as an organisation: "Trump" (ORG), "La Riva" beside "Gloria La Riva"
             suffix_of_person = any(len(fw) > len(lw) and fw[-len(lw):] == lw for fw in full_words)
+            if joined in described:
+                others.append(r)
+                continue
             if joined in full or (not (r.label == "GPE" and place_of(r.name)) and (
                     len(lw) == 1 and lw[0] in lasts or len(lw) > 1 and suffix_of_person
                     # "founded by Dean Kamen" (ORG) beside "Kamen said"
