@@ -1010,3 +1010,29 @@ def test_a_company_named_by_its_descriptor_stays_one_organisation():
     assert names(art) == ["Coles", "Coles"]
     assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation"]
     assert art.attributions[0].speaker.id == art.attributions[1].speaker.id
+
+
+def test_platforms_are_organisations_whatever_the_pronouns_say():
+    text = ("President Trump posted a tweet on Friday. Twitter said his tweet broke its rules. He said "
+            "Twitter was biased. Twitter added a label to his tweet.")
+    art = resolve(text, [("Twitter", "said", "his tweet broke its rules")])
+    assert art.attributions[0].speaker.kind == "organisation"
+
+
+def test_a_full_name_the_ner_calls_an_organisation_joins_its_surname():
+    text = ("Ricardo Rosselló Nevares, Puerto Rico's governor, announced his resignation. Rosselló said "
+            "he was sorry. Protesters called for Rosselló's resignation.")
+    art = resolve(text, [("Rosselló", "said", "he was sorry")])
+    sp = art.attributions[0].speaker
+    assert sp.name == "Ricardo Rosselló Nevares" and sp.kind == "person"
+
+
+def test_an_organisation_with_a_relative_clause_or_after_a_descriptor_is_no_group():
+    for text, source in [
+        ("The Islamic State of Iraq and the Levant, which is linked to the attacks, claimed responsibility.",
+         "The Islamic State of Iraq and the Levant, which is linked to the attacks,"),
+        ("The militant organisation, the Islamic State of Iraq and the Levant, claimed responsibility.",
+         "The militant organisation, the Islamic State of Iraq and the Levant,")]:
+        art = resolve(text, [(source, "claimed", "responsibility")])
+        sp = art.attributions[0].speaker
+        assert (sp.name, sp.kind) == ("Islamic State of Iraq and the Levant", "organisation"), text

@@ -44,7 +44,7 @@ def _is_place(tok) -> bool:
 def _place_in_name(c, head) -> bool:
     """"The High Court of England and Wales", "the Islamic State of Iraq and the Levant": a place
     coordinated with the place after the head's "of" belongs to the name."""
-    if not head.text[:1].isupper() or c.pos_ != "PROPN" or len([t for t in c.subtree if not t.is_punct]) > 2:
+    if not head.text[:1].isupper() or c.pos_ != "PROPN" or len([t for t in c.subtree if not t.is_punct and t.i <= c.i]) > 2:
         return False
     return any(p.dep_ == "prep" and p.lower_ == "of" and head.i < p.i < c.i
                and any(o.dep_ == "pobj" and _is_place(o) and (_is_place(c) or c.ent_type_ != "ORG")
@@ -66,7 +66,8 @@ def conjuncts(toks: list, head) -> list[list]:
         # the parser hung the coordination below the head ("Ratcliffe and FBI director Christopher
         # Wray", with "Ratcliffe" on "director"): cut at a top-level "and" between two names
         ccs = [t for t in toks if t.lower_ in _CC and t.ent_iob_ == "O" and t.i > toks[0].i]
-        cj = [c for t in toks for c in t.children if c.dep_ == "conj" and c.i in ids and not _place_in_name(c, head)]
+        cj = [c for t in toks for c in t.children if c.dep_ == "conj" and c.i in ids and not _place_in_name(c, head)
+              and not _place_in_name(c, c.head)]  # "the organisation, the Islamic State of Iraq and the Levant,"
         if any(_second_role(c, head, toks) for c in cj):
             return []
         if any(c.head.dep_ in ("compound", "nmod", "amod") and c.head.head.i in ids and c.head.head.i > c.i

@@ -132,6 +132,14 @@ tweet tweeted post posted write wrote statement message video livestream stream 
 published announce announced share shared upload uploaded thread
 """)
 
+# companies and platforms that the NER often takes for people ("Twitter said", "Twitter added a
+# label"): always organisations, whatever the pronouns around them say
+PLATFORMS = _words("""
+twitter facebook meta google alphabet youtube instagram tiktok whatsapp telegram snapchat reddit
+linkedin wikipedia wikinews netflix spotify microsoft apple amazon uber airbnb tesla spacex boeing
+airbus huawei samsung alibaba tencent baidu weibo wechat zoom paypal github gitlab mozilla
+""")
+
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
 ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website magazine weekly")
 

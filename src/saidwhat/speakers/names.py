@@ -27,7 +27,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, RELATION_GENDER, TITLES, is_demonym, place_of,
+    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, TITLES, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -99,7 +99,7 @@ _OCCUPATION_ENDINGS = ("ologist", "ician", "grapher", "ist")  # ecologist, physi
 
 def _descriptor_word(lw: str) -> bool:
     """A person noun that may stand capitalised before a name ("Voter", "Ecologist")."""
-    return lw in PERSON_NOUNS or len(lw) > 5 and lw.endswith(_OCCUPATION_ENDINGS)
+    return lw in PERSON_NOUNS or lw in ("lead", "star", "host") or len(lw) > 5 and lw.endswith(_OCCUPATION_ENDINGS)
 
 
 def _org_descriptor(word: str) -> bool:
@@ -521,8 +521,9 @@ class NameCollector:
                 continue
             if joined in full or (not (r.label == "GPE" and place_of(r.name)) and (
                     len(lw) == 1 and lw[0] in lasts or len(lw) > 1 and suffix_of_person
-                    # "founded by Dean Kamen" (ORG) beside "Kamen said"
-                    or len(lw) == 2 and lw[1] in lasts and (lw[0] in MALE_NAMES or lw[0] in FEMALE_NAMES))) \
+                    # "founded by Dean Kamen", "Ricardo Rosselló Nevares" (ORG) beside "Kamen", "Rosselló"
+                    or 2 <= len(lw) <= 4 and (lw[0] in MALE_NAMES or lw[0] in FEMALE_NAMES)
+                    and (lw[-1] in lasts or len(lw) >= 3 and lw[-2] in lasts))) \
                     and not any(w in ORG_NOUNS for w in lw):
                 r.label = "PERSON"
                 persons.append(r)
@@ -848,6 +849,9 @@ class NameCollector:
     def _kinds(self) -> None:
         for e in self.t.entities:
             if e.kind not in ("person", "organisation"):
+                continue
+            if e.name.lower() in PLATFORMS:
+                e.kind = "organisation"
                 continue
             v = Counter(e.kind_votes)
             for _, form in e.forms:
