@@ -325,3 +325,12 @@ def test_crossdoc_a_middle_initial_is_the_same_person_unless_two_differ():
     assert keys[(3, "s1")] == keys[(4, "s1")] == keys[(5, "s1")] == "person:john kerry"
     # two different initials: father and son stay apart
     assert len({keys[(6, "s1")], keys[(7, "s1")], keys[(8, "s1")]}) == 3
+
+
+def test_crossdoc_a_lone_first_surname_joins_the_one_full_name_with_it():
+    locs = [_loc(1, "s1", "Ricardo Rosselló Nevares"), _loc(2, "s1", "Rosselló"),
+            _loc(3, "s1", "Andrés Manuel López Obrador"), _loc(4, "s1", "López"),
+            _loc(5, "s1", "Nevares")]
+    keys = assign(locs)
+    assert keys[(2, "s1")] == keys[(1, "s1")] == keys[(5, "s1")]
+    assert keys[(4, "s1")] == keys[(3, "s1")]

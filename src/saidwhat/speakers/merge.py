@@ -391,6 +391,13 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
             fits = [g for g in candidates if mine & roles_of[_person_key(g, p.surname)]]
             if len(fits) == 1:
                 chosen = fits[0]
+        if not candidates and not p.given:
+            # "Rosselló" for "Ricardo Rosselló Nevares": the first of two surnames, one person's
+            paternal = {(g, s) for s, gs in full_by_surname.items() for g in gs if len(g) >= 2 and g[-1] == p.surname}
+            if len(paternal) == 1:
+                g, s = next(iter(paternal))
+                keys[k] = _person_key(g, s)
+                continue
         keys[k] = _person_key(chosen, p.surname) if chosen is not None else _person_key(p.given, p.surname)
     # groups: by their members' keys, once every member has one
     for loc in locals_:
