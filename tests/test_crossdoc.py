@@ -334,3 +334,30 @@ def test_crossdoc_a_lone_first_surname_joins_the_one_full_name_with_it():
     keys = assign(locs)
     assert keys[(2, "s1")] == keys[(1, "s1")] == keys[(5, "s1")]
     assert keys[(4, "s1")] == keys[(3, "s1")]
+
+
+def test_crossdoc_a_generic_institution_of_two_countries_is_two_speakers(tmp_path):
+    from saidwhat import extract_many
+
+    articles = [
+        {"id": "uk-1", "outlet": "Wikinews", "published": "2019-09-24",
+         "text": "The British government lost in London on Tuesday. The Supreme Court said the suspension of "
+                 "Parliament was unlawful. Britain's prime minister said he disagreed. The UK opposition "
+                 "welcomed the ruling."},
+        {"id": "uk-2", "outlet": "Wikinews", "published": "2019-09-25",
+         "text": "In London, the Supreme Court said the British prime minister had misled the Queen. The UK "
+                 "press called it historic."},
+        {"id": "pr-1", "outlet": "Wikinews", "published": "2019-08-08",
+         "text": "In Puerto Rico, the Supreme Court said the oath of office of the governor was unconstitutional. "
+                 "Puerto Rico's senate had sued. Puerto Rico will have a new governor."},
+    ]
+    s = Store(tmp_path / "c.db")
+    arts = list(extract_many(articles))
+    s.add_articles([(a, text_hash(a.text), a.id) for a in arts])
+    resolve(s)
+    courts = {}
+    for h in s.search(limit=100):
+        if h.get("speaker_name") == "Supreme Court":
+            courts.setdefault(h["speaker_id"], set()).add(h["article"]["ext_id"])
+    assert sorted(map(sorted, courts.values())) == [["pr-1"], ["uk-1", "uk-2"]]
+    s.close()

@@ -3,6 +3,7 @@ words, places with their demonyms, and a small first-name lexicon (a prior for p
 from __future__ import annotations
 
 import re
+from typing import Optional
 
 from ..lexicon import ROLE_NOUNS as _SHARED_ROLE_NOUNS
 
@@ -356,6 +357,36 @@ def country_in(text: str) -> set:
         if p:
             found.add(p)
     return found
+
+
+def main_country(text: str) -> Optional[str]:
+    """The country a text names most often (names, demonyms, capitals and big cities), or None
+    on a tie or none."""
+    counts: dict[str, int] = {}
+    for m in _PLACE_WORD.finditer(text):
+        w = m.group(0)
+        p = (place_of(w) or CITY_COUNTRY.get(w.lower(), "")) if w[:1].isupper() else ""
+        if p:
+            counts[p] = counts.get(p, 0) + 1
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+    if not top or len(top) > 1 and top[0][1] == top[1][1]:
+        return None
+    return top[0][0]
+
+
+# an institution every country has: its name says nothing of which country's it is
+_GENERIC_INSTITUTION_WORDS = frozenset("""
+supreme high constitutional federal national court courts of appeal appeals justice senate parliament
+congress assembly police government cabinet ministry health interior defence defense foreign affairs
+finance education army navy military electoral commission the house representatives
+""".split())
+
+
+def generic_institution(name: str) -> bool:
+    """"Supreme Court", "Ministry of Health", "Senate": no country in the name."""
+    words = [w.lower() for w in name.split()]
+    return bool(words) and all(w in _GENERIC_INSTITUTION_WORDS for w in words) and \
+        any(w not in ("of", "the") for w in words)
 
 
 # First names: a weak prior for he/she when the article says nothing; never a speaker's gender.

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..lexicon import PRONOUNS, ROLE_NOUNS
-from .lexicon import capitalised_name_word
+from .lexicon import capitalised_name_word, generic_institution
 from .lexicon import FEMALE_NAMES, MALE_NAMES, NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
 from .roles import clean_role_text, split_role_texts
 
@@ -372,6 +372,8 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
                                            # a role with no name: "PG&E President", "Tunisian Prime Minister"
                                            or fold(words[-1]).strip(".,'") in TITLES)):
                 keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
+                if loc.country and generic_institution(p.name):
+                    keys[k] += "@" + fold(loc.country)  # the UK's "Supreme Court" is not Puerto Rico's
             continue
         if p.kind != "person":
             continue

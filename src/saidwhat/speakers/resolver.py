@@ -32,7 +32,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
     FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
-    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in,
+    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in, generic_institution, main_country,
     place_of,
 )
 from .names import NameCollector
@@ -997,6 +997,12 @@ class Resolver:
         sp.gender = e.gender or "unknown"  # type: ignore[assignment]
         sp.organisation = e.organisation
         sp.country = e.country
+        if sp.country is None and e.kind == "organisation" and generic_institution(e.name):
+            # "the Supreme Court" of an article about Puerto Rico is Puerto Rico's, not the UK's: the
+            # collection keeps apart institutions of different countries by this
+            if not hasattr(self, "_main_country"):
+                self._main_country = main_country(self.text)
+            sp.country = self._main_country
         return sp
 
     # -- any span ---------------------------------------------------------------------------
