@@ -1036,3 +1036,13 @@ def test_an_organisation_with_a_relative_clause_or_after_a_descriptor_is_no_grou
         art = resolve(text, [(source, "claimed", "responsibility")])
         sp = art.attributions[0].speaker
         assert (sp.name, sp.kind) == ("Islamic State of Iraq and the Levant", "organisation"), text
+
+
+def test_a_name_the_ner_calls_an_organisation_with_a_role_in_apposition_is_a_person():
+    text = ("Rosselló is set to be replaced by Wanda Vázquez Garced, the Secretary of Justice for Puerto Rico. "
+            'In a statement, Vázquez said, "I understand he made the right decision." Morgan Stanley, the '
+            "bank, said profits rose.")
+    art = resolve(text, [("Vázquez", "said", '"I understand he made the right decision."'),
+                         ("Morgan Stanley, the bank,", ("said", 1), "profits rose")])
+    assert [(a.speaker.name, a.speaker.kind) for a in art.attributions] == [
+        ("Wanda Vázquez Garced", "person"), ("Morgan Stanley", "organisation")]

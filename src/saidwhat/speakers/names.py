@@ -361,6 +361,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     and not any(x.tag_ == "NNPS" for x in toks)) and _person_shaped(toks):
                 label = "PERSON"  # "Independent presidential candidate Brock Pierce", "committee member Ulf
                 # Danielsson" (tagged ORG)
+            if label in ("ORG", "GPE", "NORP") and len(toks) >= 2 and _person_shaped(toks) and any(ch.dep_ == "appos" and ch.i > ent.root.i and (
+                        is_role_word(ch) or ch.lower_ in TITLES) for ch in ent.root.children):
+                label = "PERSON"  # "Wanda Vázquez Garced, the Secretary of Justice," (tagged ORG)
             if label == "PERSON" and not titles and left and left[-1].text.islower() and (
                     _org_descriptor(left[-1].lower_)):
                 label = "ORG"  # "Greek daily Kathimerini", "supermarket chain Coles" (tagged PERSON)
