@@ -361,3 +361,13 @@ def test_crossdoc_a_generic_institution_of_two_countries_is_two_speakers(tmp_pat
             courts.setdefault(h["speaker_id"], set()).add(h["article"]["ext_id"])
     assert sorted(map(sorted, courts.values())) == [["pr-1"], ["uk-1", "uk-2"]]
     s.close()
+
+
+def test_crossdoc_a_countrys_institution_by_name_joins_its_generic_name():
+    locs = [_Local(1, "s1", parse_name("Supreme Court", "organisation"), None, 1, country="United States"),
+            _Local(2, "s1", parse_name("U.S. Supreme Court", "organisation"), None, 1),
+            _Local(3, "s1", parse_name("United States Supreme Court", "organisation"), None, 1),
+            _Local(4, "s1", parse_name("Supreme Court", "organisation"), None, 1, country="United Kingdom"),
+            _Local(5, "s1", parse_name("Britain's Supreme Court", "organisation"), None, 1)]
+    keys = assign(locs)
+    assert keys[(1, "s1")] == keys[(2, "s1")] == keys[(3, "s1")] != keys[(4, "s1")] == keys[(5, "s1")]

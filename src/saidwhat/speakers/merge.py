@@ -372,7 +372,10 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
                                            # a role with no name: "PG&E President", "Tunisian Prime Minister"
                                            or fold(words[-1]).strip(".,'") in TITLES)):
                 keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
-                if loc.country and generic_institution(p.name):
+                placed = _placed_institution(p.name)
+                if placed is not None:  # "U.S. Supreme Court" = the "Supreme Court" of a US article
+                    keys[k] = p.kind + ":" + fold(placed[1]) + "@" + fold(placed[0])
+                elif loc.country and generic_institution(p.name):
                     keys[k] += "@" + fold(loc.country)  # the UK's "Supreme Court" is not Puerto Rico's
             continue
         if p.kind != "person":
@@ -409,6 +412,19 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
         if len(member_keys) >= 2:
             keys[(loc.article_id, loc.local_id)] = "group:" + "|".join(member_keys)  # type: ignore[arg-type]
     return keys
+
+
+def _placed_institution(name: str) -> Optional[tuple[str, str]]:
+    """(country, institution) of a country's generic institution: "U.S. Supreme Court",
+    "Britain's Supreme Court" -> ("United States" / "United Kingdom", "Supreme Court"); else None."""
+    words = name.split()
+    for n in (3, 2, 1):
+        if len(words) > n:
+            country = place_of(re.sub(r"['’]s$", "", " ".join(words[:n])))
+            rest = " ".join(words[n:])
+            if country and generic_institution(rest):
+                return country, rest
+    return None
 
 
 def consensus(votes: Counter, default: str) -> str:
