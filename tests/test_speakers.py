@@ -1010,6 +1010,10 @@ def test_a_company_named_by_its_descriptor_stays_one_organisation():
     assert names(art) == ["Coles", "Coles"]
     assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation"]
     assert art.attributions[0].speaker.id == art.attributions[1].speaker.id
+    text = ("On Sunday, Australian store chains Woolworths and Coles lowered their limits. Coles said the "
+            "shortage would end soon.")
+    art = resolve(text, [(("Coles", 1), "said", "the shortage would end soon")])
+    assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Coles", "organisation")
 
 
 def test_platforms_are_organisations_whatever_the_pronouns_say():

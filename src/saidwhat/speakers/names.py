@@ -84,6 +84,7 @@ class RawName:
     subject: int
     words: list = field(default_factory=list)
     poss: bool = False
+    described: bool = False  # typed ORG by a descriptor ("supermarket chain Coles"): its bare name is too
 
     def __post_init__(self) -> None:
         self.words = self.name.split()
@@ -271,6 +272,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             while toks and (toks[0].lower_ in DETERMINERS or toks[0].is_punct):
                 toks = toks[1:]
             titles: list = []
+            described = False
             # "Vermont Bernie Sanders" (ORG): a name that starts at a first name, after a place
             # (not after another given name: "Mohammad Ali Abtahi", "John Paul Jones")
             k = next((i for i, x in enumerate(toks) if i > 0 and x.lower_ in _FIRST_NAMES), None)
@@ -366,7 +368,14 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 label = "PERSON"  # "Wanda Vázquez Garced, the Secretary of Justice," (tagged ORG)
             if label == "PERSON" and not titles and left and left[-1].text.islower() and (
                     _org_descriptor(left[-1].lower_)):
-                label = "ORG"  # "Greek daily Kathimerini", "supermarket chain Coles" (tagged PERSON)
+                label, described = "ORG", True  # "Greek daily Kathimerini", "supermarket chain Coles" (tagged PERSON)
+            if label == "PERSON" and not titles:
+                # "Australian store chains Woolworths and Coles": named in apposition to a plural
+                # organisation noun (or coordinated with one that is)
+                r0 = ent.root
+                h = r0.head if r0.dep_ == "appos" else r0.head.head if r0.dep_ == "conj" and r0.head.dep_ == "appos" else None
+                if h is not None and h.text.islower() and h.tag_ == "NNS" and _org_descriptor(h.lemma_.lower()):
+                    label, described = "ORG", True
             if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and ent.root.head.tag_ == "NN" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
                     or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS and _person_shaped(toks):
@@ -381,7 +390,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             root = ent.root
             nxt = doc[toks[-1].i + 1] if toks[-1].i + 1 < len(doc) else None
             raws.append(RawName(s, e, label, name, left + titles, toks, root, off, subject_level(root),
-                                poss=nxt is not None and is_poss_marker(nxt) or name != phrase(ix.text, off, toks)[2]))
+                                poss=nxt is not None and is_poss_marker(nxt) or name != phrase(ix.text, off, toks)[2],
+                                described=described))
         # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
         for t in doc:
             dep = t.dep_
@@ -502,8 +512,7 @@ class NameCollector:
         raws = read_entities(self.ix)
         # "supermarket chain Coles" (the NER's PERSON, typed by its descriptor): the bare "Coles"
         # elsewhere is the company too
-        described = {r.name.lower() for r in raws if r.label == "ORG" and r.titles and r.titles[-1].text.islower()
-                     and _org_descriptor(r.titles[-1].lower_)}
+        described = {r.name.lower() for r in raws if r.label == "ORG" and r.described}
         for r in raws:
             if r.label == "PERSON" and not r.titles and r.name.lower() in described:
                 r.label = "ORG"
