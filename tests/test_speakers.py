@@ -1050,3 +1050,11 @@ def test_a_name_the_ner_calls_an_organisation_with_a_role_in_apposition_is_a_per
                          ("Morgan Stanley, the bank,", ("said", 1), "profits rose")])
     assert [(a.speaker.name, a.speaker.kind) for a in art.attributions] == [
         ("Wanda Vázquez Garced", "person"), ("Morgan Stanley", "organisation")]
+
+
+def test_names_in_apposition_to_a_plural_noun_are_the_group():
+    text = "The lawyers, John Smith and Jane Doe, said the case was weak."
+    art = resolve(text, [("The lawyers, John Smith and Jane Doe,", "said", "the case was weak")])
+    sp = art.attributions[0].speaker
+    assert sp.kind == "group" and sp.name == "John Smith and Jane Doe"
+    check_speakers(art)

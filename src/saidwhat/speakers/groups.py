@@ -78,6 +78,11 @@ def conjuncts(toks: list, head) -> list[list]:
             return []  # "The Confederated Salish and Kootenai Tribes": one organisation's name
         if len(ccs) == 1 and cj:
             left = [t for t in toks if t.i < ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
+            commas = [t for t in toks if t.text == "," and t.i < ccs[0].i]
+            if commas and left and left[0].i < commas[-1].i:
+                named = [t for t in left if t.i > commas[-1].i]
+                if named and all(t.pos_ == "PROPN" or t.ent_type_ == "PERSON" for t in named):
+                    left = named  # "The lawyers, John Smith and Jane Doe,": the two names
             right = [t for t in toks if t.i > ccs[0].i and not t.is_punct and t.lower_ not in _PRECONJ]
             if left and right and (left[-1].pos_ == "PROPN" or left[-1].ent_type_) and \
                     (right[-1].pos_ == "PROPN" or right[-1].ent_type_):
