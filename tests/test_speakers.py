@@ -1058,3 +1058,11 @@ def test_names_in_apposition_to_a_plural_noun_are_the_group():
     sp = art.attributions[0].speaker
     assert sp.kind == "group" and sp.name == "John Smith and Jane Doe"
     check_speakers(art)
+
+
+def test_an_unknown_company_name_or_acronym_is_an_organisation():
+    text = "Boeing said the plane was safe. AFP said the plane had landed. CalFire said the fire was out."
+    art = resolve(text, [("Boeing", "said", "the plane was safe"), ("AFP", ("said", 1), "the plane had landed"),
+                         ("CalFire", ("said", 2), "the fire was out")])
+    assert [(a.speaker.name, a.speaker.kind) for a in art.attributions] == [
+        ("Boeing", "organisation"), ("AFP", "organisation"), ("CalFire", "organisation")]

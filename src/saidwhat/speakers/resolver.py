@@ -32,7 +32,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
     FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
-    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in, generic_institution, main_country,
+    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PLATFORMS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in, generic_institution, main_country,
     place_of,
 )
 from .names import NameCollector
@@ -988,6 +988,8 @@ class Resolver:
                 sp.id = f"e{len(self._extra)}"
         sp.name = e.name or sp.name
         sp.kind = e.kind  # type: ignore[assignment]
+        if e.kind == "other" and _organisation_shaped(sp.name):
+            sp.kind = e.kind = "organisation"  # "Boeing", "AFP", "CalFire": no entity, but a company's name
         sp.mentions = sorted({Span.of(self.text, m.start, m.end) for m in e.mentions})
         roles = []
         for r in e.roles:
@@ -1030,6 +1032,18 @@ class Resolver:
 
 
 _NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))
+
+
+def _organisation_shaped(name: str) -> bool:
+    """One word that only an organisation is called: a platform or company the lexicon knows
+    ("Boeing"), an acronym ("AFP", "ESWN") or a capital inside a word ("CalFire"; not "McCain",
+    "DeSantis", "LeBron")."""
+    if " " in name or not name.isalpha():
+        return False
+    if name.lower() in PLATFORMS or name.isupper() and 2 <= len(name) <= 4:  # not a transcript label ("WALLACE")
+        return True
+    return name[:1].isupper() and any(c.isupper() for c in name[3:]) and not name.isupper() and \
+        not re.match(r"(Mc|Mac|De|Di|Da|La|Le|Van|Von|Du)[A-Z]", name)
 
 
 def _person_like(e: Entity) -> bool:
