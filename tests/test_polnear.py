@@ -13,10 +13,10 @@ from saidwhat.evaluate import evaluate
 from conftest import POLNEAR_DEV
 
 # measured: the ensemble 0.766 / 0.953, the distilled network (the default on CPUs without
-# bfloat16 units, what the judged machines run) 0.758 / 0.943 (README)
+# bfloat16 units, what the judged machines run) 0.765 / 0.945 (README)
 FLOORS = {
     "ensemble": {"attribution": 0.755, "direct_recall": 0.94},
-    "fast": {"attribution": 0.75, "direct_recall": 0.935},
+    "fast": {"attribution": 0.755, "direct_recall": 0.935},
 }
 
 

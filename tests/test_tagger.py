@@ -34,8 +34,8 @@ def test_saidwhat_model_fast_is_the_shipped_distilled_network(monkeypatch):
     monkeypatch.setattr(tagger, "_model", None)
     monkeypatch.setenv("SAIDWHAT_MODEL", "fast")
     model = tagger.get_model()
-    assert len(model.members) == 1 and model.meta["distilled_from"] == "tagger.pt"
-    assert model.meta["o_bias"] == 0.3
+    assert len(model.members) == 1 and model.meta["distilled_from"].startswith("tagger.pt")
+    assert model.meta["o_bias"] == 0.3 and not getattr(model.net, "lm", 0)  # extracts without the encoder
     from saidwhat import extract
 
     art = extract('"We will not be rushed," the prime minister said on Tuesday.')
