@@ -3,7 +3,8 @@ words, places with their demonyms, and a small first-name lexicon (a prior for p
 from __future__ import annotations
 
 import re
-from typing import Optional
+from collections import Counter
+from typing import Iterator, Optional
 
 from ..lexicon import ROLE_NOUNS as _SHARED_ROLE_NOUNS
 
@@ -346,29 +347,26 @@ def is_demonym(word: str) -> bool:
         and w not in MALE_NAMES and w not in FEMALE_NAMES
 
 
-def country_in(text: str) -> set:
-    """The countries a stretch of text names: country names, demonyms, capitals and big cities."""
-    found = set()
+def _countries_named(text: str) -> Iterator[str]:
+    """The country of each place word in a text, in order: country names, demonyms, capitals and
+    big cities."""
     for m in _PLACE_WORD.finditer(text):
         w = m.group(0)
         if not w[:1].isupper():
             continue  # "us" is no country
         p = place_of(w) or CITY_COUNTRY.get(w.lower(), "")
         if p:
-            found.add(p)
-    return found
+            yield p
+
+
+def country_in(text: str) -> set:
+    """The countries a stretch of text names."""
+    return set(_countries_named(text))
 
 
 def main_country(text: str) -> Optional[str]:
-    """The country a text names most often (names, demonyms, capitals and big cities), or None
-    on a tie or none."""
-    counts: dict[str, int] = {}
-    for m in _PLACE_WORD.finditer(text):
-        w = m.group(0)
-        p = (place_of(w) or CITY_COUNTRY.get(w.lower(), "")) if w[:1].isupper() else ""
-        if p:
-            counts[p] = counts.get(p, 0) + 1
-    top = sorted(counts.items(), key=lambda kv: -kv[1])[:2]
+    """The country a text names most often, or None on a tie or none."""
+    top = Counter(_countries_named(text)).most_common(2)
     if not top or len(top) > 1 and top[0][1] == top[1][1]:
         return None
     return top[0][0]

@@ -22,6 +22,7 @@ added"), then the rest in text order:
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from typing import Optional
@@ -118,6 +119,11 @@ class Resolver:
         self._extra: dict[int, Speaker] = {}
         self._doc_off = {id(d): off for off, d in self.ix.blocks}
         self._label_atts: set = set()  # attributions whose source is an interview turn's label
+
+    @functools.cached_property
+    def main_country(self) -> Optional[str]:
+        """The country the article names most often (``lexicon.main_country``), read once."""
+        return main_country(self.text)
 
     # -- tokens to entities -----------------------------------------------------------------
 
@@ -1002,9 +1008,7 @@ class Resolver:
         if sp.country is None and e.kind == "organisation" and generic_institution(e.name):
             # "the Supreme Court" of an article about Puerto Rico is Puerto Rico's, not the UK's: the
             # collection keeps apart institutions of different countries by this
-            if not hasattr(self, "_main_country"):
-                self._main_country = main_country(self.text)
-            sp.country = self._main_country
+            sp.country = self.main_country
         return sp
 
     # -- any span ---------------------------------------------------------------------------
