@@ -82,6 +82,68 @@ def test_distil_the_shipped_ensemble_into_one_network(tmp_path):
     assert (soft.argmax(1) == avg.argmax(1)).all()  # the same ranking as the ensemble's averaged scores
 
 
+def test_the_gold_term_of_the_distillation_loss_counts_on_labelled_tokens_only():
+    import torch
+
+    torch.manual_seed(0)
+    logits = torch.randn(6, len(tagger.TAGS))
+    labels = torch.tensor([0, 1, 2, 0, 3, 4])
+    soft = torch.log_softmax(torch.randn(6, len(tagger.TAGS)), -1)
+    weights = torch.rand(len(tagger.TAGS)) + 0.5
+    kl = (soft.exp() * (soft - torch.log_softmax(logits, -1))).sum()
+    ce = torch.nn.CrossEntropyLoss(weight=weights, reduction="sum")(logits, labels)
+    ones, zeros = torch.ones(6), torch.zeros(6)
+    # labelled tokens: the earlier loss, unchanged
+    assert torch.isclose(training.distill_loss(logits, labels, soft, ones, weights, 0.3), 0.3 * ce + 0.7 * kl)
+    # unlabelled tokens: the teacher's term only, whatever their (placeholder) labels
+    other = torch.tensor([5, 5, 5, 5, 5, 5])
+    for y in (labels, other):
+        assert torch.isclose(training.distill_loss(logits, y, soft, zeros, weights, 0.3), 0.7 * kl)
+    half = torch.tensor([1.0, 1, 1, 0, 0, 0])
+    ce_first = torch.nn.CrossEntropyLoss(weight=weights, reduction="sum")(logits[:3], labels[:3])
+    assert torch.isclose(training.distill_loss(logits, labels, soft, half, weights, 0.3), 0.3 * ce_first + 0.7 * kl)
+
+
+@pytest.mark.skipif(not POLNEAR_TRAIN.exists(), reason="../shared/data/polnear/train.jsonl is not present")
+def test_self_training_on_unlabelled_articles(tmp_path):
+    import json
+
+    if not tagger.MODEL_PATH.exists():
+        pytest.skip("no trained tagger installed")
+    unlabelled = tmp_path / "news.jsonl"
+    unlabelled.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "text": 'Speaking on Tuesday, the prime minister said the talks would "go on as long as needed". '
+                            '"We will not be rushed," she added.'},
+        {"id": "b", "text": "The minister later told reporters that he had doubts about the timetable."},
+        {"id": "c", "text": "   "},  # nothing to learn from: skipped
+    ]) + "\n", encoding="utf-8")
+    cache, logs = tmp_path / "features.pkl", []
+    with pytest.raises(ValueError, match="teacher"):
+        training.train(POLNEAR_TRAIN, None, tmp_path / "x.pt", epochs=1, hidden=16, layers=1, limit=2,
+                       cache=cache, unlabelled=unlabelled, log=logs.append)
+    out = tmp_path / "student.pt"
+    training.train(POLNEAR_TRAIN, None, out, epochs=1, hidden=16, layers=1, limit=2, cache=cache,
+                   teacher=tagger.MODEL_PATH, alpha=0.1, unlabelled=unlabelled, log=logs.append)
+    assert any("parsing 2 unlabelled articles" in line for line in logs)
+    chunks = [line for line in logs if "training chunks" in line][-1]
+    # the unlabelled chunks are cached beside the training features, tagged by the teacher
+    import pickle
+
+    with open(str(cache) + ".unlabelled", "rb") as f:
+        cached = pickle.load(f)
+    assert cached["articles"] == 2 and len(cached["chunks"]) == 2
+    assert all(c["gold"] == 0.0 for c in cached["chunks"])
+    logs.clear()
+    training.train(POLNEAR_TRAIN, None, out, epochs=1, hidden=16, layers=1, limit=2, cache=cache,
+                   teacher=tagger.MODEL_PATH, alpha=0.1, unlabelled=unlabelled, log=logs.append)
+    assert any("2 unlabelled articles from" in line for line in logs)
+    assert [line for line in logs if "training chunks" in line][-1] == chunks
+    student = tagger.Tagger.load(out)
+    text = '"We will not be rushed," the prime minister said on Tuesday.'
+    doc = load()(text)
+    assert np.isfinite(student.logprobs(doc, quotes.quote_mask(text))).all()
+
+
 @pytest.mark.skipif(not POLNEAR_DEV.exists(), reason="../shared/data/polnear/dev.jsonl is not present")
 def test_linking_fed_the_gold_tags_scores_near_the_annotation(tmp_path):
     """``saidwhat evaluate --gold-tags``: the linking alone, on the annotators' tags (how linking

@@ -226,6 +226,43 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
     return train_recs, vocab, train_chunks
 
 
+def _unlabelled_chunks(path: Path, vocab: Vocab, lm: bool, cache: Optional[Path],
+                       log: Callable[[str], None]) -> list[dict]:
+    """Feature chunks of unlabelled articles (JSONL records with a ``text``; any gold in them is
+    ignored) for self-training: a distilled network learns the teacher's tags there, with no gold
+    term. Cached beside the training features (``cache`` + ``.unlabelled``)."""
+    import hashlib
+    import pickle
+
+    from .evaluate import read_jsonl
+    from .parse import load
+
+    key = (f"{Path(path).resolve()}:{Path(path).stat().st_mtime}:{FORMAT_VERSION}:lm={lm}:"
+           + hashlib.sha1(json.dumps(vocab.to_json(), sort_keys=True).encode()).hexdigest())
+    store = Path(str(cache) + ".unlabelled") if cache is not None else None
+    if store is not None and store.exists():
+        with open(store, "rb") as f:
+            cached = pickle.load(f)
+        if cached.get("key") == key:
+            log(f"features of {cached['articles']} unlabelled articles from {store}")
+            return cached["chunks"]
+    recs = [{"text": r["text"]} for r in read_jsonl(path) if isinstance(r.get("text"), str) and r["text"].strip()]
+    log(f"parsing {len(recs)} unlabelled articles")
+    items, _ = _prepare(recs, load(), vocab, log)
+    chunks = []
+    for it in items:
+        feats = featurize(it["doc"], it["mask"], vocab)
+        if lm:
+            feats["lm"] = lm_features(it["doc"])
+        for c in _chunks(feats, it["labels"]):
+            c["gold"] = 0.0
+            chunks.append(c)
+    if store is not None:
+        with open(store, "wb") as f:
+            pickle.dump({"key": key, "articles": len(recs), "chunks": chunks}, f)
+    return chunks
+
+
 def _member_worker(k: int, train_file: Path, dev_file: Optional[Path], part: Path, seed: int, cache: Path,
                    kwargs: dict) -> dict:
     """One ensemble member in a worker process; its log lines go to stderr, prefixed."""
@@ -290,16 +327,27 @@ def _teacher_logprobs(teacher: Tagger, chunks: list[dict], batch_size: int = 16)
     log-probabilities (what the ensemble decodes with), renormalised."""
     import torch
 
-    feats = [{k: v for k, v in c.items() if k != "labels"} for c in chunks]
+    feats = [{k: v for k, v in c.items() if k not in ("labels", "gold")} for c in chunks]
     return [torch.log_softmax(torch.from_numpy(avg), -1).numpy().astype(np.float16)
             for avg in teacher.logprobs_features(feats, batch_size=batch_size)]
+
+
+def distill_loss(logits: Any, labels: Any, soft: Any, gold: Any, weights: Any, alpha: float) -> Any:
+    """A student's summed loss over tokens: ``alpha`` x the class-weighted cross-entropy with the
+    gold tags, counted only where ``gold`` is 1 (0 on unlabelled articles), plus ``1 - alpha`` x
+    the KL divergence from the teacher's tag distribution ``soft`` (log-probabilities)."""
+    import torch
+
+    kl = (soft.exp() * (soft - torch.log_softmax(logits, -1))).sum()
+    ce = torch.nn.functional.cross_entropy(logits, labels, weight=weights, reduction="none")
+    return alpha * (gold * ce).sum() + (1 - alpha) * kl
 
 
 def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epochs: int = 12, seed: int = 13,
           threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
           log: Callable[[str], None] = print, limit: Optional[int] = None,
           cache: Optional[Path] = None, teacher: Optional[Path] = None, alpha: float = 0.3,
-          lm: bool = False, vocab_from: Optional[Path] = None) -> dict:
+          lm: bool = False, vocab_from: Optional[Path] = None, unlabelled: Optional[Path] = None) -> dict:
     """Train the tagger on PolNeAR-format JSONL; keep the epoch with the best dev attribution F1
     (or the last one without dev). Writes ``output`` and returns the training report.
 
@@ -313,7 +361,11 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     (``lm_features``): a teacher, better than the shipped networks but too slow to extract with;
     a teacher with such members makes the chunks carry those vectors for itself, and the student
     distilled from it reads the usual features only. ``vocab_from`` (a trained tagger file) gives
-    the network that tagger's vocabulary, so that the two can be put in one ensemble (``combine``)."""
+    the network that tagger's vocabulary, so that the two can be put in one ensemble (``combine``).
+
+    ``unlabelled`` (JSONL records with a ``text``, with ``teacher`` only) adds self-training: the
+    network also learns the teacher's tags on those articles, where the teacher's knowledge is not
+    a copy of the gold it was trained on (its ``1 - alpha`` term only, no gold term)."""
     import torch
 
     from .evaluate import read_jsonl, score
@@ -329,6 +381,10 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     given = teacher_model.vocab if teacher_model else Tagger.load(Path(vocab_from)).vocab if vocab_from else None
     train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log, vocab=given,
                                                        lm=lm or teacher_lm)
+    if unlabelled is not None:
+        if teacher_model is None:
+            raise ValueError("unlabelled articles need a teacher to tag them (--distill-from)")
+        train_chunks = train_chunks + _unlabelled_chunks(Path(unlabelled), vocab, teacher_lm, cache, log)
     log(f"vocabulary: {len(vocab.words)} words; {len(train_chunks)} training chunks")
     if teacher_model is not None:
         t0 = time.time()
@@ -373,7 +429,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
         t0, total, ntok = time.time(), 0.0, 0
         for idx in batches:
             group = [train_chunks[k] for k in idx]
-            b, lengths = _collate([{k: v for k, v in c.items() if k not in ("labels", "soft")} for c in group])
+            b, lengths = _collate([{k: v for k, v in c.items() if k not in ("labels", "soft", "gold")} for c in group])
             labels, _ = _collate([{"labels": c["labels"]} for c in group])
             y = labels["labels"]
             logits = net(b, lengths)
@@ -382,8 +438,8 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
                 loss = loss_fn(logits[valid], y[valid]) / valid.sum()
             else:
                 soft = _collate([{"soft": c["soft"].astype(np.float32)} for c in group])[0]["soft"][valid]
-                kl = (soft.exp() * (soft - torch.log_softmax(logits[valid], -1))).sum()
-                loss = (alpha * loss_fn(logits[valid], y[valid]) + (1 - alpha) * kl) / valid.sum()
+                gold = torch.tensor([float(c.get("gold", 1.0)) for c in group])[:, None].expand(y.shape)[valid]
+                loss = distill_loss(logits[valid], y[valid], soft, gold, weights, alpha) / valid.sum()
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)

