@@ -298,7 +298,11 @@ def train(train_file: Path, dev_file: Optional[Path], output: Path, *, members: 
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            _training_chunks(train_file, kwargs.get("limit"), cache, log)  # parse once, before the workers
+            source = kwargs.get("teacher") or kwargs.get("vocab_from")
+            given = Tagger.load(Path(source)) if source else None
+            lm = bool(kwargs.get("lm")) or (kwargs.get("teacher") is not None and needs_lm(given))
+            # parse once, before the workers, with the features they will ask for (same cache key)
+            _training_chunks(train_file, kwargs.get("limit"), cache, log, vocab=given.vocab if given else None, lm=lm)
             log(f"training {members} members, {jobs} at a time")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 futures = [pool.submit(_member_worker, k, train_file, dev_file, parts[k], seed + k, cache, kwargs)
