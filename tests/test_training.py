@@ -245,6 +245,11 @@ def test_static_word_vectors_ship_frozen_in_the_network(tmp_path, monkeypatch):
     plain = training.train(POLNEAR_TRAIN, None, tmp_path / "plain.pt", epochs=1, hidden=16, layers=1, limit=3,
                            cache=tmp_path / "features.pkl", log=logs.append)
     assert "static" not in plain["arch"] and not tagger.Tagger.load(tmp_path / "plain.pt").vocab.vectors
+    # an ensemble of the two reads the static vectors for the member that has them, in either order
+    for paths in ([tmp_path / "plain.pt", out], [out, tmp_path / "plain.pt"]):
+        both = training.combine(paths, tmp_path / "both.pt")
+        assert both.vocab.vectors == rows
+        assert np.isfinite(tagger.Tagger.load(tmp_path / "both.pt").logprobs(doc, quotes.quote_mask(text))).all()
 
 
 def test_the_md_pipelines_static_vectors():

@@ -558,7 +558,8 @@ class Tagger:
                 m = dict(m)
                 m["arch"] = {**m.get("arch", {}), "extra": bool(getattr(net, "extra", False))}
                 members.append((net, m))
-        richest = max(taggers, key=lambda t: len(t.vocab.suffixes))
+        # the vocabulary with every feature some member reads (suffixes, static-vector rows)
+        richest = max(taggers, key=lambda t: (len(t.vocab.suffixes), len(t.vocab.vectors)))
         return cls(members[0][0], richest.vocab, meta, members)
 
 
