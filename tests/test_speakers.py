@@ -1066,3 +1066,54 @@ def test_an_unknown_company_name_or_acronym_is_an_organisation():
                          ("CalFire", ("said", 2), "the fire was out")])
     assert [(a.speaker.name, a.speaker.kind) for a in art.attributions] == [
         ("Boeing", "organisation"), ("AFP", "organisation"), ("CalFire", "organisation")]
+
+
+def _att(text: str, kind: str, source: tuple, cue: tuple, content: tuple) -> Attribution:
+    def span(x):
+        return Span.of(text, *_find(text, *x)) if x else None
+    return Attribution(type=kind, content=span(content), cue=span(cue), source=span(source))
+
+
+def _resolved(text: str, atts: list[Attribution]) -> Article:
+    article = Article(id="t", text=text, attributions=atts)
+    (blocks,) = list(parse_many([text]))
+    article.speakers = speakers.resolve(article, blocks)
+    check_speakers(article)
+    return article
+
+
+def test_he_or_she_in_someones_own_words_is_someone_else():
+    # a quotation: its speaker is "I" in it, and the "she" is the woman they talk about (the
+    # speaker, just before, had been taken for lack of a name outside the quotation)
+    text = ('Anna Berg spoke after the final. "I have always admired Susan Polgar. I like the way '
+            'she talks about the game," Anna Berg said.')
+    art = _resolved(text, [
+        _att(text, "direct", ("Anna Berg", 1), ("said",), ("I have always admired Susan Polgar. I like the way she talks about the game,",)),
+        _att(text, "indirect", ("she",), ("talks about",), ("the game",))])
+    assert names(art) == ["Anna Berg", "Susan Polgar"]
+    # an interview's answer, with and without an attribution over the whole turn: the one whose
+    # turn it is speaks as "I"
+    text = ("Wikinews spoke to the chess player Anna Berg.\n\n((WN)) Who inspires you?\n\n((Anna Berg)) "
+            "I have always admired Susan Polgar. I like the way she talks about the game.\n\n"
+            "((WN)) What comes next?\n\n((Anna Berg)) A tournament in Oslo.")
+    turn = _att(text, "indirect", ("Anna Berg", 1), None, ("I have always admired Susan Polgar. I like the way she talks about the game.",))
+    admired = _att(text, "indirect", ("I",), ("admired",), ("Susan Polgar",))
+    for atts in ([turn, admired], [admired]):
+        atts = atts + [_att(text, "indirect", ("she",), ("talks about",), ("the game",))]
+        art = _resolved(text, atts)
+        assert [a.speaker.name for a in atts] == ["Anna Berg"] * (len(atts) - 1) + ["Susan Polgar"]
+    # reported speech is not the speaker's own words: there "she" is the speaker
+    text = "Anna Berg said she would play in Oslo. Susan Polgar did not comment."
+    art = _resolved(text, [_att(text, "indirect", ("Anna Berg",), ("said",), ("she would play in Oslo",)),
+                           _att(text, "indirect", ("she",), ("would play",), ("in Oslo",))])
+    assert names(art) == ["Anna Berg", "Anna Berg"]
+
+
+def test_a_pronouns_gender_guess_from_first_names_does_not_depend_on_the_process():
+    from saidwhat.speakers.entity import Entity
+
+    e = Entity(kind="person")
+    e.first_words = {"carly", "ted"}  # a headline the NER made one name of: "Carly Fiorina Endorses Ted Cruz"
+    assert e.name_prior is None
+    e.first_words = {"carly", "zzyzx"}
+    assert e.name_prior == "female"

@@ -128,12 +128,12 @@ class Entity:
     @property
     def name_prior(self) -> Optional[str]:
         """A guess from a first name: only ever used to choose between pronoun antecedents."""
-        for fw in self.first_words:
-            if fw in MALE_NAMES and fw not in FEMALE_NAMES:
-                return "male"
-            if fw in FEMALE_NAMES and fw not in MALE_NAMES:
-                return "female"
-        return None
+        # every first name it goes by, so that the answer does not hang on a set's order (which
+        # varies between processes): first names that disagree ("Carly" and "Ted" in one entity
+        # the NER made of a headline) say nothing
+        male = any(fw in MALE_NAMES and fw not in FEMALE_NAMES for fw in self.first_words)
+        female = any(fw in FEMALE_NAMES and fw not in MALE_NAMES for fw in self.first_words)
+        return "male" if male and not female else "female" if female and not male else None
 
     def pronoun_gender(self) -> Optional[str]:
         return self.gender or self.name_prior

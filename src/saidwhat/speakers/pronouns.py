@@ -73,21 +73,29 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
 
 
 def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents: list[tuple[int, int]],
-            prev: Optional[Entity] = None, prev_end: int = 0, thread: bool = False) -> Optional[Entity]:
+            prev: Optional[Entity] = None, prev_end: int = 0, thread: bool = False,
+            speaking: Optional[Entity] = None) -> Optional[Entity]:
     """The entity a third-person pronoun at ``pos`` refers to. ``prev``: the previous
-    attribution's entity (ending at ``prev_end``); ``thread``: the cue continues it ("added")."""
+    attribution's entity (ending at ``prev_end``); ``thread``: the cue continues it ("added");
+    ``speaking``: whose direct speech holds the pronoun, who calls themself "I" there, so that a
+    "he" in it is someone else ('"I like the way he talks about it," Kay said')."""
     if pron not in PERSONAL + PLURAL + ("it",):
         return None
+    if prev is not None and prev is speaking:
+        prev = None
+
+    def fits(e: Entity, p: str) -> bool:
+        return e is not speaking and compatible(e, p)
 
     def in_content(m: Mention) -> bool:
         return any(s <= m.start < e for s, e in contents)
 
-    if prev is not None and compatible(prev, pron):
+    if prev is not None and fits(prev, pron):
         near = ix.sent_of(pos) - ix.sent_of(prev_end) <= 8
         if thread and near:
             return prev
         rival = any(m.entity is not prev and not m.in_quote and not m.label and not in_content(m)
-                    and compatible(m.entity, pron)
+                    and fits(m.entity, pron)
                     and m.named for m in table.between(min(prev_end, pos), pos))
         if not rival and near:
             return prev
@@ -100,11 +108,12 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
         if s_i < 0:
             break
         lo = ix.sent_start(s_i)
-        ms = [m for m in table.between(lo, hi) if not in_content(m) and not m.label and compatible(m.entity, pron)]
+        ms = [m for m in table.between(lo, hi) if not in_content(m) and not m.label and fits(m.entity, pron)]
         hi = lo
         if not ms:
             continue
-        outside = [m for m in ms if not m.in_quote]
+        # inside someone's quoted speech, the names quoted there are what "he" can refer to
+        outside = [m for m in ms if not m.in_quote or speaking is not None]
         if pron in PERSONAL:  # gender known and matching beats unknown
             known = [m for m in outside if m.entity.pronoun_gender()]
             if known:
@@ -118,6 +127,6 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
             # a name quoted in this sentence or the one before is what the speaker talked about,
             # not the speaker ('"I heard Donald Trump say ...," he said')
             fallback = ms[-1].entity
-    if prev is not None and compatible(prev, pron):
+    if prev is not None and fits(prev, pron):
         return prev
     return fallback

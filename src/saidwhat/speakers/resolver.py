@@ -307,7 +307,8 @@ class Resolver:
             prev_e = self.of.get(id(prev)) if prev is not None else None
             prev_end = _end(prev) if prev is not None else 0
             contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
-            e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a))
+            e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a),
+                                 self.speaking_at(a, pos, order) if lw in ("he", "she") else None)
             if lw in ("he", "she"):
                 e = self.unnamed_antecedent(lw, pos, contents, e)
             if e is not None and lw in GENDER_PRONOUNS and e.kind == "person":
@@ -500,6 +501,28 @@ class Resolver:
         return c
 
     # -- first person, relations, documents, groups ------------------------------------------
+
+    def speaking_at(self, a: Attribution, pos: int, order: list) -> Optional[Entity]:
+        """The person whose own words hold ``pos``: the speaker of a quotation around it, of an
+        "I ..." statement around it, or of the interview answer it is in. They are "I" there,
+        never "he" or "she" ('"I like the way he talks about it"'); in reported speech they can
+        be ("Smith said he would resign"), so that is not asked."""
+        contents = getattr(self, "_contents", None)
+        outer = (contents if contents is not None and contents.order is order else _Contents(order)).outer(a, pos)
+        e = None
+        if outer is not None:
+            src = outer.source
+            first = src is not None and self.text[src.start:src.end].strip().lower() in ("i", "me")
+            turn = src is not None and self.is_label(src.start, src.end)  # "((Anna Berg)) ...", "MS. BERG: ..."
+            if outer.type == "direct" or first or turn:
+                e = self.of.get(id(outer))
+        else:
+            start = self.ix.para_starts[self.ix.para_of(pos)]
+            m = _TURN.match(self.text, start)
+            label = (m.group(1) or m.group(2) or "").strip() if m else ""
+            if label and m.end() <= pos and self._turns(label) >= 2:
+                e = self.turn_entity(label)
+        return e if e is not None and e.kind == "person" else None
 
     def first_person(self, a: Attribution, order: list) -> Optional[Entity]:
         """I/we: the speaker of the attribution whose content holds this one; else, in an interview,
