@@ -1117,3 +1117,13 @@ def test_a_pronouns_gender_guess_from_first_names_does_not_depend_on_the_process
     assert e.name_prior is None
     e.first_words = {"carly", "zzyzx"}
     assert e.name_prior == "female"
+
+
+def test_news_outlets_and_laws_are_not_people():
+    text = ("Politico reported on Monday that the agency had run out of masks. Time named the activist "
+            "its person of the year. The amendment requires the state to hold a new vote.")
+    art = resolve(text, [("Politico", "reported", "the agency had run out of masks"),
+                         ("Time", "named", "the activist its person of the year"),
+                         ("The amendment", "requires", "the state to hold a new vote")])
+    assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation", "document"]
+    check_speakers(art)

@@ -134,12 +134,14 @@ tweet tweeted post posted write wrote statement message video livestream stream 
 published announce announced share shared upload uploaded thread
 """)
 
-# companies and platforms that the NER often takes for people ("Twitter said", "Twitter added a
-# label"): always organisations, whatever the pronouns around them say
+# companies, platforms and news outlets that the NER often takes for people ("Twitter said",
+# "Twitter added a label", "Politico reported", "ALDI called the demand unprecedented"): always
+# organisations, whatever the pronouns around them say (a name only; "Bloomberg" stays out, a surname)
 PLATFORMS = _words("""
 twitter facebook meta google alphabet youtube instagram tiktok whatsapp telegram snapchat reddit
 linkedin wikipedia wikinews netflix spotify microsoft apple amazon uber airbnb tesla spacex boeing
 airbus huawei samsung alibaba tencent baidu weibo wechat zoom paypal github gitlab mozilla
+politico axios time newsweek breitbart vox buzzfeed huffpost mediapart aldi lidl
 """)
 
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
@@ -154,7 +156,7 @@ legislation resolution release communique communiqué declaration paper article 
 findings transcript minutes email e-mail notice assessment review audit manifesto constitution treaty
 agreement charter proposal budget forecast census blog video footage obituary petition motion
 warrant summons subpoena textbook book brochure leaflet label sign caption announcement advisory
-bulletin dossier record records opinion brief
+bulletin dossier record records opinion brief amendment act statute
 """)
 # verbs by which an article says who issued a document ("the WHO published a report")
 ISSUE_VERBS = _words("""
