@@ -1127,3 +1127,12 @@ def test_news_outlets_and_laws_are_not_people():
                          ("The amendment", "requires", "the state to hold a new vote")])
     assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation", "document"]
     check_speakers(art)
+
+
+def test_a_religion_is_nobodys_he_or_they():
+    text = ("Barack Obama spoke at the university on Thursday. He said Islam had contributed a lot to "
+            "civilization. He proudly said he had Muslim roots.")
+    art = resolve(text, [("He", "said", "Islam had contributed a lot to civilization"),
+                         (("He", 1), "proudly said", "he had Muslim roots")])
+    assert names(art) == ["Barack Obama", "Barack Obama"]
+    check_speakers(art)

@@ -144,6 +144,13 @@ airbus huawei samsung alibaba tencent baidu weibo wechat zoom paypal github gitl
 politico axios time newsweek breitbart vox buzzfeed huffpost mediapart aldi lidl
 """)
 
+# religions and ideologies the NER tags as people or groups ("He said Islam contributed a lot ...
+# He proudly said ..."): nobody's he, she or they
+RELIGIONS = _words("""
+islam christianity judaism hinduism buddhism sikhism catholicism protestantism shinto taoism
+atheism communism socialism capitalism fascism nazism marxism zionism
+""")
+
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
 ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website magazine weekly")
 

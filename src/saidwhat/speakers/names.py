@@ -27,7 +27,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, TITLES, is_demonym, place_of,
+    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, TITLES, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -864,6 +864,9 @@ class NameCollector:
                 continue
             if e.name.lower() in PLATFORMS:
                 e.kind = "organisation"
+                continue
+            if e.name.lower() in RELIGIONS:
+                e.kind = "other"  # "Islam": a faith, not a person or a body that speaks
                 continue
             v = Counter(e.kind_votes)
             for _, form in e.forms:

@@ -14,7 +14,7 @@ from typing import Optional
 
 from .entity import Entity, EntityTable, Mention
 from .index import ArticleIndex
-from .lexicon import GENDER_PRONOUNS, PRONOUNS, is_demonym
+from .lexicon import GENDER_PRONOUNS, PRONOUNS, RELIGIONS, is_demonym
 
 PERSONAL = ("he", "she", "him", "her")
 PLURAL = ("they", "them")
@@ -28,7 +28,7 @@ def _adjective_name(name: str) -> bool:
     """A one-word nationality, faith or language adjective ("Israeli", "Muslim", "Arabic")."""
     if not name or " " in name or name.endswith("s"):
         return False
-    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower().endswith(("ic", "ese", "ish", "ine"))
+    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower() in RELIGIONS or name.lower().endswith(("ic", "ese", "ish", "ine"))
 
 
 def compatible(e: Entity, pron: str) -> bool:
