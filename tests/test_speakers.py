@@ -1127,6 +1127,9 @@ def test_news_outlets_and_laws_are_not_people():
                          ("The amendment", "requires", "the state to hold a new vote")])
     assert [a.speaker.kind for a in art.attributions] == ["organisation", "organisation", "document"]
     check_speakers(art)
+    text = "Polish blog Terra Nova wonders what has happened to the plane."
+    art = resolve(text, [("Polish blog Terra Nova", "wonders", "what has happened to the plane")])
+    assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Terra Nova", "organisation")
 
 
 def test_a_religion_is_nobodys_he_or_they():

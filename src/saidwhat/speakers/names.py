@@ -239,7 +239,7 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
     return left
 
 
-_OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outlet broadsheet".split())
+_OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outlet broadsheet blog podcast portal newsportal".split())
 _REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 
 
