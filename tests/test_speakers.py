@@ -1139,3 +1139,13 @@ def test_a_religion_is_nobodys_he_or_they():
                          (("He", 1), "proudly said", "he had Muslim roots")])
     assert names(art) == ["Barack Obama", "Barack Obama"]
     check_speakers(art)
+
+
+def test_a_capitalised_document_is_no_person():
+    # proper-noun subjects the NER missed count as names, but not a law, a poll or a report
+    text = ("The 12th Amendment to the US Constitution makes the qualifications of vice president the "
+            "same as those of the president. A New Poll shows a large gap between the candidates.")
+    art = resolve(text, [("The 12th Amendment to the US Constitution", "makes", "the qualifications of vice president"),
+                         ("A New Poll", "shows", "a large gap between the candidates")])
+    assert all(a.speaker is None or a.speaker.kind != "person" for a in art.attributions)
+    check_speakers(art)

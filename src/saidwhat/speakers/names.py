@@ -27,7 +27,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, TITLES, is_demonym, place_of,
+    DOCUMENT_NOUNS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, TITLES, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -410,6 +410,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue  # ("Queen Elizabeth II": the numeral is the subject the parser picks)
             if t.i > 0 and doc[t.i - 1].text == "[" and len(t.text) <= 3:
                 continue  # "Afinina [Ar], launched": a language note the parser made a subject
+            if t.lower_ in DOCUMENT_NOUNS and not org and t.lower_ not in _FIRST_NAMES:
+                continue  # "The 12th Amendment to the US Constitution makes ...": a text, not a name
             toks = [t]
             j = t.i - 1
             # the whole compound chain: "United States government", not "States government"
