@@ -502,13 +502,17 @@ class Resolver:
 
     # -- first person, relations, documents, groups ------------------------------------------
 
+    def outer(self, a: Attribution, pos: int, order: list) -> Optional[Attribution]:
+        """The attribution other than ``a`` whose content holds ``pos`` (the last in ``order``)."""
+        contents = getattr(self, "_contents", None)
+        return (contents if contents is not None and contents.order is order else _Contents(order)).outer(a, pos)
+
     def speaking_at(self, a: Attribution, pos: int, order: list) -> Optional[Entity]:
         """The person whose own words hold ``pos``: the speaker of a quotation around it, of an
         "I ..." statement around it, or of the interview answer it is in. They are "I" there,
         never "he" or "she" ('"I like the way he talks about it"'); in reported speech they can
         be ("Smith said he would resign"), so that is not asked."""
-        contents = getattr(self, "_contents", None)
-        outer = (contents if contents is not None and contents.order is order else _Contents(order)).outer(a, pos)
+        outer = self.outer(a, pos, order)
         e = None
         if outer is not None:
             src = outer.source
@@ -529,8 +533,7 @@ class Resolver:
         the person whose turn it is ("((Sara Seager)) ...", "NG: ..."); else, in a paragraph that a
         colon introduces ("Bruno Nepumoceno reached the following conclusion:"), the one it names."""
         pos = a.source.start
-        contents = getattr(self, "_contents", None)
-        outer = (contents if contents is not None and contents.order is order else _Contents(order)).outer(a, pos)
+        outer = self.outer(a, pos, order)
         if outer is not None:
             return self.of.get(id(outer))
         para = self.ix.para_of(pos)
