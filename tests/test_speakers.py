@@ -1149,3 +1149,17 @@ def test_a_capitalised_document_is_no_person():
                          ("A New Poll", "shows", "a large gap between the candidates")])
     assert all(a.speaker is None or a.speaker.kind != "person" for a in art.attributions)
     check_speakers(art)
+
+
+def test_a_pronoun_taking_up_the_noun_in_front_of_it():
+    text = ("Garry Kasparov won the game. Later Anna Berg spoke about her family. My mom, she always "
+            "encouraged me to be true to myself, Berg said.")
+    art = resolve(text, [("she", "encouraged", "me to be true to myself")])
+    assert names(art) == ["mom"]
+    assert not any(s.name == "Garry Kasparov" for s in art.speakers)  # and gets no "she" vote
+    # a date in front is no antecedent, nor a noun of another clause
+    text = ("Take Idaho Republican Senators Mike Crapo and Jim Risch. Last week, they endorsed the "
+            "nomination of the judge.")
+    art = resolve(text, [("they", "endorsed", "the nomination of the judge")])
+    assert names(art) != ["Last week"]
+    check_speakers(art)

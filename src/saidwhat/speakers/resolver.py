@@ -304,6 +304,13 @@ class Resolver:
                 return None
             if prev is not None and id(prev) in self._label_atts and self.ix.para_of(pos) != self.ix.para_of(prev.source.start):
                 prev = None  # the question's asker is no one's antecedent in the answer
+            front = _dislocated(head) if lw in ("he", "she", "they") else None
+            if front is not None:  # "My mom, she always encouraged me": the noun phrase in front
+                e = self.phrase_entity(a, [t for t in front.subtree if t.i <= front.i], front, prev, nxt, order)
+                if isinstance(e, Entity) and pronouns.compatible(e, lw):
+                    if lw in GENDER_PRONOUNS and e.kind == "person":
+                        e.gender_votes[GENDER_PRONOUNS[lw]] += 1
+                    return e
             prev_e = self.of.get(id(prev)) if prev is not None else None
             prev_end = _end(prev) if prev is not None else 0
             contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
@@ -1111,6 +1118,21 @@ def _of_phrase(toks: list, head) -> list:
         if c.dep_ == "prep" and c.lower_ in ("of", "for", "at") and c.i in ids:
             return [t for t in c.subtree if t.i in ids]
     return []
+
+
+def _dislocated(pron):
+    """The noun a subject pronoun takes up from just before it ("My mom, she always ...", "The
+    minister, he said nothing"): the noun before its comma, attached to the same verb; None when
+    the comma ends another clause ("The mayor, she said, would not resign": "mayor" belongs to
+    "resign")."""
+    i, doc = pron.i, pron.doc
+    if pron.dep_ != "nsubj" or i < 2 or doc[i - 1].text != ",":
+        return None
+    n = doc[i - 2]
+    if n.head.i == pron.head.i and n.dep_ in ("npadvmod", "dep", "nsubj", "dislocated") and n.pos_ in ("NOUN", "PROPN") \
+            and n.ent_type_ not in ("DATE", "TIME"):  # "Last week, they endorsed ..."
+        return n
+    return None
 
 
 def _nearest(cands: list[Entity], pos: int) -> Entity:
