@@ -1157,6 +1157,9 @@ def test_a_pronoun_taking_up_the_noun_in_front_of_it():
     art = resolve(text, [("she", "encouraged", "me to be true to myself")])
     assert names(art) == ["mom"]
     assert not any(s.name == "Garry Kasparov" for s in art.speakers)  # and gets no "she" vote
+    text = "Tom Reyes met Mark Stone on Monday. Later Stone left. Reyes, he said nothing about the plan."
+    art = resolve(text, [("he", "said", "nothing about the plan")])
+    assert names(art) == ["Tom Reyes"]
     # a date in front is no antecedent, nor a noun of another clause
     text = ("Take Idaho Republican Senators Mike Crapo and Jim Risch. Last week, they endorsed the "
             "nomination of the judge.")

@@ -306,7 +306,10 @@ class Resolver:
                 prev = None  # the question's asker is no one's antecedent in the answer
             front = _dislocated(head) if lw in ("he", "she", "they") else None
             if front is not None:  # "My mom, she always encouraged me": the noun phrase in front
-                e = self.phrase_entity(a, [t for t in front.subtree if t.i <= front.i], front, prev, nxt, order)
+                sub = [t for t in front.subtree if t.i <= front.i]
+                e = self.named(sub, front)  # "Reyes, he ...": a name first, as for any source
+                if not isinstance(e, Entity):
+                    e = self.phrase_entity(a, sub, front, prev, nxt, order)
                 if isinstance(e, Entity) and pronouns.compatible(e, lw):
                     if lw in GENDER_PRONOUNS and e.kind == "person":
                         e.gender_votes[GENDER_PRONOUNS[lw]] += 1
