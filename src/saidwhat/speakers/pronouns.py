@@ -21,14 +21,14 @@ PLURAL = ("they", "them")
 
 
 _FAITHS_AND_TONGUES = frozenset("""muslim islamic arabic christian jewish hindu buddhist catholic protestant orthodox
-sunni shia shiite sikh evangelical latino hispanic english spanish french german russian chinese""".split())
+sunni shia shiite sikh evangelical latino hispanic english spanish french german russian chinese""".split()) | RELIGIONS
 
 
 def _adjective_name(name: str) -> bool:
     """A one-word nationality, faith or language adjective ("Israeli", "Muslim", "Arabic")."""
     if not name or " " in name or name.endswith("s"):
         return False
-    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower() in RELIGIONS or name.lower().endswith(("ic", "ese", "ish", "ine"))
+    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower().endswith(("ic", "ese", "ish", "ine"))
 
 
 def compatible(e: Entity, pron: str) -> bool:
@@ -81,9 +81,6 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
     "he" in it is someone else ('"I like the way he talks about it," Kay said')."""
     if pron not in PERSONAL + PLURAL + ("it",):
         return None
-    if prev is not None and prev is speaking:
-        prev = None
-
     def fits(e: Entity, p: str) -> bool:
         return e is not speaking and compatible(e, p)
 

@@ -304,23 +304,23 @@ class Resolver:
                 return None
             if prev is not None and id(prev) in self._label_atts and self.ix.para_of(pos) != self.ix.para_of(prev.source.start):
                 prev = None  # the question's asker is no one's antecedent in the answer
+            e = None
             front = _dislocated(head) if lw in ("he", "she", "they") else None
             if front is not None:  # "My mom, she always encouraged me": the noun phrase in front
                 sub = [t for t in front.subtree if t.i <= front.i]
                 e = self.named(sub, front)  # "Reyes, he ...": a name first, as for any source
                 if not isinstance(e, Entity):
                     e = self.phrase_entity(a, sub, front, prev, nxt, order)
-                if isinstance(e, Entity) and pronouns.compatible(e, lw):
-                    if lw in GENDER_PRONOUNS and e.kind == "person":
-                        e.gender_votes[GENDER_PRONOUNS[lw]] += 1
-                    return e
-            prev_e = self.of.get(id(prev)) if prev is not None else None
-            prev_end = _end(prev) if prev is not None else 0
-            contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
-            e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a),
-                                 self.speaking_at(a, pos, order) if lw in ("he", "she") else None)
-            if lw in ("he", "she"):
-                e = self.unnamed_antecedent(lw, pos, contents, e)
+                if not (isinstance(e, Entity) and pronouns.compatible(e, lw)):
+                    e = None
+            if e is None:
+                prev_e = self.of.get(id(prev)) if prev is not None else None
+                prev_end = _end(prev) if prev is not None else 0
+                contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
+                e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a),
+                                     self.speaking_at(a, pos, order) if lw in ("he", "she") else None)
+                if lw in ("he", "she"):
+                    e = self.unnamed_antecedent(lw, pos, contents, e)
             if e is not None and lw in GENDER_PRONOUNS and e.kind == "person":
                 e.gender_votes[GENDER_PRONOUNS[lw]] += 1
             return e
@@ -531,10 +531,8 @@ class Resolver:
             if outer.type == "direct" or first or turn:
                 e = self.of.get(id(outer))
         else:
-            start = self.ix.para_starts[self.ix.para_of(pos)]
-            m = _TURN.match(self.text, start)
-            label = (m.group(1) or m.group(2) or "").strip() if m else ""
-            if label and m.end() <= pos and self._turns(label) >= 2:
+            label, end = self._turn_at(self.ix.para_starts[self.ix.para_of(pos)]) or ("", 0)
+            if label and end <= pos and self._turns(label) >= 2:
                 e = self.turn_entity(label)
         return e if e is not None and e.kind == "person" else None
 
@@ -548,10 +546,9 @@ class Resolver:
             return self.of.get(id(outer))
         para = self.ix.para_of(pos)
         for p in range(para, max(-1, para - 30), -1):
-            start = self.ix.para_starts[p]
-            m = _TURN.match(self.text, start)
-            if m:
-                label = (m.group(1) or m.group(2) or "").strip()
+            turn = self._turn_at(self.ix.para_starts[p])
+            if turn:
+                label = turn[0]
                 if p != para and self._turns(label) < 2:
                     break  # a heading ("Collaborative Testing: a leaking dam"), not an interview's turns
                 return self.turn_entity(label)
@@ -649,15 +646,21 @@ class Resolver:
             e.add_role(Role(text=r, head=r))
         return e
 
+    def _turn_at(self, start: int) -> Optional[tuple[str, int]]:
+        """(label, end of the label) of the interview turn a paragraph starting at ``start`` opens
+        with ("((Sara Seager)) ...", "NG: ..."), or None."""
+        m = _TURN.match(self.text, start)
+        return ((m.group(1) or m.group(2) or "").strip(), m.end()) if m else None
+
     def _turns(self, label: str) -> int:
         """How many paragraphs open with the turn label ``label``."""
         if not hasattr(self, "_turn_count"):
             from collections import Counter
             self._turn_count = Counter()
             for start in self.ix.para_starts:
-                m = _TURN.match(self.text, start)
-                if m:
-                    self._turn_count[(m.group(1) or m.group(2) or "").strip()] += 1
+                turn = self._turn_at(start)
+                if turn:
+                    self._turn_count[turn[0]] += 1
         return self._turn_count[label]
 
     def _asks(self, label: str) -> bool:
@@ -665,11 +668,11 @@ class Resolver:
         if not hasattr(self, "_askers"):
             turns: dict[str, list[bool]] = {}
             for start in self.ix.para_starts:
-                m = _TURN.match(self.text, start)
-                if m:
+                turn = self._turn_at(start)
+                if turn:
                     end = self.text.find("\n", start)
                     body = self.text[start:end if end != -1 else len(self.text)].rstrip()
-                    turns.setdefault((m.group(1) or m.group(2) or "").strip(), []).append(body.endswith("?"))
+                    turns.setdefault(turn[0], []).append(body.endswith("?"))
             self._askers = {k for k, v in turns.items() if sum(v) * 2 >= len(v) and len(v) >= 2}
         return label in self._askers
 
