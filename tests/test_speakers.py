@@ -31,10 +31,13 @@ def resolve(text: str, atts: list[tuple]) -> Article:
         needle, nth = (x, 0) if isinstance(x, str) else x
         return Span.of(text, *_find(text, needle, nth))
 
-    article = Article(id="t", text=text)
-    for src, cue, content in atts:
-        c = span(content)
-        article.attributions.append(Attribution(type="direct", content=c, cue=span(cue), source=span(src)))
+    return resolve_attributions(text, [Attribution(type="direct", content=span(content), cue=span(cue), source=span(src))
+                                       for src, cue, content in atts])
+
+
+def resolve_attributions(text: str, atts: list[Attribution]) -> Article:
+    """An article of ``text`` with these attributions, speakers resolved."""
+    article = Article(id="t", text=text, attributions=atts)
     (blocks,) = list(parse_many([text]))
     article.speakers = speakers.resolve(article, blocks)
     return article
@@ -1075,9 +1078,7 @@ def _att(text: str, kind: str, source: tuple, cue: tuple, content: tuple) -> Att
 
 
 def _resolved(text: str, atts: list[Attribution]) -> Article:
-    article = Article(id="t", text=text, attributions=atts)
-    (blocks,) = list(parse_many([text]))
-    article.speakers = speakers.resolve(article, blocks)
+    article = resolve_attributions(text, atts)
     check_speakers(article)
     return article
 
