@@ -1167,3 +1167,71 @@ def test_a_pronoun_taking_up_the_noun_in_front_of_it():
     art = resolve(text, [("they", "endorsed", "the nomination of the judge")])
     assert names(art) != ["Last week"]
     check_speakers(art)
+
+
+def test_names_the_ner_calls_organisations_that_a_title_or_a_speech_verb_makes_people():
+    # an honorific before one name word, a first name and a surname saying something, a place
+    # inside the role before the name: people, though the NER typed them ORG
+    text = ("Naomi Martisius, a researcher at the University of California, led the study. The tools were "
+            "about 50 thousand years old, Dr Martisius told Wikinews.")
+    art = resolve(text, [("Dr Martisius", "told", "The tools were about 50 thousand years old")])
+    assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Naomi Martisius", "person")
+    for text, source, cue, content, name in [
+        ("Nikki Holland of the UK's National Crime Agency (NCA) said the offenders were not anonymous.",
+         "Nikki Holland of the UK's National Crime Agency (NCA)", "said", "the offenders were not anonymous",
+         "Nikki Holland"),
+        ('Suman Haripriya of the Hajo assembly said "Coronavirus is an airborne disease".',
+         "Suman Haripriya of the Hajo assembly", "said", "Coronavirus is an airborne disease", "Suman Haripriya"),
+        ("The sculpture was once offered to the president. Dominic Hare said the sculpture was a comment on wealth.",
+         "Dominic Hare", "said", "the sculpture was a comment on wealth", "Dominic Hare"),
+        ("Current Prime Minister of India Narendra Modi wrote that the nation grieved.",
+         "Current Prime Minister of India Narendra Modi", "wrote", "the nation grieved", "Narendra Modi"),
+    ]:
+        art = resolve(text, [(source, cue, content)])
+        assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == (name, "person")
+        check_speakers(art)
+    # but not an outlet whose name starts like a first name
+    for text, source, name in [
+        ("The government shut down for two days. Al Jazeera said the shutdown was the first of its kind.",
+         "Al Jazeera", "Al Jazeera"),
+        ("The Charlotte Observer said the protests had ended.", "The Charlotte Observer", "Charlotte Observer"),
+    ]:
+        art = resolve(text, [(source, "said", "the")])
+        assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == (name, "organisation")
+
+
+def test_a_storm_is_nobody():
+    text = "Hurricane Lorenzo moved north on Monday. Hurricane Lorenzo was forecast to weaken, the center said."
+    art = resolve(text, [("Hurricane Lorenzo", "was forecast", "to weaken")])
+    assert art.attributions[0].speaker is None or art.attributions[0].speaker.kind == "other"
+
+
+def test_a_law_or_a_picture_the_ner_calls_a_person_is_a_document():
+    text = ("Paulo Teixeira stresses that the Digital Crimes Bill intends to introduce censorship. The Digital "
+            "Crimes Bill intends, in the first place, to introduce a practice.")
+    art = resolve(text, [(("Digital Crimes Bill", 1), ("intends", 1), "to introduce a practice")])
+    assert art.attributions[0].speaker.kind == "document"
+    text = "Photographs showed the aircraft, sans wings, with the cockpit buried within a house."
+    art = resolve(text, [("Photographs", "showed", "the aircraft")])
+    assert art.attributions[0].speaker is None or art.attributions[0].speaker.kind != "person"
+    check_speakers(art)
+
+
+def test_a_name_closing_the_source_after_a_role_and_a_comma_is_the_speaker():
+    # the parser makes "member" and "Dilou" two subjects of "said", not an apposition
+    text = ('Speaking to Agence France-Presse, the president of the Tunisian League for the Defence of Human '
+            'Rights, Jamel Msallem, said, "We are for the freedom to dress, but today we find justifications for '
+            'this decision". A member of the Tunisian Parliament, Samir Dilou said, "Tunisia is facing terrorist '
+            'attacks, so every measure which is led by security motives is understandable".')
+    art = resolve(text, [("A member of the Tunisian Parliament, Samir Dilou", ("said", 1), "Tunisia is facing terrorist attacks")])
+    assert names(art) == ["Samir Dilou"]
+    check_speakers(art)
+
+
+def test_a_she_after_a_man_named_by_a_male_first_name_is_not_him():
+    # "she" has no antecedent here: it neither goes to Mark Lopez nor makes him female
+    text = "Mark Lopez presented the budget on Monday. The new mayor, she said, would not sign it."
+    art = resolve(text, [("she", "said", "The new mayor")])
+    assert names(art) == [None]
+    assert all(s.gender != "female" for s in art.speakers)
+    check_speakers(art)

@@ -108,7 +108,7 @@ commentator commentators netizen netizens journalist journalists reporter report
 stranger strangers visitor visitors tourist tourists traveller travellers traveler travelers guest guests
 driver drivers pilot pilots soldier soldiers guard guards nurse nurses patient patients owner owners
 shopkeeper shopkeepers teenager teenagers bystander bystanders pedestrian pedestrians tenant tenants
-newcomer newcomers boy boys girl girls
+newcomer newcomers boy boys girl girls commenter commenters twitterer twitterers
 """)
 
 ORG_NOUNS = _words("""
@@ -151,6 +151,14 @@ islam christianity judaism hinduism buddhism sikhism catholicism protestantism s
 atheism communism socialism capitalism fascism nazism marxism zionism
 """)
 
+# a law's or treaty's name ends with one of these ("Digital Crimes Bill", "Electronic Commerce
+# Directive", "Free Trade Agreement"): a text, whatever the NER typed
+LEGAL_TEXTS = _words("""bill act directive regulation amendment constitution treaty agreement charter statute
+resolution declaration protocol accord code""")
+
+# what names a storm, not a speaker ("Hurricane Lorenzo", "Tropical Storm Ana")
+STORM_WORDS = _words("hurricane typhoon cyclone storm tropical")
+
 # organisation words that end a name ("Yonhap news agency" -> the name is "Yonhap")
 ORG_DESCRIPTORS = _words("news agency newspaper daily tabloid broadcaster channel network website magazine weekly")
 
@@ -164,6 +172,7 @@ findings transcript minutes email e-mail notice assessment review audit manifest
 agreement charter proposal budget forecast census blog video footage obituary petition motion
 warrant summons subpoena textbook book brochure leaflet label sign caption announcement advisory
 bulletin dossier record records opinion brief amendment act statute
+directive directives regulation regulations photograph photographs photo photos picture pictures image images
 """)
 # verbs by which an article says who issued a document ("the WHO published a report")
 ISSUE_VERBS = _words("""

@@ -23,11 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..lexicon import SPEECH_VERBS
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    DOCUMENT_NOUNS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, TITLES, is_demonym, place_of,
+    DOCUMENT_NOUNS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, STORM_WORDS, TITLES, LEGAL_TEXTS, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -240,6 +241,10 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
 
 
 _OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outlet broadsheet blog podcast portal newsportal".split())
+# last words of newspapers' names ("Charlotte Observer", "Sydney Morning Herald"), never a surname here
+_MASTHEAD_WORDS = frozenset("""observer times post herald star journal tribune news gazette chronicle standard
+guardian telegraph express mail mirror inquirer examiner dispatch courier register bulletin review press
+daily weekly""".split())
 _REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 
 
@@ -284,6 +289,14 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if k is not None and len(toks) - k >= 2 and all(_is_name_token(x) for x in toks[k:]) and \
                     not any(x.lower_ in ORG_NOUNS for x in toks) and all(x.text[:1].isupper() for x in toks[:k]):
                 titles, toks, label = toks[:k], toks[k:], "PERSON"
+            # "Prime Minister of India Narendra Modi" (tagged ORG as "India Narendra Modi"): the
+            # place is the role's, the name after it a person's
+            if label in ("ORG", "GPE") and not titles and len(toks) >= 3 and toks[0].i > 0 \
+                    and doc[toks[0].i - 1].lower_ in ("of", "to", "for") and is_role_word(doc[toks[0].i - 1].head):
+                for k in range(1, len(toks) - 1):
+                    if place_of(" ".join(x.text for x in toks[:k])) and all(_is_name_token(x) for x in toks[k:]):
+                        titles, toks, label = toks[:k], toks[k:], "PERSON"
+                        break
             # "IM Dorsa Derakhshani": a short title in capitals before a full name
             if label == "PERSON" and len(toks) >= 3 and toks[0].text.isupper() and len(toks[0].text) <= 3 \
                     and toks[0].text.isalpha():
@@ -299,7 +312,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     titles, toks = titles + toks[:1], toks[1:]
             if label in ("PERSON", "ORG", "NORP"):
                 t_, rest = _split_titles(toks)
-                if t_ and (label == "PERSON" or sum(_is_name_token(x) for x in rest) >= 2
+                # "Dr Martisius" (tagged ORG): an honorific says person before one name word too
+                honorific = any(x.lower_ in HONORIFICS for x in t_) and rest and all(_is_name_token(x) for x in rest)
+                if t_ and (label == "PERSON" or (sum(_is_name_token(x) for x in rest) >= 2 or honorific)
                            and all(x.ent_type_ in ("PERSON", "ORG", "") for x in rest)):
                     titles, toks = t_, rest
                     label = "PERSON"
@@ -337,6 +352,9 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if len(toks) == 1 and (toks[0].tag_ in ("VBG", "VBD", "VBN") or toks[0].lower_.endswith("ing")
                                    and toks[0].is_sent_start):
                 continue  # "Quoting ..." at the start of a sentence is no one
+            if len(toks) == 1 and toks[0].pos_ == "NOUN" and toks[0].lower_ in DOCUMENT_NOUNS \
+                    and toks[0].lower_ not in _FIRST_NAMES:
+                continue  # "Photographs showed ..." (tagged PERSON): a text or picture, no one's name
             if len(toks) == 1 and len(toks[0].text) <= 3 and toks[0].i > 0 and doc[toks[0].i - 1].text == "[":
                 continue  # "blogging on Afinina [Ar]": a language note, no one
             left = _left_titles(doc, ent.start, ent.end)
@@ -380,6 +398,13 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
                     or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS and _person_shaped(toks):
                 label = "PERSON"  # "his wife, Amanda," (tagged ORG)
+            of_body = toks[-1].i + 1 < len(doc) and doc[toks[-1].i + 1].lower_ == "of" \
+                and doc[toks[-1].i + 1].head.i == ent.root.i  # "Suman Haripriya of the Hajo assembly said"
+            if label == "ORG" and not titles and len(toks) in (2, 3) and (toks[0].lower_ in _FIRST_NAMES - PARTICLES or of_body) \
+                    and _person_shaped(toks) and ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in SPEECH_VERBS \
+                    and toks[-1].lower_ not in _MASTHEAD_WORDS \
+                    and not (toks[0].i > 0 and doc[toks[0].i - 1].lower_ == "the"):  # "(The) Charlotte Observer said"
+                label = "PERSON"  # "Dominic Hare said", "Nikki Holland of the National Crime Agency said" (tagged ORG)
             if label in ("ORG", "GPE", "NORP", "LOC") and len(toks) == 1 and toks[0].lower_ in _FIRST_NAMES \
                     and toks[0].dep_ in ("nsubj", "nsubjpass") and not place_of(toks[0].text):
                 if placed is None:  # words the article uses as places: "in Charlotte", "Charlotte police"
@@ -861,11 +886,23 @@ class NameCollector:
         return n
 
     def _kinds(self) -> None:
+        # "Hurricane Lorenzo ... Lorenzo was forecast to diminish": a storm's name, alone too
+        storms = {f.split()[-1] for e in self.t.entities for _, f in e.forms
+                  if len(f.split()) > 1 and f.split()[0].lower() in STORM_WORDS}
         for e in self.t.entities:
             if e.kind not in ("person", "organisation"):
                 continue
             if e.name.lower() in PLATFORMS:
                 e.kind = "organisation"
+                continue
+            if any(len(f.split()) > 1 and f.split()[0].lower() in STORM_WORDS for _, f in e.forms) \
+                    or storms and all(f in storms for _, f in e.forms):
+                e.kind = "other"  # "Hurricane Lorenzo": a storm's name
+                continue
+            words = e.name.split()
+            if len(words) >= 2 and words[-1].lower() in LEGAL_TEXTS and words[-1][:1].isupper() \
+                    and words[0].lower() not in _FIRST_NAMES and not e.gender_votes:
+                e.kind = "document"  # "the Digital Crimes Bill" (tagged PERSON: "Bill"), "Free Trade Agreement"
                 continue
             if e.name.lower() in RELIGIONS:
                 e.kind = "other"  # "Islam": a faith, not a person or a body that speaks

@@ -61,13 +61,17 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
         nxt = ix.sent_start(si + 2)
         if si + 1 in by_sent:  # someone else named in the next sentence: only this sentence
             nxt = ix.sent_start(si + 1)
+        block = ix.block_of(start)
+        off = block[0] if block is not None else 0
         for t in ix.tokens(start, min(nxt, start + 400)):
             lw = t.lower_
-            if lw in GENDER_PRONOUNS and not ix.in_quote(t.idx):
+            if lw in GENDER_PRONOUNS and not ix.in_quote(off + t.idx):
                 g = GENDER_PRONOUNS[lw]
-                if lw in ("he", "she") or e.name_prior in (None, g):
-                    # a "her" or "his" against the first name is someone else's ("Dave Meltzer
-                    # tweeted after hearing the news of her death")
+                if e.name_prior in (None, g) or lw in ("he", "she") and ix.sent_of(off + t.idx) == si:
+                    # a pronoun against the first name is someone else's ("Dave Meltzer tweeted
+                    # after hearing the news of her death"; "Mark Lopez presented the budget. The
+                    # new mayor, she said, ..."), unless it is a he or she of the name's own
+                    # sentence ("Alex Morgan spoke next, and she said ...")
                     e.gender_votes[g] += 1
                 break
 

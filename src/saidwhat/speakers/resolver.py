@@ -430,6 +430,14 @@ class Resolver:
                     if c is not None and c.kind == "person":
                         return c
         if (head.pos_ == "NOUN" or is_role_word(head) or head.lower_ in TITLES) and not plural:
+            # "A member of the Tunisian Parliament, Samir Dilou said": a name closing the source
+            # after a comma, which the parser made a second subject rather than an apposition
+            last = next((t for t in reversed(toks) if not t.is_punct), None)
+            if last is not None and last.i > head.i and last.ent_type_ == "PERSON" and last.head.i == head.head.i \
+                    and last.dep_ == head.dep_ and any(t.text == "," and head.i < t.i < last.i for t in toks):
+                c = self.t.entity_at(off, last.i)
+                if c is not None and c.kind == "person":
+                    return c
             # "the president, Joe Biden,", "A Republican Assemblywoman, Jill Tolles"
             for ch in head.children:
                 if ch.dep_ == "appos":
