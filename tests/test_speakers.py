@@ -1235,3 +1235,14 @@ def test_a_she_after_a_man_named_by_a_male_first_name_is_not_him():
     assert names(art) == [None]
     assert all(s.gender != "female" for s in art.speakers)
     check_speakers(art)
+
+
+def test_he_slash_she_is_anyone():
+    text = ("Syrian Khaldoun Jarbou too wasn't impressed but writes:\n\nI don't see any thing new in Obama's speech, "
+            "more than that, anyone who kept up with his campaign he/she will notes that this speech is a collection "
+            "of what he had said before.")
+    art = resolve(text, [("Syrian Khaldoun Jarbou", "writes:", "I don't see any thing new"),
+                         ("she", "will notes", "that this speech is a collection")])
+    assert art.attributions[1].speaker is None
+    assert all(s.gender != "female" for s in art.speakers)
+    check_speakers(art)

@@ -46,6 +46,15 @@ def compatible(e: Entity, pron: str) -> bool:
     return False
 
 
+def generic(tok) -> bool:
+    """A "he/she", "he or she", "s/he": anyone, no one's pronoun and no gender."""
+    doc, i = tok.doc, tok.i
+    before = doc[i - 1].text if i > 0 else ""
+    after = doc[i + 1].text if i + 1 < len(doc) else ""
+    return before in ("/", "or") and i > 1 and doc[i - 2].lower_ in ("he", "she", "s") \
+        or after in ("/", "or") and i + 2 < len(doc) and doc[i + 2].lower_ in ("he", "she", "her", "him", "his")
+
+
 def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
     """he/she right after a person who is the only person of the sentence votes its gender."""
     by_sent: dict[int, list[Mention]] = {}
@@ -65,7 +74,7 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
         off = block[0] if block is not None else 0
         for t in ix.tokens(start, min(nxt, start + 400)):
             lw = t.lower_
-            if lw in GENDER_PRONOUNS and not ix.in_quote(off + t.idx):
+            if lw in GENDER_PRONOUNS and not ix.in_quote(off + t.idx) and not generic(t):
                 g = GENDER_PRONOUNS[lw]
                 if e.name_prior in (None, g) or lw in ("he", "she") and ix.sent_of(off + t.idx) == si:
                     # a pronoun against the first name is someone else's ("Dave Meltzer tweeted

@@ -300,7 +300,7 @@ class Resolver:
                     "who", "which", "that") else None
             return e if isinstance(e, Entity) else None
         if head.pos_ == "PRON" or lw in PRONOUNS:
-            if lw not in PRONOUNS:
+            if lw not in PRONOUNS or pronouns.generic(head):
                 return None
             if prev is not None and id(prev) in self._label_atts and self.ix.para_of(pos) != self.ix.para_of(prev.source.start):
                 prev = None  # the question's asker is no one's antecedent in the answer
