@@ -1246,3 +1246,16 @@ def test_he_slash_she_is_anyone():
     assert art.attributions[1].speaker is None
     assert all(s.gender != "female" for s in art.speakers)
     check_speakers(art)
+
+
+def test_the_same_subject_pronoun_of_the_sentence_before_continues_its_thread():
+    # "She was also married to ... Marty Melcher ...": he is her husband, not the next "She"
+    text = ("In an interview with the BBC, Day said of Hudson that he was a nice man.\n\nDay had one child, record "
+            "producer Terry Melcher, with her first husband, musician Al Jorden. She was also married in turn to George "
+            "Weidler, Marty Melcher, and Barry Comden, whom she divorced in 1981. She said Jorden had been physically "
+            "abusive to her.")
+    art = resolve(text, [("Day", "said of", "that he was a nice man"),
+                         (("She", 1), ("said", 1), "Jorden had been physically abusive to her")])
+    assert names(art) == ["Day", "Day"]
+    assert all(s.gender != "female" or s.name == "Day" for s in art.speakers)
+    check_speakers(art)

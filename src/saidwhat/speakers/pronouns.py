@@ -46,6 +46,17 @@ def compatible(e: Entity, pron: str) -> bool:
     return False
 
 
+def _subject_pronoun(ix: ArticleIndex, lo: int, hi: int, pron: str) -> Optional[int]:
+    """Where ``pron`` ("he", "she") is the subject of a main clause in [lo, hi), outside quotes."""
+    block = ix.block_of(lo)
+    off = block[0] if block is not None else 0
+    for t in ix.tokens(lo, hi):
+        if t.lower_ == pron and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" \
+                and not ix.in_quote(off + t.idx) and not generic(t):
+            return off + t.idx
+    return None
+
+
 def generic(tok) -> bool:
     """A "he/she", "he or she", "s/he": anyone, no one's pronoun and no gender."""
     doc, i = tok.doc, tok.i
@@ -87,7 +98,7 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
 
 def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents: list[tuple[int, int]],
             prev: Optional[Entity] = None, prev_end: int = 0, thread: bool = False,
-            speaking: Optional[Entity] = None) -> Optional[Entity]:
+            speaking: Optional[Entity] = None, depth: int = 0) -> Optional[Entity]:
     """The entity a third-person pronoun at ``pos`` refers to. ``prev``: the previous
     attribution's entity (ending at ``prev_end``); ``thread``: the cue continues it ("added");
     ``speaking``: whose direct speech holds the pronoun, who calls themself "I" there, so that a
@@ -119,6 +130,13 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
             break
         lo = ix.sent_start(s_i)
         ms = [m for m in table.between(lo, hi) if not in_content(m) and not m.label and fits(m.entity, pron)]
+        if back > 0 and pron in ("he", "she") and depth < 3:
+            # "Day had one child ... She was also married to George Weidler, Marty Melcher and Barry
+            # Comden. She said ...": the same pronoun as the subject of an earlier sentence, before
+            # any name that could be it, continues that sentence's thread, not its objects
+            same = _subject_pronoun(ix, lo, hi, pron)
+            if same is not None and not any(m.subject and m.start < same for m in ms):
+                return resolve(ix, table, pron, same, contents, prev, prev_end, thread, speaking, depth + 1)
         hi = lo
         if not ms:
             continue
