@@ -1246,6 +1246,10 @@ def test_he_slash_she_is_anyone():
     assert art.attributions[1].speaker is None
     assert all(s.gender != "female" for s in art.speakers)
     check_speakers(art)
+    # nor is "his or her" anyone's gender
+    text = "Kim Lee told the voters on Monday to bring his or her card to the polls."
+    art = resolve(text, [("Kim Lee", "told", "to bring his or her card to the polls")])
+    assert [s.gender for s in art.speakers] == ["unknown"]
 
 
 def test_the_same_subject_pronoun_of_the_sentence_before_continues_its_thread():

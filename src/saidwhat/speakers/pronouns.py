@@ -58,12 +58,13 @@ def _subject_pronoun(ix: ArticleIndex, lo: int, hi: int, pron: str) -> Optional[
 
 
 def generic(tok) -> bool:
-    """A "he/she", "he or she", "s/he": anyone, no one's pronoun and no gender."""
+    """A "he/she", "he or she", "s/he", "his or her": anyone, no one's pronoun and no gender."""
     doc, i = tok.doc, tok.i
-    before = doc[i - 1].text if i > 0 else ""
-    after = doc[i + 1].text if i + 1 < len(doc) else ""
-    return before in ("/", "or") and i > 1 and doc[i - 2].lower_ in ("he", "she", "s") \
-        or after in ("/", "or") and i + 2 < len(doc) and doc[i + 2].lower_ in ("he", "she", "her", "him", "his")
+    pair = ("he", "she", "s", "his", "her", "him", "hers")
+    before = doc[i - 1].lower_ if i > 0 else ""
+    after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return before in ("/", "or") and i > 1 and doc[i - 2].lower_ in pair \
+        or after in ("/", "or") and i + 2 < len(doc) and doc[i + 2].lower_ in pair
 
 
 def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
