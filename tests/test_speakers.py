@@ -1263,3 +1263,12 @@ def test_the_same_subject_pronoun_of_the_sentence_before_continues_its_thread():
     assert names(art) == ["Day", "Day"]
     assert all(s.gender != "female" or s.name == "Day" for s in art.speakers)
     check_speakers(art)
+
+
+def test_a_demonym_before_an_organisation_noun_is_the_organisations_name():
+    # "Indian Railways" (tagged PERSON) is not a person "Railways" with the demonym as a title
+    text = ("((WN)) What are the steps Indian Railways is taking for improving this number?\n\n((AN)) Indian Railways "
+            "has been very open about it.")
+    art = resolve(text, [(("Indian Railways", 1), "has been very open about", "it")])
+    assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Indian Railways", "organisation")
+    check_speakers(art)

@@ -121,6 +121,7 @@ corporation airline hospital school college center centre charity society agency
 legislature assembly secretariat directorate command forces guard church mosque museum library
 laboratory lab startup manufacturer maker retailer operator carrier broadcaster outlet publisher
 website site hotel restaurant store shop factory plant mine port airport studio label tribe tribes
+railway railways railroad airways
 """) - _words("paper site website")
 # what only a company or platform has: "Red Hat's CTO", "the chief executive of Red Hat", "a Twitter
 # account", "tweeted on Twitter" (people have spokesmen and staff too: those say nothing)

@@ -308,6 +308,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     lower_words = {t.text for _, d in ix.blocks for t in d if t.text[:1].islower()}
                 if len(toks) == 2 and toks[1].text.lower() in lower_words:
                     label = "NORP"
+                elif any(x.lemma_.lower() in ORG_NOUNS or x.lower_ in ORG_NOUNS for x in toks[1:]):
+                    label = "ORG"  # "Indian Railways" (tagged PERSON): a body of the country, no one's name
                 else:
                     titles, toks = titles + toks[:1], toks[1:]
             if label in ("PERSON", "ORG", "NORP"):
