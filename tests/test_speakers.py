@@ -1272,3 +1272,16 @@ def test_a_demonym_before_an_organisation_noun_is_the_organisations_name():
     art = resolve(text, [(("Indian Railways", 1), "has been very open about", "it")])
     assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Indian Railways", "organisation")
     check_speakers(art)
+
+
+def test_a_plural_proper_noun_the_ner_missed_is_no_persons_name():
+    text = ("Melbourne is so much more than those issues raised by the mayoral candidates.\n\nMelbournians will no longer "
+            "accept that if your needs are not on their agenda, bad luck try again in 4 years.")
+    art = resolve(text, [("Melbournians", "will no longer accept", "that if your needs are not on their agenda")])
+    assert art.attributions[0].speaker.kind != "person"
+    check_speakers(art)
+    # but a surname the tagger took for a plural, after a first name, is a person's
+    text = ("Fox News's reporting often tells a much different story. Its hosts don't hesitate to report that "
+            "''the science is still in question,'' as Heather Childers recently did.")
+    art = resolve(text, [("Heather Childers", "did", "the science is still in question")])
+    assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Heather Childers", "person")

@@ -439,6 +439,10 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue  # "Afinina [Ar], launched": a language note the parser made a subject
             if t.lower_ in DOCUMENT_NOUNS and not org and t.lower_ not in _FIRST_NAMES:
                 continue  # "The 12th Amendment to the US Constitution makes ...": a text, not a name
+            if t.tag_ == "NNPS" and not org and not (t.i > 0 and doc[t.i - 1].dep_ == "compound"
+                                                     and doc[t.i - 1].lower_ in _FIRST_NAMES):
+                continue  # "Melbournians will no longer accept ...": a plural people, no one's name
+                # (but "Heather Childers": a surname the tagger took for a plural)
             toks = [t]
             j = t.i - 1
             # the whole compound chain: "United States government", not "States government"
