@@ -253,6 +253,18 @@ def _place_words(ix: ArticleIndex) -> set:
     return {t.lower_ for _, d in ix.blocks for e in d.ents if e.label_ in ("GPE", "LOC") for t in e}
 
 
+def _of_body_after(toks: list, root) -> bool:
+    """An "of" phrase on the name right after it: "Suman Haripriya of the Hajo assembly said"."""
+    doc, j = root.doc, toks[-1].i + 1
+    return j < len(doc) and doc[j].lower_ == "of" and doc[j].head.i == root.i
+
+
+def _storm_name(form: str) -> bool:
+    """A storm's name ("Hurricane Lorenzo", "Tropical Storm Ana")."""
+    words = form.split()
+    return len(words) > 1 and words[0].lower() in STORM_WORDS
+
+
 def _person_shaped(toks: list) -> bool:
     """Name words only, no organisation noun, no country: what an ORG/GPE the NER typed can be
     when the context says person."""
@@ -400,9 +412,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
                     or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS and _person_shaped(toks):
                 label = "PERSON"  # "his wife, Amanda," (tagged ORG)
-            of_body = toks[-1].i + 1 < len(doc) and doc[toks[-1].i + 1].lower_ == "of" \
-                and doc[toks[-1].i + 1].head.i == ent.root.i  # "Suman Haripriya of the Hajo assembly said"
-            if label == "ORG" and not titles and len(toks) in (2, 3) and (toks[0].lower_ in _FIRST_NAMES - PARTICLES or of_body) \
+            if label == "ORG" and not titles and len(toks) in (2, 3) \
+                    and (toks[0].lower_ in _FIRST_NAMES - PARTICLES or _of_body_after(toks, ent.root)) \
                     and _person_shaped(toks) and ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in SPEECH_VERBS \
                     and toks[-1].lower_ not in _MASTHEAD_WORDS \
                     and not (toks[0].i > 0 and doc[toks[0].i - 1].lower_ == "the"):  # "(The) Charlotte Observer said"
@@ -893,16 +904,14 @@ class NameCollector:
 
     def _kinds(self) -> None:
         # "Hurricane Lorenzo ... Lorenzo was forecast to diminish": a storm's name, alone too
-        storms = {f.split()[-1] for e in self.t.entities for _, f in e.forms
-                  if len(f.split()) > 1 and f.split()[0].lower() in STORM_WORDS}
+        storms = {f.split()[-1] for e in self.t.entities for _, f in e.forms if _storm_name(f)}
         for e in self.t.entities:
             if e.kind not in ("person", "organisation"):
                 continue
             if e.name.lower() in PLATFORMS:
                 e.kind = "organisation"
                 continue
-            if any(len(f.split()) > 1 and f.split()[0].lower() in STORM_WORDS for _, f in e.forms) \
-                    or storms and all(f in storms for _, f in e.forms):
+            if any(_storm_name(f) for _, f in e.forms) or storms and all(f in storms for _, f in e.forms):
                 e.kind = "other"  # "Hurricane Lorenzo": a storm's name
                 continue
             words = e.name.split()

@@ -48,8 +48,7 @@ def compatible(e: Entity, pron: str) -> bool:
 
 def _subject_pronoun(ix: ArticleIndex, lo: int, hi: int, pron: str) -> Optional[int]:
     """Where ``pron`` ("he", "she") is the subject of a main clause in [lo, hi), outside quotes."""
-    block = ix.block_of(lo)
-    off = block[0] if block is not None else 0
+    off = ix.offset_of(lo)
     for t in ix.tokens(lo, hi):
         if t.lower_ == pron and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" \
                 and not ix.in_quote(off + t.idx) and not generic(t):
@@ -82,8 +81,7 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
         nxt = ix.sent_start(si + 2)
         if si + 1 in by_sent:  # someone else named in the next sentence: only this sentence
             nxt = ix.sent_start(si + 1)
-        block = ix.block_of(start)
-        off = block[0] if block is not None else 0
+        off = ix.offset_of(start)
         for t in ix.tokens(start, min(nxt, start + 400)):
             lw = t.lower_
             if lw in GENDER_PRONOUNS and not ix.in_quote(off + t.idx) and not generic(t):
