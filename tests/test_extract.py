@@ -650,6 +650,38 @@ def test_a_content_opened_inside_parentheses_ends_where_they_close():
     assert doc[sp.start:sp.end].text == "the plan (drawn up in May) would pass"
 
 
+def test_a_content_running_into_parentheses_it_does_not_close():
+    from saidwhat.attribute import complete_sources, split_contents
+    from saidwhat.parse import parse_many
+    from saidwhat.tagger import RawSpan
+
+    # a quotation that opens the parentheses is the content, not the sentence before them
+    text = 'The decision drew criticism (“This is a disgrace,” said one member) across the party.'
+    (((_, doc),),) = list(parse_many([text]))
+    cue = next(t.i for t in doc if t.text == "said")
+    (sp,) = split_contents(doc, [RawSpan("content", 0, cue)], [])
+    assert doc[sp.start:sp.end].text == "“This is a disgrace,”"
+    # without a quotation there, the content stops before them
+    text = 'He said the plan would pass (as the mayor hoped in May.'
+    (((_, doc),),) = list(parse_many([text]))
+    (sp,) = split_contents(doc, [RawSpan("content", 2, len(doc) - 1)], [])
+    assert doc[sp.start:sp.end].text == "the plan would pass"
+    # nor does a source run past a ')' it did not open
+    text = 'Few liked it ("This is a disgrace," said one member) and many left.'
+    (((_, doc),),) = list(parse_many([text]))
+    start = next(t.i for t in doc if t.text == "one")
+    (src,) = complete_sources(doc, [RawSpan("source", start, len(doc) - 1)])
+    assert doc[src.start:src.end].text == "one member"
+
+
+def test_a_quote_split_around_its_cue_inside_parentheses():
+    art = extract('The decision drew criticism (“This is a disgrace,” said one member, “and a betrayal”) '
+                  'across the party.')
+    (a,) = art.attributions
+    assert [p.text for p in a.content_parts] == ["“This is a disgrace,”", "“and a betrayal”"]
+    assert a.source.text == "one member" and a.type == "direct"
+
+
 def test_a_reference_line_with_a_quoted_title_is_no_credit_line():
     # a Wikinews source list: 'Author. "Title" — Outlet, date' names no speaker of the title
     text = ('The minister resigned on Friday.\n\nSources\n\n'

@@ -91,6 +91,7 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     spans = complete_sources(doc, split_contents(doc, spans, qs))
     para = _paragraph_ids(doc)
     linked = join_split_quotes(doc, link(doc, spans, para, title), qtoks, para)
+    linked = keep_to_cue_brackets(doc, linked, para)
     linked = continue_paragraph_quotes(doc, qtoks, linked)
     linked.extend(formatted)
     linked = colon_quotes(doc, qtoks, linked, spans, para)
@@ -176,6 +177,48 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list, para: list[int]) -> l
         contents.append(RawSpan("content", nxt.start, nxt.end, conf))
         owner[(nxt.start, nxt.end)] = k
     return [item for item in linked if item[2]]
+
+
+def _brackets_around(doc: Doc, sp: RawSpan, para: list[int]) -> Optional[tuple[int, int]]:
+    """The '(' and ')' of its paragraph that enclose ``sp``, or None."""
+    depth, i = 0, sp.start - 1
+    while i >= 0 and para[i] == para[sp.start]:
+        if doc[i].text == ")":
+            depth += 1
+        elif doc[i].text == "(":
+            if depth == 0:
+                break
+            depth -= 1
+        i -= 1
+    else:
+        return None
+    depth, j = 0, sp.end
+    while j < len(doc) and para[j] == para[sp.start]:
+        if doc[j].text == "(":
+            depth += 1
+        elif doc[j].text == ")":
+            if depth == 0:
+                return i, j
+            depth -= 1
+        j += 1
+    return None
+
+
+def keep_to_cue_brackets(doc: Doc, linked: list, para: list[int]) -> list:
+    """A cue inside parentheses that has content there too keeps none outside them: in 'The
+    decision drew criticism (“This is a disgrace,” said one member)', the tagger's second content
+    'The decision drew criticism' is no part of what the member said. (PolNeAR train: of 96
+    attributions whose cue is in parentheses, none has content on both sides of them; 2 have it
+    only outside: 'some (favored strongly by Republicans)'.)"""
+    out = []
+    for cue, source, contents, conf in linked:
+        box = _brackets_around(doc, cue, para) if cue is not None and len(contents) > 1 else None
+        if box is not None:
+            inside = [c for c in contents if box[0] < c.start and c.end <= box[1]]
+            if inside:
+                contents = inside
+        out.append((cue, source, contents, conf))
+    return out
 
 
 def continue_paragraph_quotes(doc: Doc, qtoks: list, linked: list) -> list:
@@ -717,7 +760,7 @@ def _char_span(text: str, doc: Doc, rs: Optional[RawSpan], offset: int) -> Optio
 
 def complete_sources(doc: Doc, spans: list[RawSpan]) -> list[RawSpan]:
     """A source that stops inside a noun phrase ("The" of "The opposition") is widened to the
-    phrase: a source is a mention, never half of one."""
+    phrase: a source is a mention, never half of one; nor does it run past a ')' it did not open."""
     if not any(sp.role == "source" for sp in spans):
         return spans
     owner = {}
@@ -737,6 +780,7 @@ def complete_sources(doc: Doc, spans: list[RawSpan]) -> list[RawSpan]:
             end = chunk_end.get(sp.end - 1, sp.end)
             if end > sp.end and all(owner.get(i, k) == k for i in range(sp.end, end)):
                 sp = RawSpan("source", sp.start, end, sp.score)
+            sp = _inside_brackets(doc, sp, closing_only=True)
         out.append(sp)
     return out
 
@@ -768,17 +812,28 @@ def split_contents(doc: Doc, spans: list[RawSpan], qs: list) -> list[RawSpan]:
             and not (sp.role == "content" and sp.end - sp.start == 1 and doc[sp.start].tag_ in _FUNCTION_TAGS)]
 
 
-def _inside_brackets(doc: Doc, sp: RawSpan) -> RawSpan:
-    """A content that opens inside parentheses ends where they close: 'Officials were cautious (one
-    said, "We are not there yet") but hopeful' ran on past the ')'."""
-    depth = 0
+def _inside_brackets(doc: Doc, sp: RawSpan, closing_only: bool = False) -> RawSpan:
+    """A content that opens inside parentheses ends where they close: 'Officials were cautious
+    (one said, "We are not there yet") but hopeful' ran on past the ')'; so does a source
+    (``closing_only``: 'said one member) and many left'). A content that runs into parentheses
+    it does not close stops before them, or, when a quotation opens them, is that quotation: 'The
+    decision drew criticism (“This is a disgrace,” said one member)' had the whole sentence as the
+    member's words (no content part of PolNeAR's train holds an unclosed '(' but at its start).
+    Brackets are counted in characters: '401(k)' and '(hashtag)StopGunViolence' are balanced."""
+    opened: list[int] = []
     for t in doc[sp.start:sp.end]:
-        if t.text == "(":
-            depth += 1
-        elif t.text == ")":
-            if depth == 0:
-                return RawSpan(sp.role, sp.start, t.i, sp.score) if t.i > sp.start else sp
-            depth -= 1
+        for ch in t.text:
+            if ch == "(":
+                opened.append(t.i)
+            elif ch == ")":
+                if not opened:
+                    return RawSpan(sp.role, sp.start, t.i, sp.score) if t.i > sp.start else sp
+                opened.pop()
+    if opened and opened[-1] > sp.start and not closing_only and doc[opened[-1]].text == "(":
+        i = opened[-1]
+        if i + 2 < sp.end and doc[i + 1].is_quote:
+            return RawSpan(sp.role, i + 1, sp.end, sp.score)
+        return RawSpan(sp.role, sp.start, i, sp.score)
     return sp
 
 
