@@ -169,20 +169,21 @@ def find_quotes(text: str) -> list[Quote]:
     quotes: list[Quote] = []
     # the open marks, outermost first: [mark, content start]
     stack: list[tuple[str, int]] = []
-    parts: list[tuple[int, int]] = []    # finished paragraph pieces of the outermost quote
+    parts: list[tuple[int, int, str]] = []  # finished paragraph pieces of the outermost quote, with the mark opening each
     piece_start = 0                      # where the outermost quote's current piece starts
+    piece_mark = ""                      # and the mark that opens it
     para_end = text.find("\n")
     para_end = n if para_end == -1 else para_end
     k, nt = 0, len(toks)
 
     def emit(end: int, close_mark: str | None) -> None:
-        mark, start = stack[0]
-        pieces = parts + [(piece_start, end)]
-        # drop empty paragraph pieces, but keep the last so that ``end`` stays at the closing mark
-        pieces = [(s, e) for s, e in pieces[:-1] if e > s] + pieces[-1:]
-        if pieces and any(_WORDCHAR.search(text, s, e) for s, e in pieces):
-            quotes.append(Quote(pieces[0][0], pieces[-1][1], mark, close_mark, close_mark is not None,
-                                pieces))
+        pieces = parts + [(piece_start, end, piece_mark)]
+        # drop empty paragraph pieces, but keep the last so that ``end`` stays at the closing mark;
+        # the quote's open mark is the one before its first piece left ('“ ¶ “Text”': the second)
+        pieces = [(s, e, m) for s, e, m in pieces[:-1] if e > s] + pieces[-1:]
+        if pieces and any(_WORDCHAR.search(text, s, e) for s, e, _ in pieces):
+            quotes.append(Quote(pieces[0][0], pieces[-1][1], pieces[0][2], close_mark, close_mark is not None,
+                                [(s, e) for s, e, _ in pieces]))
 
     while k < nt:
         p, mk, can_open, can_close = toks[k]
@@ -193,8 +194,8 @@ def find_quotes(text: str) -> list[Quote]:
                 q = nxt.end() if nxt else para_end + 1
                 if (p == q and can_open and _family(mk) == _family(stack[0][0])
                         and (mk != "'" or not _possessive(text, p, mk))):
-                    parts.append((piece_start, _rstrip(text, piece_start, para_end)))
-                    piece_start = p + len(mk)
+                    parts.append((piece_start, _rstrip(text, piece_start, para_end), piece_mark))
+                    piece_start, piece_mark = p + len(mk), mk
                     stack[1:] = []
                     k += 1
                     para_end = text.find("\n", p)
@@ -247,7 +248,7 @@ def find_quotes(text: str) -> list[Quote]:
                 continue
         if can_open and len(stack) < _MAX_DEPTH:
             if not stack:
-                piece_start = p + len(mk)
+                piece_start, piece_mark = p + len(mk), mk
                 parts = []
             stack.append((mk, p + len(mk)))
     if stack and stack[0][0] in _REPORT_UNCLOSED:
