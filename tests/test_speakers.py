@@ -1285,3 +1285,14 @@ def test_a_plural_proper_noun_the_ner_missed_is_no_persons_name():
             "''the science is still in question,'' as Heather Childers recently did.")
     art = resolve(text, [("Heather Childers", "did", "the science is still in question")])
     assert (art.attributions[0].speaker.name, art.attributions[0].speaker.kind) == ("Heather Childers", "person")
+
+
+def test_a_first_name_misspelt_with_one_letter_for_two_is_the_same_person():
+    text = "Hilary Clinton spoke in Ohio on Monday. Hillary Clinton later told voters that she would fight for them."
+    art = resolve(text, [("Hillary Clinton", "told", "that she would fight for them"), ("Hilary Clinton", "spoke", "in Ohio")])
+    assert names(art) == ["Hillary Clinton", "Hillary Clinton"] and len(art.speakers) == 1
+    # other first names stay other people
+    text = "Bill Clinton spoke in Ohio on Monday. Jill Clinton later told voters that she would fight for them."
+    art = resolve(text, [("Jill Clinton", "told", "that she would fight for them"), ("Bill Clinton", "spoke", "in Ohio")])
+    assert names(art) == ["Jill Clinton", "Bill Clinton"]
+    check_speakers(art)

@@ -519,6 +519,14 @@ def _paternal(name: str) -> Optional[str]:
     return fold_word(ws[-2]) if len(ws) >= 3 and ws[-2][:1].isupper() else None
 
 
+_DOUBLED = re.compile(r"(\w)\1")
+
+
+def _single_letters(word: str) -> str:
+    """``word`` with doubled letters written once: "hillary" and "hilary" -> "hilary"."""
+    return _DOUBLED.sub(r"\1", word)
+
+
 def _contains(big: list[str], small: list[str]) -> bool:
     it = iter(big)
     return all(w in it for w in small)
@@ -613,6 +621,16 @@ class NameCollector:
             hosts = [o for o in full.values() if o is not e and len(o.name.split()) > len(words)
                      and o.last_word == e.last_word and _contains(o.name.lower().split(), words)]
             if len(hosts) == 1 and e in self.t.entities:
+                self.t.merge(hosts[0], e)
+                full[key] = hosts[0]
+        # "Hilary Clinton" beside "Hillary Clinton": a first name spelt with a single letter where
+        # the other has it doubled is a misspelling of it (the name of more mentions wins)
+        for key, e in list(full.items()):
+            if len(key[0]) < 4 or e not in self.t.entities:
+                continue
+            hosts = [o for k2, o in full.items() if o is not e and o in self.t.entities and k2[1] == key[1]
+                     and k2[0] != key[0] and _single_letters(k2[0]) == _single_letters(key[0])]
+            if len(hosts) == 1 and len(hosts[0].mentions) >= len(e.mentions):
                 self.t.merge(hosts[0], e)
                 full[key] = hosts[0]
         # "Pedro Pierluisi" beside "Pedro R. Pierluisi Urrutia": the first of two surnames
