@@ -49,9 +49,14 @@ NEWS = SHARED / "data" / "news" / "articles.jsonl"
 DATA = Path(__file__).parent / "data"
 # (file, floor): the ensemble's score less 0.03
 SPOTCHECKS = {
-    "first": (DATA / "speakers_news_spotcheck.jsonl", 0.79),   # 0.750 when written, 0.825 at 1cb5c5b
-    "second": (DATA / "speakers_news_spotcheck2.jsonl", 0.74),  # 0.725 when written, 0.775 at 1cb5c5b
+    "first": (DATA / "speakers_news_spotcheck.jsonl", 0.75),   # 0.750 when written, 0.825 at 1cb5c5b
+    "second": (DATA / "speakers_news_spotcheck2.jsonl", 0.70),  # 0.725 when written, 0.775 at 1cb5c5b
 }
+# With the pruner (prune.py) 66 -> 63/80 and 62 -> 59/80: the attributions of 7 items are pruned
+# away, none resolved differently; they are weak ones ("Adamowicz was an early supporter of
+# democracy", "it wished to conceal", "The archive characterizes events where ...", "they
+# cannot comprehend that ..."), three of them judged no speaker at all, and an item whose span is
+# no longer a source counts wrong here.
 
 pytestmark = pytest.mark.skipif(not NEWS.exists(), reason="needs ../shared/data/news/articles.jsonl")
 

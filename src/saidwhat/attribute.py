@@ -4,8 +4,9 @@ The trained tagger (``tagger``) labels each token as part of a cue, a source or 
 module turns the labels into spans and links them: each content to its cue (the parse first,
 then distance within the paragraph), contents sharing a cue merged into one attribution with
 several parts, and each cue to its source (its syntactic subject first, else the nearest source
-span in the sentence). Without a trained model, a rule-based finder (quotes + speech verbs + the
-parse) gives a weaker but working result.
+span in the sentence). The tagger's attributions then pass the pruner (``prune``), which drops
+those a small model fitted on out-of-fold predictions deems most likely wrong. Without a trained
+model, a rule-based finder (quotes + speech verbs + the parse) gives a weaker but working result.
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from . import tagger
 from .lexicon import SPEECH_VERBS
 from .model import Attribution, Span
 from .parse import token_texts
+from .prune import prune
 from .tagger import RawSpan
 
 
@@ -66,11 +68,11 @@ def find_attributions(text: str, doc: Doc, offset: int = 0, tagged: Optional[tup
     ``tagged`` = (quotes, mask, tagger spans) when the caller tagged the block already (in a batch)."""
     if tagged is not None:
         qs, mask, spans = tagged
-        return from_spans(text, doc, offset, spans, qs, mask)
+        return prune(from_spans(text, doc, offset, spans, qs, mask))
     model = tagger.get_model()
     qs, mask = block_quotes(text, doc, offset)
     if model is not None:
-        return from_spans(text, doc, offset, model.predict_spans(doc, qs, mask), qs, mask)
+        return prune(from_spans(text, doc, offset, model.predict_spans(doc, qs, mask), qs, mask))
     linked = rule_attributions(doc, qs)
     linked.extend(cueless_quotes(doc, quote_tokens(doc, qs), linked))
     return build(text, doc, offset, linked, mask)

@@ -89,6 +89,25 @@ def _unique(items: Iterable[frozenset]) -> list[frozenset]:
     return out
 
 
+def _attribution_match(tok: _Tokens, g_attrs: list[dict], p_attrs: list[dict]) -> list[tuple[int, int]]:
+    """(gold, predicted) index pairs matched at the attribution level: content (lenient) and source
+    (lenient, or both absent) right."""
+    g_pairs = [(_content(tok, a), tok.of(a.get("source"))) for a in g_attrs]
+    p_pairs = [(_content(tok, a), tok.of(a.get("source"))) for a in p_attrs]
+
+    def both(g: tuple, p: tuple) -> float:
+        c, s = _dice(g[0], p[0]), _same_source(g[1], p[1])
+        return min(c, s) if c >= 0.5 and s >= 0.5 else 0.0
+
+    return _match(g_pairs, p_pairs, both, 0.5)
+
+
+def attribution_hits(gold: dict, pred_attributions: list[dict]) -> set[int]:
+    """Which of ``pred_attributions`` (scorer dicts) the scorer counts right for the gold record
+    ``gold`` (with its ``text``): the indices of those matched at the attribution level."""
+    return {pi for _, pi in _attribution_match(_Tokens(gold["text"]), gold.get("attributions", []), pred_attributions)}
+
+
 def score(gold: Iterable[dict], pred: Iterable[dict]) -> dict[str, Any]:
     """Scores of predicted records against gold records (both ``{"id", "attributions", ...}``;
     gold records carry ``text``)."""
@@ -114,15 +133,9 @@ def score(gold: Iterable[dict], pred: Iterable[dict]) -> dict[str, Any]:
             for mode, thr in (("lenient", 0.5), ("strict", 1.0)):
                 m = _match(g_items, p_items, _dice, thr)
                 tallies[f"{name}/{mode}"].add(len(m), len(g_items), len(p_items))
-        g_pairs = [(_content(tok, a), tok.of(a.get("source")), a.get("type", "?")) for a in g_attrs]
-        p_pairs = [(_content(tok, a), tok.of(a.get("source"))) for a in p_attrs]
-
-        def both(g: tuple, p: tuple) -> float:
-            c, s = _dice(g[0], p[0]), _same_source(g[1], p[1])
-            return min(c, s) if c >= 0.5 and s >= 0.5 else 0.0
-
-        m = _match(g_pairs, p_pairs, both, 0.5)
-        tallies["attribution"].add(len(m), len(g_pairs), len(p_pairs))
+        m = _attribution_match(tok, g_attrs, p_attrs)
+        tallies["attribution"].add(len(m), len(g_attrs), len(p_attrs))
+        g_pairs = [(None, None, a.get("type", "?")) for a in g_attrs]
         hit = {gi for gi, _ in m}
         for gi, g in enumerate(g_pairs):
             t = by_type.setdefault(g[2], [0, 0])

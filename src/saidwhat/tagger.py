@@ -595,8 +595,8 @@ def model_choice() -> tuple[Path, str]:
     four networks) or ``fast`` (``models/tagger-fast.pt``, the ensemble distilled into one).
     Unset, the ensemble runs where the CPU has native bfloat16 units; elsewhere its four networks
     in float32 would take saidwhat below half of spaCy's speed (0.42x against 0.73x for the
-    distilled network, one core, README), so the distilled network runs (dev F1 0.765, direct
-    recall 0.945, against 0.766 and 0.953). Set ``SAIDWHAT_MODEL=ensemble`` for the same output on every machine."""
+    distilled network, one core, README), so the distilled network runs (dev F1 0.772, direct
+    recall 0.941 after pruning, against 0.776 and 0.948). Set ``SAIDWHAT_MODEL=ensemble`` for the same output on every machine."""
     import os
 
     fast = MODEL_PATH.parent / "tagger-fast.pt"

@@ -224,6 +224,25 @@ def train(
               jobs=jobs, o_bias=o_bias, log=lambda msg: err.print(msg), **extra)
 
 
+@app.command("train-pruner")
+def train_pruner(
+    train_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Training JSONL (PolNeAR format)."),
+    dev_file: Optional[Path] = typer.Option(None, "--dev", exists=True, dir_okay=False,
+                                            help="Dev JSONL: picks each fold network's epoch."),
+    output: Path = typer.Option(Path("src/saidwhat/models/pruner.json"), "--output", "-o"),
+    work: Path = typer.Option(Path("runs/pruner"), help="Fold files, networks and feature caches (a network there is reused)."),
+    folds: int = typer.Option(2, min=2, help="Parts of the training data; each is tagged by a network trained on the others."),
+    epochs: int = typer.Option(8, help="Training epochs of each fold network."),
+    seed: int = typer.Option(13),
+    jobs: int = typer.Option(2, help="Fold networks trained at once, one process (core) each."),
+) -> None:
+    """Fit the pruner that drops likely-wrong attributions, on out-of-fold predictions (CPU, ~25 min on 2 cores)."""
+    from ..training import train_pruner as run
+
+    run(train_file, output, work, dev_file=dev_file, folds=folds, seed=seed, epochs=epochs, jobs=jobs,
+        log=lambda msg: err.print(msg))
+
+
 @app.command()
 def ensemble(
     members: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Trained tagger files (one vocabulary)."),
