@@ -262,3 +262,32 @@ def test_the_md_pipelines_static_vectors():
         u, v = table[rows[a]], table[rows[b]]
         return float(u @ v / np.linalg.norm(u) / np.linalg.norm(v))
     assert cos("said", "told") > cos("said", "banana")
+
+
+@pytest.mark.skipif(not POLNEAR_DEV.exists(), reason="../shared/data/polnear/dev.jsonl is not present")
+def test_fit_the_pruner_on_out_of_fold_predictions(tmp_path, monkeypatch):
+    import os
+
+    from saidwhat import tagger
+    from saidwhat.prune import FEATURES, Pruner
+
+    small = tmp_path / "small.jsonl"
+    with POLNEAR_DEV.open(encoding="utf-8") as f, small.open("w", encoding="utf-8") as out:
+        for _, line in zip(range(6), f):
+            out.write(line)
+    monkeypatch.delenv("SAIDWHAT_PRUNE", raising=False)
+    before = tagger.get_model()
+    logs: list = []
+    meta = training.train_pruner(small, tmp_path / "pruner.json", tmp_path / "work", folds=2, epochs=1,
+                                 hidden=16, layers=1, jobs=1, log=logs.append)
+    pruner = Pruner.load(tmp_path / "pruner.json")
+    assert len(pruner.weights) == len(FEATURES) and str(pruner.threshold) in {str(t) for t in meta["threshold_curve"]}
+    assert meta["gold"] > 0 and len(meta["out_of_fold_f1"]) == 2 and meta["f1_pruned"] >= meta["f1_unpruned"]
+    assert pruner.cues and all(0 < rate <= 1 for _, rate in pruner.cues.values())
+    assert any("out-of-fold attribution F1" in m for m in logs)
+    # the process's tagger and the pruning switch are as they were
+    assert tagger.get_model() is before and "SAIDWHAT_PRUNE" not in os.environ
+    # a second run reuses the fold networks
+    training.train_pruner(small, tmp_path / "again.json", tmp_path / "work", folds=2, epochs=1,
+                          hidden=16, layers=1, jobs=1, log=logs.append)
+    assert sum("reusing" in m for m in logs) == 2
