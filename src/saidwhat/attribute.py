@@ -181,27 +181,26 @@ def join_split_quotes(doc: Doc, linked: list, qtoks: list, para: list[int]) -> l
     return [item for item in linked if item[2]]
 
 
+def _brackets(tok: Any) -> int:
+    """Parentheses a token opens (+) or closes (-), counted in characters ('401(k' opens one)."""
+    return tok.text.count("(") - tok.text.count(")")
+
+
 def _brackets_around(doc: Doc, sp: RawSpan, para: list[int]) -> Optional[tuple[int, int]]:
-    """The '(' and ')' of its paragraph that enclose ``sp``, or None."""
+    """The tokens with the '(' and ')' of its paragraph that enclose ``sp``, or None."""
     depth, i = 0, sp.start - 1
     while i >= 0 and para[i] == para[sp.start]:
-        if doc[i].text == ")":
-            depth += 1
-        elif doc[i].text == "(":
-            if depth == 0:
-                break
-            depth -= 1
+        depth += _brackets(doc[i])
+        if depth > 0:
+            break
         i -= 1
     else:
         return None
     depth, j = 0, sp.end
     while j < len(doc) and para[j] == para[sp.start]:
-        if doc[j].text == "(":
-            depth += 1
-        elif doc[j].text == ")":
-            if depth == 0:
-                return i, j
-            depth -= 1
+        depth += _brackets(doc[j])
+        if depth < 0:
+            return i, j
         j += 1
     return None
 

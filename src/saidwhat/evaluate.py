@@ -135,10 +135,9 @@ def score(gold: Iterable[dict], pred: Iterable[dict]) -> dict[str, Any]:
                 tallies[f"{name}/{mode}"].add(len(m), len(g_items), len(p_items))
         m = _attribution_match(tok, g_attrs, p_attrs)
         tallies["attribution"].add(len(m), len(g_attrs), len(p_attrs))
-        g_pairs = [(None, None, a.get("type", "?")) for a in g_attrs]
         hit = {gi for gi, _ in m}
-        for gi, g in enumerate(g_pairs):
-            t = by_type.setdefault(g[2], [0, 0])
+        for gi, g in enumerate(g_attrs):
+            t = by_type.setdefault(g.get("type", "?"), [0, 0])
             t[0] += gi in hit
             t[1] += 1
     result: dict[str, Any] = {k: t.prf() for k, t in tallies.items()}

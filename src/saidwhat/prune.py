@@ -40,12 +40,13 @@ def cue_key(text: str) -> str:
 def features(a: Attribution, cues: dict[str, tuple[int, float]]) -> list[float]:
     """The model's inputs for attribution ``a`` (in ``FEATURES`` order); ``cues`` maps a cue key
     to (times it is a gold cue in the training data, that count over its occurrences there)."""
-    count, rate = cues.get(cue_key(a.cue.text), (0, 0.0)) if a.cue is not None else (0, 0.0)
+    key = cue_key(a.cue.text) if a.cue is not None else ""
+    count, rate = cues.get(key, (0, 0.0)) if key else (0, 0.0)
     words = sum(len(_WORD.findall(p.text)) for p in (a.content_parts or [a.content]))
     source = a.source.text.strip().lower() if a.source is not None else ""
     return [1.0, a.confidence, a.confidence ** 2, float(a.type == "direct"), float(a.type == "mixed"),
             math.log1p(count), rate, float(count == 0), float(bool(source)), float(source in _PRONOUNS),
-            math.log1p(words), float(words <= 3), float(a.cue is not None and len(cue_key(a.cue.text).split()) > 1)]
+            math.log1p(words), float(words <= 3), float(len(key.split()) > 1)]
 
 
 class Pruner:
