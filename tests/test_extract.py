@@ -444,7 +444,7 @@ def test_chanted_short_quote_and_passive_agent():
     qs = quotes.find_quotes(text)
     (cue, source, contents, _), = attribute.uncovered_quotes(doc, attribute.quote_tokens(doc, qs), [], [])
     assert (doc[cue.start:cue.end].text, doc[source.start:source.end].text) == ("chanted", "Protesters")
-    assert doc[contents[0].start:contents[0].end].text == "What curfew?"
+    assert doc[contents[0].start:contents[0].end].text == "\"What curfew?\""
     text = "They called it a scare: the so-called \"fake news\" label stuck, she said."
     doc = load()(text)
     qs = quotes.find_quotes(text)
@@ -477,8 +477,9 @@ def test_a_round_up_credits_each_pundit_not_the_lead_in():
     expect = {"This is a disaster": "Jennifer Rubin", "The president has a point": "Rich Lowry",
               "Nobody should be surprised": "Paul Krugman"}
     for start, name in expect.items():
-        a = next(a for c, a in by_content.items() if c.startswith(start))
+        a = next(a for c, a in by_content.items() if c.strip("\"").startswith(start))
         assert a.source.text == name and ":" in a.cue.text and a.type == "direct"
+        assert a.content.text.startswith("\"") and a.content.text.endswith("\"")  # with its marks
         assert a.speaker is not None and a.speaker.name == name
     quoted = [a for a in art.attributions if a.type == "direct"]
     assert len(quoted) == 3  # no quote credited to "the commentators" of the lead-in
@@ -524,7 +525,7 @@ def test_a_quoted_paragraph_after_a_cue_and_colon_is_its_content(lead, source, c
     art = extract(lead + "\n\n\"We are ready to listen, but we will not give up our principles.\"")
     a = only(art, content="We are ready to listen")
     assert a.source.text == source and a.cue.text.startswith(cue)
-    assert [p.text for p in a.content_parts] == ["We are ready to listen, but we will not give up our principles."]
+    assert [p.text for p in a.content_parts] == ["\"We are ready to listen, but we will not give up our principles.\""]
     assert len(art.attributions) == 1
 
 
@@ -571,7 +572,7 @@ def test_a_pull_quote_credited_by_the_next_paragraph(credit, cue, source):
     art = extract(text)
     a = only(art, content="We will never give up")
     assert a.type == "direct" and a.cue.text == cue and a.source.text == source
-    assert a.content.text == "We will never give up the land our grandparents farmed."
+    assert a.content.text == "\"We will never give up the land our grandparents farmed.\""
 
 
 def test_a_quotation_over_two_paragraphs_is_one_speakers():

@@ -111,6 +111,18 @@ def _claimed(linked: list) -> set[int]:
     return out
 
 
+def quoted_content(doc: Doc, q: Any, sp: Any, score: float = 1.0) -> RawSpan:
+    """The content span of quotation ``q`` (token span ``sp``, marks excluded) with its marks:
+    the opening and closing marks' tokens when each is a token of its own, as the tagger's and
+    the annotators' direct contents have them."""
+    start, end = sp.start, sp.end
+    if start > 0 and doc[start - 1].idx == q.outer_start and doc[start - 1].text == q.open_mark:
+        start -= 1
+    if q.close_mark and end < len(doc) and doc[end].idx == q.end and doc[end].text == q.close_mark:
+        end += 1
+    return RawSpan("content", start, end, score)
+
+
 def quote_tokens(doc: Doc, qs: list) -> list[tuple[Any, Any]]:
     """Each quotation with its token span (widened to whole tokens); quotes covering no token
     are left out."""
@@ -431,7 +443,7 @@ def colon_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan], para
             k -= 1
         if any(doc[j].is_quote for j in range(k, colon)):
             continue  # the colon ends a quotation of its own paragraph
-        content = RawSpan("content", sp.start, sp.end, 0.5)
+        content = quoted_content(doc, q, sp, 0.5)
         owner = next((n for n, (cue, _, _, _) in enumerate(out) if cue is not None and cue.end in (colon, colon + 1)
                       and cue.start < colon), None)
         if owner is not None:
@@ -468,7 +480,7 @@ def uncovered_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan]) 
         if any(t.i in covered for t in sp):
             continue
         words = [t for t in sp if t.is_alpha]
-        content = RawSpan("content", sp.start, sp.end, 0.5)
+        content = quoted_content(doc, q, sp, 0.5)
         if len(words) < 4:
             # a short quote counts only as what is chanted or shouted: chanted "What curfew?"
             # (after "said" or "considered", two or three quoted words are mostly scare quotes)
@@ -645,7 +657,7 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
                 name.append(t)
             out.append((RawSpan("cue", glued.i, glued.i + 1, keep_end=1),
                         RawSpan("source", glued.i, name[-1].i + 1, skip_start=1),
-                        [RawSpan("content", sp.start, sp.end)], conf))
+                        [quoted_content(doc, q, sp)], conf))
             continue
         if dash is not None:
             name = []
@@ -662,7 +674,7 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
                 continue  # a reference: '"MP calls for probe ..." — Edmonton Sun, August 16, 2008'
             if name and name[0].text[:1].isupper():
                 out.append((RawSpan("cue", dash.i, dash.i + 1), RawSpan("source", name[0].i, name[-1].i + 1),
-                            [RawSpan("content", sp.start, sp.end)], conf))
+                            [quoted_content(doc, q, sp)], conf))
                 continue
         # Name: “…” (or a round-up's "Name, Outlet: “…”") at the start of a line
         before = [t for t in doc[max(0, sp.start - 8):sp.start] if not t.is_quote]
@@ -670,7 +682,7 @@ def cueless_quotes(doc: Doc, qtoks: list, linked: list) -> list:
         if colon is not None and colon.i >= sp.start - 2:
             source = _line_label(doc, colon.i)
             if source is not None:
-                out.append((RawSpan("cue", colon.i, colon.i + 1), source, [RawSpan("content", sp.start, sp.end)], conf))
+                out.append((RawSpan("cue", colon.i, colon.i + 1), source, [quoted_content(doc, q, sp)], conf))
     return out
 
 
