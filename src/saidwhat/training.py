@@ -681,7 +681,7 @@ def train_pruner(train_file: Path, output: Path, work: Path, *, dev_file: Option
     with the cue table of the parts its tagger trained on; a logistic model is fitted on all of
     them and the threshold chosen that maximises their F1. The cue table shipped is that of all of
     ``train_file``. Fold files, networks and feature caches stay in ``work`` (a network already
-    there is reused). About 25 min on 2 cores for PolNeAR train."""
+    there is reused). About 11 min on 2 cores for PolNeAR train (two fold networks at once)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor

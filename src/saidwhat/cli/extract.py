@@ -236,7 +236,7 @@ def train_pruner(
     seed: int = typer.Option(13),
     jobs: int = typer.Option(2, help="Fold networks trained at once, one process (core) each."),
 ) -> None:
-    """Fit the pruner that drops likely-wrong attributions, on out-of-fold predictions (CPU, ~25 min on 2 cores)."""
+    """Fit the pruner that drops likely-wrong attributions, on out-of-fold predictions (CPU, ~11 min on 2 cores)."""
     from ..training import train_pruner as run
 
     run(train_file, output, work, dev_file=dev_file, folds=folds, seed=seed, epochs=epochs, jobs=jobs,
