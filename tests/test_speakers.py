@@ -339,6 +339,25 @@ def test_interviewer_labels_are_no_antecedent_of_it_and_they():
     assert (art.attributions[1].speaker.name, art.attributions[1].speaker.kind) == ("Wikinews", "organisation")
 
 
+def test_you_in_an_interviewers_question_is_the_one_who_answers():
+    text = ('Wikinews spoke to the marine biologist Natasha Gownaris about her study of penguins.\n\n'
+            '((WN)) You noted that the colony is shrinking. What are the main threats?\n\n'
+            '((Natasha Gownaris)) The two main threats are climate change and fisheries. '
+            'You said that the birds would be fine, a visitor told me once, and you were wrong.\n\n'
+            '((WN)) You suggest that conservation should protect the feeding grounds. Why?\n\n'
+            '((Natasha Gownaris)) Because the birds travel far to feed their young.\n')
+    art = resolve(text, [("You", "noted", "that the colony is shrinking"),
+                         ("You", "suggest", "that conservation should protect the feeding grounds"),
+                         (("You", 1), "said", "that the birds would be fine")])
+    check_speakers(art)
+    assert names(art)[:2] == ["Natasha Gownaris", "Natasha Gownaris"]
+    assert names(art)[2] is None  # a "you" inside an answer is not the interviewee
+    # Q/A labels name no one: no interviewee to take "you" (PolNeAR's one such interview)
+    text = ('Q: You said yesterday that the middle class is still getting crushed.\n\n'
+            'A: Yes. And it is.\n\nQ: Do you think the banks should be split up?\n\nA: Not yet.\n')
+    assert names(resolve(text, [("You", "said", "that the middle class is still getting crushed")])) == [None]
+
+
 def test_a_heading_with_a_colon_is_not_an_interview_turn():
     text = ('Collaborative Testing: a leaking dam\n\n'
             'Teachers posted their comments on the filter software on a forum:\n\n'

@@ -288,6 +288,8 @@ class Resolver:
             lw = _POSS_TO_PRON[lw]  # "his claim that ...": the source is whom "his" refers to
         if lw in ("i", "we", "me", "us"):
             return self.first_person(a, order)
+        if lw == "you" and len(toks) == 1:
+            return self.addressee(pos)
         if lw in ("who", "which", "that") and head.head.dep_ in ("relcl", "acl") and head.head.head.i != head.i:
             # "..., who said": the noun phrase the clause belongs to
             ante = head.head.head
@@ -683,6 +685,17 @@ class Resolver:
                     turns.setdefault(turn[0], []).append(body.endswith("?"))
             self._askers = {k for k, v in turns.items() if sum(v) * 2 >= len(v) and len(v) >= 2}
         return label in self._askers
+
+    def addressee(self, pos: int) -> Optional[Entity]:
+        """"((WN)) You noted that ...": "you" in an interviewer's turn is the one person the
+        interview's other turn labels name; None elsewhere (a generic "you", a quotation's)."""
+        turn = self._turn_at(self.ix.para_starts[self.ix.para_of(pos)])
+        if turn is None or turn[1] > pos or not (turn[0].lower() in _INTERVIEWERS or self._asks(turn[0])):
+            return None
+        self._turns(turn[0])  # counts every label once
+        answered = {id(e): e for label in self._turn_count if label != turn[0]
+                    for e in [self.turn_entity(label)] if e is not None and e.kind == "person"}
+        return next(iter(answered.values())) if len(answered) == 1 else None
 
     def turn_entity(self, label: str) -> Optional[Entity]:
         """The entity an interview turn's label names: a name, a surname, or initials ("NG")."""
