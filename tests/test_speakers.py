@@ -347,11 +347,17 @@ def test_you_in_an_interviewers_question_is_the_one_who_answers():
             '((WN)) You suggest that conservation should protect the feeding grounds. Why?\n\n'
             '((Natasha Gownaris)) Because the birds travel far to feed their young.\n')
     art = resolve(text, [("You", "noted", "that the colony is shrinking"),
-                         ("You", "suggest", "that conservation should protect the feeding grounds"),
+                         (("You", 2), "suggest", "that conservation should protect the feeding grounds"),
                          (("You", 1), "said", "that the birds would be fine")])
     check_speakers(art)
     assert names(art)[:2] == ["Natasha Gownaris", "Natasha Gownaris"]
     assert names(art)[2] is None  # a "you" inside an answer is not the interviewee
+    # a question reports nothing the interviewee said: its "you" stays no one's
+    asked = text.replace("You suggest that conservation should protect the feeding grounds. Why?",
+                         "Do you think that conservation should protect the feeding grounds?")
+    asked = resolve(asked, [(("you", 1), "think", "that conservation should protect the feeding grounds")])
+    assert asked.attributions[0].source.start == asked.text.index("Do you") + 3
+    assert names(asked) == [None]
     # Q/A labels name no one: no interviewee to take "you" (PolNeAR's one such interview)
     text = ('Q: You said yesterday that the middle class is still getting crushed.\n\n'
             'A: Yes. And it is.\n\nQ: Do you think the banks should be split up?\n\nA: Not yet.\n')

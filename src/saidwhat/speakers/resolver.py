@@ -688,9 +688,13 @@ class Resolver:
 
     def addressee(self, pos: int) -> Optional[Entity]:
         """"((WN)) You noted that ...": "you" in an interviewer's turn is the one person the
-        interview's other turn labels name; None elsewhere (a generic "you", a quotation's)."""
+        interview's other turn labels name; None elsewhere (a generic "you", a quotation's) and in
+        a question ("Do you plan on ...?" asks, it reports nothing the interviewee said)."""
         turn = self._turn_at(self.ix.para_starts[self.ix.para_of(pos)])
         if turn is None or turn[1] > pos or not (turn[0].lower() in _INTERVIEWERS or self._asks(turn[0])):
+            return None
+        sent = self.ix.sent_of(pos)
+        if self.text[self.ix.sent_start(sent):self.ix.sent_start(sent + 1)].rstrip().rstrip("\"'”’»)").endswith("?"):
             return None
         self._turns(turn[0])  # counts every label once
         answered = {id(e): e for label in self._turn_count if label != turn[0]
