@@ -692,3 +692,17 @@ def test_a_reference_line_with_a_quoted_title_is_no_credit_line():
     # a credit line keeps its speaker, also after a sentence on the same line
     art = extract('The mayor toured the town. "We will rebuild every house that was lost." — Mayor Jane Smith')
     assert [a.source.text for a in art.attributions if a.cue is not None and a.cue.text == "—"] == ["Mayor Jane Smith"]
+
+
+def test_a_question_to_you_reports_nothing():
+    text = ("Wikinews spoke to the game developer Sarah Miller about her project.\n\n"
+            "((WN)) Do you plan on supporting more languages in the next release?\n\n"
+            "((Sarah Miller)) Yes. We have said that translations matter, and volunteers are already working on them.\n\n"
+            "((WN)) You said that the engine would stay free. Will it?\n\n"
+            "((Sarah Miller)) It will, as long as I work on it.")
+    art = extract(text)
+    sources = [(a.source.text if a.source else None, a.content.text) for a in art.attributions]
+    assert not any(s == "you" for s, _ in sources)  # the question asks; it reports nothing
+    said = [a for a in art.attributions if a.source is not None and a.source.text == "You"]
+    assert [a.content.text for a in said] == ["that the engine would stay free"]
+    assert said[0].speaker is not None and said[0].speaker.name == "Sarah Miller"
