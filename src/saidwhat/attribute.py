@@ -11,7 +11,6 @@ model, a rule-based finder (quotes + speech verbs + the parse) gives a weaker bu
 from __future__ import annotations
 
 import re
-
 from collections import Counter
 from typing import Any, Optional
 

@@ -662,8 +662,8 @@ class Resolver:
         m = _TURN.match(self.text, start)
         return ((m.group(1) or m.group(2) or "").strip(), m.end()) if m else None
 
-    def _turns(self, label: str) -> int:
-        """How many paragraphs open with the turn label ``label``."""
+    def _turn_labels(self) -> dict[str, int]:
+        """Every interview turn label of the article with the number of paragraphs it opens."""
         if not hasattr(self, "_turn_count"):
             from collections import Counter
             self._turn_count = Counter()
@@ -671,7 +671,11 @@ class Resolver:
                 turn = self._turn_at(start)
                 if turn:
                     self._turn_count[turn[0]] += 1
-        return self._turn_count[label]
+        return self._turn_count
+
+    def _turns(self, label: str) -> int:
+        """How many paragraphs open with the turn label ``label``."""
+        return self._turn_labels()[label]
 
     def _asks(self, label: str) -> bool:
         """Whether a turn label is the interviewer's: most of its turns are questions."""
@@ -696,8 +700,7 @@ class Resolver:
         sent = self.ix.sent_of(pos)
         if self.text[self.ix.sent_start(sent):self.ix.sent_start(sent + 1)].rstrip().rstrip("\"'”’»)").endswith("?"):
             return None
-        self._turns(turn[0])  # counts every label once
-        answered = {id(e): e for label in self._turn_count if label != turn[0]
+        answered = {id(e): e for label in self._turn_labels() if label != turn[0]
                     for e in [self.turn_entity(label)] if e is not None and e.kind == "person"}
         return next(iter(answered.values())) if len(answered) == 1 else None
 
