@@ -706,3 +706,46 @@ def test_a_question_to_you_reports_nothing():
     said = [a for a in art.attributions if a.source is not None and a.source.text == "You"]
     assert [a.content.text for a in said] == ["that the engine would stay free"]
     assert said[0].speaker is not None and said[0].speaker.name == "Sarah Miller"
+
+
+def _from_spans(text, marks):
+    """``attribute.from_spans`` (the whole linking) over hand-made tagger spans, as ``_link``."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()(text)
+    spans = []
+    for role, first, last in marks:
+        lo = next(t.i for t in doc if t.text == first)
+        hi = next(t.i for t in doc if t.text == last and t.i >= lo)
+        spans.append(attribute.RawSpan(role, lo, hi + 1, 0.9))
+    qs, mask = attribute.block_quotes(text, doc)
+    return {a.cue.text: (a.source and a.source.text, [p.text for p in a.content_parts])
+            for a in attribute.from_spans(text, doc, 0, spans, qs, mask)}
+
+
+def test_according_to_credits_a_clause_that_reports_a_statement_of_its_own():
+    """PolNeAR nests "according to the poll" over "voters say ...": the tagger gives each word
+    one role, so when it hands the clause to "say", "according to" still credits the poll with
+    all of it (the sentence less the phrase)."""
+    text = ("Most voters in Ohio say they prefer lower prices to goods made at home, according to "
+            "a new poll released Thursday by the state university.")
+    linked = _from_spans(text, [("source", "Most", "Ohio"), ("cue", "say", "say"),
+                                ("content", "they", "home")])
+    assert linked["say"] == ("Most voters in Ohio", ["they prefer lower prices to goods made at home"])
+    assert linked["according to"] == ("a new poll released Thursday by the state university",
+                                      ["Most voters in Ohio say they prefer lower prices to goods made at home"])
+    # found by the tagger already, it is not added twice; a sentence's start works the same
+    text2 = "According to the survey, nearly three in four say they would buy American goods."
+    linked2 = _from_spans(text2, [("cue", "According", "to"), ("source", "the", "survey"),
+                                  ("content", "nearly", "goods")])
+    assert list(linked2) == ["According to"]
+    linked3 = _from_spans(text2, [("source", "nearly", "four"), ("cue", "say", "say"),
+                                  ("content", "they", "goods")])
+    assert linked3["According to"] == ("the survey", ["nearly three in four say they would buy American goods"])
+
+
+def test_according_to_inside_a_quotation_is_the_speakers_own():
+    text = '"According to the rules, we should have won," the coach said after the match.'
+    linked = _from_spans(text, [("content", '"', 'won'), ("source", "the", "coach"), ("cue", "said", "said")])
+    assert list(linked) == ["said"]
