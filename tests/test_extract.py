@@ -749,3 +749,19 @@ def test_according_to_inside_a_quotation_is_the_speakers_own():
     text = '"According to the rules, we should have won," the coach said after the match.'
     linked = _from_spans(text, [("content", '"', 'won'), ("source", "the", "coach"), ("cue", "said", "said")])
     assert list(linked) == ["said"]
+
+
+def test_a_question_to_you_is_its_whole_sentence_abbreviations_included():
+    """The question check reads the parser's sentence cut at the paragraph (as the speaker
+    resolver does), so "Mr." inside a question does not end it, and the next turn's label does
+    not run into it."""
+    text = ("((WN)) Do you think Mr. Smith is right about the tax plan?\n\n"
+            "((Jane Doe)) I do, and I said so in March.")
+    linked = _from_spans(text, [("source", "you", "you"), ("cue", "think", "think"),
+                                ("content", "Mr.", "plan"), ("source", "I", "I"), ("cue", "said", "said"),
+                                ("content", "so", "so")])
+    assert "think" not in linked and linked["said"][0] == "I"
+    statement = "((WN)) You said Dr. Lee was wrong about the plan. Was he?"
+    linked = _from_spans(statement, [("source", "You", "You"), ("cue", "said", "said"),
+                                     ("content", "Dr.", "plan")])
+    assert linked["said"] == ("You", ["Dr. Lee was wrong about the plan"])

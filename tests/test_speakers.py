@@ -783,7 +783,7 @@ def test_where_a_name_starts_after_a_first_name(text, speaker):
 def test_the_last_word_of_an_organisations_name_refers_back_to_it():
     text = ("There have been more than 250 mass shootings this year, according to data from the Gun "
             "Violence Archive, a nonprofit research group.\n\n"
-            "The archive characterizes events where four or more people are shot as mass shootings.")
+            "The archive says it counts events where four or more people are shot as mass shootings.")
     art = saidwhat.extract(text)
     a = next(a for a in art.attributions if a.source is not None and a.source.text == "The archive")
     assert a.speaker is not None and a.speaker.name == "Gun Violence Archive"

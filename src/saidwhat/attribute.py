@@ -171,15 +171,19 @@ def question_to_you(doc: Doc, item: tuple) -> bool:
     source = item[1]
     if source is None or source.end - source.start != 1 or doc[source.start].lower_ != "you":
         return False
-    # the sentence's end: its first final mark after "you", within the paragraph (the parser may run
-    # a question on into the next paragraph's turn label)
-    start = doc[source.start].idx
-    line_end = doc.text.find("\n", start)
-    end = _FINAL_MARK.search(doc.text, start, line_end if line_end != -1 else len(doc.text))
-    return end is not None and end.group() == "?"
+    return asks(doc, source.start)
 
 
-_FINAL_MARK = re.compile(r"[.?!](?=[\s\"'”’»)]|$)")
+def asks(doc: Doc, i: int) -> bool:
+    """Whether token ``i``'s sentence is a question: the parser's sentence, cut at the paragraph's
+    end (the parser may run an interviewer's question on into the next turn's label), ends with
+    "?" (closing quotation marks and brackets aside). The speaker resolver reads its sentences the
+    same way (``speakers.index``: parser sentences, a paragraph break always starts one)."""
+    sent_of = _sentence_ids(doc, _paragraph_ids(doc))
+    end = i
+    while end + 1 < len(doc) and sent_of[end + 1] == sent_of[i]:
+        end += 1
+    return quotes_mod.is_question(doc[i:end + 1].text)
 
 
 def _claimed(linked: list) -> set[int]:

@@ -87,6 +87,13 @@ class Quote:
         return self.end + (len(self.close_mark) if self.close_mark else 0)
 
 
+def is_question(sentence: str) -> bool:
+    """Whether a sentence's text ends with "?", closing quotation marks and brackets aside
+    (``Was he?”``); both the extraction and the speaker resolver ask it of the parser's sentence
+    cut at its paragraph."""
+    return sentence.rstrip().rstrip("".join(QUOTE_CHARS) + ")]").endswith("?")
+
+
 def _family(mark: str) -> str:
     return "d" if mark in _DOUBLE else "s"
 

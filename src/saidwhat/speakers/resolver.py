@@ -28,6 +28,7 @@ import re
 from typing import Optional
 
 from ..model import Article, Attribution, Span, Speaker
+from ..quotes import is_question
 from . import groups, pronouns
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
@@ -698,7 +699,7 @@ class Resolver:
         if turn is None or turn[1] > pos or not (turn[0].lower() in _INTERVIEWERS or self._asks(turn[0])):
             return None
         sent = self.ix.sent_of(pos)
-        if self.text[self.ix.sent_start(sent):self.ix.sent_start(sent + 1)].rstrip().rstrip("\"'”’»)").endswith("?"):
+        if is_question(self.text[self.ix.sent_start(sent):self.ix.sent_start(sent + 1)]):
             return None
         answered = {id(e): e for label in self._turn_labels() if label != turn[0]
                     for e in [self.turn_entity(label)] if e is not None and e.kind == "person"}
