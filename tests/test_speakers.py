@@ -1321,3 +1321,15 @@ def test_a_first_name_misspelt_with_one_letter_for_two_is_the_same_person():
     art = resolve(text, [("Jill Clinton", "told", "that she would fight for them"), ("Bill Clinton", "spoke", "in Ohio")])
     assert names(art) == ["Jill Clinton", "Bill Clinton"]
     check_speakers(art)
+
+
+def test_a_post_by_someone_on_a_platform_is_the_authors():
+    """"a Twitter post by Amy Cook": the platform a compound names carried it, the author wrote
+    it; an outlet's own report ("a CNN report") stays the outlet's."""
+    text = ("The tusk came from the wall of the hall, according to a Twitter post by Amy Cook, director "
+            "of the event.\n\nThe deal is dead, according to a CNN report.")
+    art = saidwhat.extract(text)
+    by_source = {a.source.text: a.speaker for a in art.attributions if a.source is not None}
+    post = next(s for t, s in by_source.items() if t.startswith("a Twitter post"))
+    assert post is not None and (post.name, post.kind) == ("Amy Cook", "person")
+    assert (by_source["a CNN report"].name, by_source["a CNN report"].kind) == ("CNN", "organisation")

@@ -175,7 +175,17 @@ def is_document(head) -> bool:
 
 
 def issuer_in_phrase(toks: list, head, entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
-    """The issuer named inside the source: possessor, compound, or "by/from/of X"."""
+    """The issuer named inside the source: possessor, its author ("a Twitter post by Amy Cook":
+    the platform or outlet a compound names published it, the author wrote it), compound, or
+    "from/of X"."""
+    for t in toks:
+        if t.head.i == head.i and t.dep_ == "poss":
+            e = entity_of(t)
+            if e is not None and e.kind in ("organisation", "person", "group"):
+                return e
+    by = _prep_object(head, ("by",), entity_of)
+    if by is not None:
+        return by
     for t in toks:
         if t.head.i != head.i or t.i == head.i:
             continue
@@ -183,8 +193,13 @@ def issuer_in_phrase(toks: list, head, entity_of: Callable[[object], Optional[En
             e = entity_of(t)
             if e is not None and e.kind in ("organisation", "person", "group"):
                 return e
+    return _prep_object(head, ("from", "of"), entity_of)
+
+
+def _prep_object(head, preps: tuple, entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
+    """The organisation, person or group a preposition after ``head`` names ("by X")."""
     for t in head.children:
-        if t.dep_ == "prep" and t.lower_ in ("by", "from", "of") and t.i > head.i:
+        if t.dep_ == "prep" and t.lower_ in preps and t.i > head.i:
             for o in t.children:
                 if o.dep_ == "pobj":
                     e = entity_of(o)
