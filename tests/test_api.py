@@ -531,3 +531,21 @@ def test_page_article_and_cluster(store_client):
     r = store_client.get(f"/clusters/{hit['cluster_id']}")
     assert r.status_code == 200 and "Coastal Times" in r.text and "Harbour Gazette" in r.text
     assert r.text.count('class="variant ') == 2
+
+
+def test_page_search_shows_a_split_content_without_its_cue(store_client):
+    """A content in two parts (a quote split around "she said", a clause around "according to
+    X") shows its parts joined by " … " in the results, not the cue and source between them."""
+    rows = store_client.get("/api/attributions", params={"limit": 500}).json()["results"]
+    split = next(a for a in rows if len(a["content_parts"]) == 2 and a["cue"] is not None
+                 and a["content_parts"][0][1] <= a["cue"][0] < a["content_parts"][1][0])
+    start = split["content"][0]
+    first, second = (split["content_text"][a - start:b - start].strip() for a, b in split["content_parts"])
+    between = split["content_text"][split["content_parts"][0][1] - start:split["content_parts"][1][0] - start]
+    assert split["cue_text"] in between
+    words = " ".join(second.strip("\"“”'‘’").split()[:4])
+    page = store_client.get("/search", params={"q": words, "limit": 500}).text
+    import html
+    shown = html.unescape(page)
+    assert f"{first} … {second}" in shown
+    assert f"{first}{between}{second}" not in shown

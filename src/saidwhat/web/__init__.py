@@ -30,7 +30,25 @@ def quoted(text: Optional[str]) -> str:
     return text if text[:1] in _OPENING_MARKS else f"“{text}”"
 
 
+def content_shown(att: dict) -> str:
+    """What an attribution says, for display: its content's parts joined by " … ", leaving out
+    the cue and source standing between them (``Thunberg then led, according to Time, the
+    largest ...`` shows ``Thunberg then led … the largest ...``; a split quote shows both halves)."""
+    text = att.get("content_text") or ""
+    content, parts = att.get("content"), att.get("content_parts") or []
+    if not content or len(parts) < 2:
+        return text
+    try:
+        start = int(content[0])
+        pieces = [text[int(a) - start:int(b) - start].strip() for a, b in parts]
+    except (TypeError, ValueError, IndexError):
+        return text
+    pieces = [p for p in pieces if p]
+    return " … ".join(pieces) if pieces else text
+
+
 templates.env.filters["quoted"] = quoted
+templates.env.filters["content_shown"] = content_shown
 templates.env.filters["confidence"] = confidence_text
 
 
