@@ -10,7 +10,6 @@ model, a rule-based finder (quotes + speech verbs + the parse) gives a weaker bu
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Any, Optional
 
@@ -108,7 +107,9 @@ def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearra
     credits is the poll's content even when it reports a statement of its own (PolNeAR nests the
     two; the tagger gives each token one role, so the content goes to the inner cue and the outer
     cue is left with none). Each ``according to`` that no attribution has as its cue gets its
-    sentence (cut at the paragraph), less the phrase, as content and its object as source."""
+    sentence (cut at the paragraph), less the phrase, as content and its object as source; its
+    confidence is 0.5, having no tagger probability. PolNeAR train, out of fold (fold networks,
+    whole pipeline): 94 added, 54 of them right, F1 0.6803 -> 0.6815."""
     cues = set()
     for cue, _, _, _ in linked:
         if cue is not None:
@@ -126,13 +127,7 @@ def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearra
         objs = [c for c in to.children if c.dep_ == "pobj"]
         if not objs or objs[0].lower_ in ("which", "whom", "whose"):  # "a treaty, according to which ..."
             continue
-        sid = sent_of[tok.i]
-        s_start = tok.i
-        while s_start > 0 and sent_of[s_start - 1] == sid:
-            s_start -= 1
-        s_end = tok.i + 1
-        while s_end < len(doc) and sent_of[s_end] == sid:
-            s_end += 1
+        s_start, s_end = _sentence_span(sent_of, tok.i)
         src_end = min(objs[0].right_edge.i + 1, s_end)
         while src_end > tok.i + 2 and doc[src_end - 1].is_punct:
             src_end -= 1
@@ -147,9 +142,10 @@ def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearra
             src_end = commas[-1]
         parts = []
         for a, b in ((s_start, tok.i), (src_end, s_end)):
-            while a < b and (doc[a].is_punct or doc[a].is_space) and not _opens_or_closes(doc[a]):
+            # punctuation off both ends, quotation marks kept (as the tagger's direct contents keep them)
+            while a < b and (doc[a].is_punct or doc[a].is_space) and not doc[a].is_quote:
                 a += 1
-            while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and not _opens_or_closes(doc[b - 1]):
+            while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and not doc[b - 1].is_quote:
                 b -= 1
             if b > a:
                 parts.append(RawSpan("content", a, b, 0.5))
@@ -159,9 +155,14 @@ def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearra
     return out
 
 
-def _opens_or_closes(tok: Any) -> bool:
-    """A quotation mark, kept at a content's edge as the tagger's direct contents keep it."""
-    return tok.is_quote
+def _sentence_span(sent_of: list[int], i: int) -> tuple[int, int]:
+    """The token range [start, end) of token ``i``'s sentence, as ``_sentence_ids`` numbers them."""
+    start, end = i, i + 1
+    while start > 0 and sent_of[start - 1] == sent_of[i]:
+        start -= 1
+    while end < len(sent_of) and sent_of[end] == sent_of[i]:
+        end += 1
+    return start, end
 
 
 def question_to_you(doc: Doc, item: tuple) -> bool:
@@ -179,11 +180,8 @@ def asks(doc: Doc, i: int) -> bool:
     end (the parser may run an interviewer's question on into the next turn's label), ends with
     "?" (closing quotation marks and brackets aside). The speaker resolver reads its sentences the
     same way (``speakers.index``: parser sentences, a paragraph break always starts one)."""
-    sent_of = _sentence_ids(doc, _paragraph_ids(doc))
-    end = i
-    while end + 1 < len(doc) and sent_of[end + 1] == sent_of[i]:
-        end += 1
-    return quotes_mod.is_question(doc[i:end + 1].text)
+    _, end = _sentence_span(_sentence_ids(doc, _paragraph_ids(doc)), i)
+    return quotes_mod.is_question(doc[i:end].text)
 
 
 def _claimed(linked: list) -> set[int]:
