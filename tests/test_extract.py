@@ -765,3 +765,22 @@ def test_a_question_to_you_is_its_whole_sentence_abbreviations_included():
     linked = _from_spans(statement, [("source", "You", "You"), ("cue", "said", "said"),
                                      ("content", "Dr.", "plan")])
     assert linked["said"] == ("You", ["Dr. Lee was wrong about the plan"])
+
+
+def test_a_speech_verb_whose_clause_went_to_another_cue_still_reports_it():
+    """"Reuters reported that a German official said ...": the tagger gives the clause to "said",
+    so "reported" has no content left; it takes its complement clause, and its subject."""
+    text = ("Reuters reported that a German government official said the ban on the airline is not "
+            "part of any broader plan.")
+    linked = _from_spans(text, [("source", "Reuters", "Reuters"), ("cue", "reported", "reported"),
+                                ("source", "a", "official"), ("cue", "said", "said"),
+                                ("content", "the", "plan")])
+    assert linked["said"] == ("a German government official",
+                              ["the ban on the airline is not part of any broader plan"])
+    assert linked["reported"] == ("Reuters", ["that a German government official said the ban on the airline "
+                                              "is not part of any broader plan"])
+    # a verb that reports nothing ("decided") is not given its clause
+    text2 = "The chairman said that the board decided the ban on the airline would stay in place."
+    linked2 = _from_spans(text2, [("source", "The", "chairman"), ("cue", "said", "said"),
+                                  ("content", "that", "place"), ("cue", "decided", "decided")])
+    assert list(linked2) == ["said"]

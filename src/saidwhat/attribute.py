@@ -99,7 +99,50 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     linked = colon_quotes(doc, qtoks, linked, spans, para)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
     linked.extend(according_to_clauses(doc, linked, para, mask))
+    linked.extend(orphan_speech_cues(doc, spans, linked))
     return build(text, doc, offset, [x for x in linked if not question_to_you(doc, x)], mask)
+
+
+def orphan_speech_cues(doc: Doc, spans: list[RawSpan], linked: list) -> list:
+    """``The agents are likely to finish soon, current and former officials said``: when the
+    clause a tagged speech verb governs went to another attribution (the tagger gives each word
+    one role; PolNeAR nests the two), the verb is left without content and dropped. A tagged cue
+    that no attribution has, whose head is a speech verb with a subject and a clausal complement
+    (spaCy's ``ccomp``), gets that complement as content and its subject as source; confidence is
+    the cue's tag probability. PolNeAR train, out of fold (fold networks, whole pipeline): 77
+    added, 56 of them right (12 earlier ones lose their gold match to them), F1 0.6815 -> 0.6824.
+    Measured and left out: complements running out of the verb's sentence (13 more, a misparse
+    on news transcripts), cues without a subject (6 more, 1 right), any verb instead of speech
+    verbs (190 added, 74 right, F1 0.6813)."""
+    used: set[int] = set()
+    for cue, _, _, _ in linked:
+        if cue is not None:
+            used.update(range(cue.start, cue.end))
+    sent_of = _sentence_ids(doc, _paragraph_ids(doc))
+    out = []
+    for sp in spans:
+        if sp.role != "cue" or any(i in used for i in range(sp.start, sp.end)):
+            continue
+        verb = doc[sp.start:sp.end].root
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        comps = [c for c in verb.children if c.dep_ == "ccomp"]
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not comps or not subjects:
+            continue
+        a, b = comps[0].left_edge.i, comps[0].right_edge.i + 1
+        if sent_of[a] != sent_of[verb.i] or sent_of[b - 1] != sent_of[verb.i]:
+            continue  # a complement running out of the verb's sentence or paragraph is a misparse
+        while a < b and doc[a].is_punct and not doc[a].is_quote:
+            a += 1
+        while b > a and doc[b - 1].is_punct and not doc[b - 1].is_quote:
+            b -= 1
+        if b - a < 3:
+            continue
+        subject = subjects[0]
+        source = RawSpan("source", subject.left_edge.i, subject.right_edge.i + 1, sp.score)
+        out.append((RawSpan("cue", sp.start, sp.end, sp.score), source, [RawSpan("content", a, b, sp.score)], sp.score))
+    return out
 
 
 def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearray) -> list:
@@ -1368,3 +1411,4 @@ def rule_attributions(doc: Doc, qs: list) -> list[tuple[Optional[RawSpan], Optio
         out.append((RawSpan("cue", t.i, t.i + 1), subject(t),
                     [RawSpan("content", sub[0].i, sub[-1].i + 1)], 0.5))
     return out
+
