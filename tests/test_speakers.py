@@ -1333,3 +1333,13 @@ def test_a_post_by_someone_on_a_platform_is_the_authors():
     post = next(s for t, s in by_source.items() if t.startswith("a Twitter post"))
     assert post is not None and (post.name, post.kind) == ("Amy Cook", "person")
     assert (by_source["a CNN report"].name, by_source["a CNN report"].kind) == ("CNN", "organisation")
+
+
+def test_a_newspapers_name_is_an_organisation():
+    """The NER tags "the Sydney Morning Herald" an EVENT and "Toronto Star" nothing; capitalised
+    words ending in a masthead word are a newspaper, an organisation."""
+    for text, name in (("By then her skin was weeping, according to the Sydney Morning Herald.",
+                        "Sydney Morning Herald"),
+                       ("The figures were wrong, the Toronto Star reported on Monday.", "Toronto Star")):
+        a = next(a for a in saidwhat.extract(text).attributions if a.speaker is not None)
+        assert (a.speaker.name, a.speaker.kind) == (name, "organisation")

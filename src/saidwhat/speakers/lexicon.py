@@ -145,6 +145,13 @@ airbus huawei samsung alibaba tencent baidu weibo wechat zoom paypal github gitl
 politico axios time newsweek breitbart vox buzzfeed huffpost mediapart aldi lidl
 """)
 
+# the last word of a newspaper's name ("Sydney Morning Herald", "Toronto Star"): with capitalised
+# words before it, an organisation (only for a source the NER gave no person or organisation)
+MASTHEADS = _words("""
+herald times post star journal tribune guardian observer gazette chronicle telegraph examiner
+inquirer enquirer courier bulletin dispatch monitor sentinel mirror express independent register
+""")
+
 # religions and ideologies the NER tags as people or groups ("He said Islam contributed a lot ...
 # He proudly said ..."): nobody's he, she or they
 RELIGIONS = _words("""

@@ -33,8 +33,8 @@ from . import groups, pronouns
 from .entity import Entity, EntityTable
 from .index import ArticleIndex, head_of, phrase, strip_tokens
 from .lexicon import (
-    FAMILY_NOUNS, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
-    ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PLATFORMS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in, generic_institution, main_country,
+    FAMILY_NOUNS, FEMALE_NAMES, GENDER_PRONOUNS, GENDERED_NOUNS, HONORIFICS_FEMALE, HONORIFICS_MALE, INDEFINITE, LABEL_TITLES,
+    MALE_NAMES, MASTHEADS, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PLATFORMS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in, generic_institution, main_country,
     place_of,
 )
 from .names import NameCollector
@@ -1109,7 +1109,12 @@ _NO_ATTRIBUTION = Attribution(type="indirect", content=Span(0, 0, ""))
 def _organisation_shaped(name: str) -> bool:
     """One word that only an organisation is called: a platform or company the lexicon knows
     ("Boeing"), an acronym ("AFP", "ESWN") or a capital inside a word ("CalFire"; not "McCain",
-    "DeSantis", "LeBron")."""
+    "DeSantis", "LeBron"); or a newspaper's name, capitalised words ending in a masthead word
+    ("Sydney Morning Herald", "Toronto Star": the NER tags them EVENT or nothing)."""
+    words = name.split()
+    if 2 <= len(words) <= 5 and words[-1].lower() in MASTHEADS and all(w[:1].isupper() for w in words) \
+            and (len(words) > 2 or words[0].lower() not in FEMALE_NAMES | MALE_NAMES):  # not "Emily Post"
+        return True
     if " " in name or not name.isalpha():
         return False
     if name.lower() in PLATFORMS or name.isupper() and 2 <= len(name) <= 4:  # not a transcript label ("WALLACE")
