@@ -1343,3 +1343,15 @@ def test_a_newspapers_name_is_an_organisation():
                        ("The figures were wrong, the Toronto Star reported on Monday.", "Toronto Star")):
         a = next(a for a in saidwhat.extract(text).attributions if a.speaker is not None)
         assert (a.speaker.name, a.speaker.kind) == (name, "organisation")
+
+
+def test_a_time_is_nobody():
+    """A source the tagger cut to a date ("Monday saw armed police", "a March" of "a March 2019
+    press release") gets no speaker; the other sources of the article keep theirs."""
+    text = ("Monday saw armed police on every corner of the city centre. According to a March 2019 "
+            "press release, the city spent more on policing. Mayor Anna Berg said the money was well spent.")
+    art = resolve(text, [("Monday", "saw", "armed police on every corner of the city centre"),
+                         ("a March", "According to", "the city spent more on policing"),
+                         ("Mayor Anna Berg", "said", "the money was well spent")])
+    check_speakers(art)
+    assert names(art) == [None, None, "Anna Berg"]

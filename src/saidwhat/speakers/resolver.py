@@ -949,6 +949,8 @@ class Resolver:
         first = strip_tokens(toks)
         if not first:
             return None
+        if all(t.ent_type_ in ("DATE", "TIME") or t.is_punct or t.lower_ in ("a", "an", "the") for t in first):
+            return None  # "Monday saw armed police ...", "a March [2019 press release]": a time is nobody
         first = _keep_quantifier(toks, first)
         titled = False
         while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
