@@ -98,12 +98,13 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
     linked.extend(formatted)
     linked = colon_quotes(doc, qtoks, linked, spans, para)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
-    linked.extend(according_to_clauses(doc, linked, para, mask))
-    linked.extend(orphan_speech_cues(doc, spans, linked))
-    return build(text, doc, offset, [x for x in linked if not question_to_you(doc, x)], mask)
+    sent_of = _sentence_ids(doc, para)
+    linked.extend(according_to_clauses(doc, linked, sent_of, mask))
+    linked.extend(orphan_speech_cues(doc, spans, linked, sent_of))
+    return build(text, doc, offset, [x for x in linked if not question_to_you(doc, x, sent_of)], mask)
 
 
-def orphan_speech_cues(doc: Doc, spans: list[RawSpan], linked: list) -> list:
+def orphan_speech_cues(doc: Doc, spans: list[RawSpan], linked: list, sent_of: list[int]) -> list:
     """``The agents are likely to finish soon, current and former officials said``: when the
     clause a tagged speech verb governs went to another attribution (the tagger gives each word
     one role; PolNeAR nests the two), the verb is left without content and dropped. A tagged cue
@@ -113,12 +114,8 @@ def orphan_speech_cues(doc: Doc, spans: list[RawSpan], linked: list) -> list:
     added, 56 of them right (12 earlier ones lose their gold match to them), F1 0.6815 -> 0.6824.
     Measured and left out: complements running out of the verb's sentence (13 more, a misparse
     on news transcripts), cues without a subject (6 more, 1 right), any verb instead of speech
-    verbs (190 added, 74 right, F1 0.6813)."""
-    used: set[int] = set()
-    for cue, _, _, _ in linked:
-        if cue is not None:
-            used.update(range(cue.start, cue.end))
-    sent_of = _sentence_ids(doc, _paragraph_ids(doc))
+    verbs (190 added, 74 right, F1 0.6813). ``sent_of``: ``_sentence_ids``."""
+    used = _cue_tokens(linked)
     out = []
     for sp in spans:
         if sp.role != "cue" or any(i in used for i in range(sp.start, sp.end)):
@@ -133,10 +130,7 @@ def orphan_speech_cues(doc: Doc, spans: list[RawSpan], linked: list) -> list:
         a, b = comps[0].left_edge.i, comps[0].right_edge.i + 1
         if sent_of[a] != sent_of[verb.i] or sent_of[b - 1] != sent_of[verb.i]:
             continue  # a complement running out of the verb's sentence or paragraph is a misparse
-        while a < b and doc[a].is_punct and not doc[a].is_quote:
-            a += 1
-        while b > a and doc[b - 1].is_punct and not doc[b - 1].is_quote:
-            b -= 1
+        a, b = _trim_punct(doc, a, b)
         if b - a < 3:
             continue
         subject = subjects[0]
@@ -145,7 +139,7 @@ def orphan_speech_cues(doc: Doc, spans: list[RawSpan], linked: list) -> list:
     return out
 
 
-def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearray) -> list:
+def according_to_clauses(doc: Doc, linked: list, sent_of: list[int], mask: bytearray) -> list:
     """``Most voters say they prefer X, according to a new poll``: the clause that ``according to``
     credits is the poll's content even when it reports a statement of its own (PolNeAR nests the
     two; the tagger gives each token one role, so the content goes to the inner cue and the outer
@@ -153,11 +147,7 @@ def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearra
     sentence (cut at the paragraph), less the phrase, as content and its object as source; its
     confidence is 0.5, having no tagger probability. PolNeAR train, out of fold (fold networks,
     whole pipeline): 94 added, 54 of them right, F1 0.6803 -> 0.6815."""
-    cues = set()
-    for cue, _, _, _ in linked:
-        if cue is not None:
-            cues.update(range(cue.start, cue.end))
-    sent_of = _sentence_ids(doc, para)
+    cues = _cue_tokens(linked)
     out = []
     for tok in doc:
         if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
@@ -185,17 +175,32 @@ def according_to_clauses(doc: Doc, linked: list, para: list[int], mask: bytearra
             src_end = commas[-1]
         parts = []
         for a, b in ((s_start, tok.i), (src_end, s_end)):
-            # punctuation off both ends, quotation marks kept (as the tagger's direct contents keep them)
-            while a < b and (doc[a].is_punct or doc[a].is_space) and not doc[a].is_quote:
-                a += 1
-            while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and not doc[b - 1].is_quote:
-                b -= 1
+            a, b = _trim_punct(doc, a, b)
             if b > a:
                 parts.append(RawSpan("content", a, b, 0.5))
         if sum(p.end - p.start for p in parts) < 3:
             continue
         out.append((RawSpan("cue", tok.i, tok.i + 2, 0.5), RawSpan("source", tok.i + 2, src_end, 0.5), parts, 0.5))
     return out
+
+
+def _cue_tokens(linked: list) -> set[int]:
+    """The tokens of every cue of ``linked`` attributions."""
+    out: set[int] = set()
+    for cue, _, _, _ in linked:
+        if cue is not None:
+            out.update(range(cue.start, cue.end))
+    return out
+
+
+def _trim_punct(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """Tokens [a, b) less the punctuation and spaces at both ends; quotation marks stay (as the
+    tagger's direct contents keep them)."""
+    while a < b and (doc[a].is_punct or doc[a].is_space) and not doc[a].is_quote:
+        a += 1
+    while b > a and (doc[b - 1].is_punct or doc[b - 1].is_space) and not doc[b - 1].is_quote:
+        b -= 1
+    return a, b
 
 
 def _sentence_span(sent_of: list[int], i: int) -> tuple[int, int]:
@@ -208,22 +213,23 @@ def _sentence_span(sent_of: list[int], i: int) -> tuple[int, int]:
     return start, end
 
 
-def question_to_you(doc: Doc, item: tuple) -> bool:
+def question_to_you(doc: Doc, item: tuple, sent_of: list[int]) -> bool:
     """``Do you support Donald Trump?``, an interviewer's ``((WN)) Do you plan on ...?``: a
     question whose source is "you" asks, it reports nothing anyone said (PolNeAR train, out of
     fold: 14 such attributions, 2 of them gold)."""
     source = item[1]
     if source is None or source.end - source.start != 1 or doc[source.start].lower_ != "you":
         return False
-    return asks(doc, source.start)
+    return asks(doc, source.start, sent_of)
 
 
-def asks(doc: Doc, i: int) -> bool:
+def asks(doc: Doc, i: int, sent_of: list[int]) -> bool:
     """Whether token ``i``'s sentence is a question: the parser's sentence, cut at the paragraph's
     end (the parser may run an interviewer's question on into the next turn's label), ends with
     "?" (closing quotation marks and brackets aside). The speaker resolver reads its sentences the
-    same way (``speakers.index``: parser sentences, a paragraph break always starts one)."""
-    _, end = _sentence_span(_sentence_ids(doc, _paragraph_ids(doc)), i)
+    same way (``speakers.index``: parser sentences, a paragraph break always starts one);
+    ``sent_of`` is ``_sentence_ids``, which numbers sentences that way."""
+    _, end = _sentence_span(sent_of, i)
     return quotes_mod.is_question(doc[i:end].text)
 
 
@@ -1411,4 +1417,3 @@ def rule_attributions(doc: Doc, qs: list) -> list[tuple[Optional[RawSpan], Optio
         out.append((RawSpan("cue", t.i, t.i + 1), subject(t),
                     [RawSpan("content", sub[0].i, sub[-1].i + 1)], 0.5))
     return out
-

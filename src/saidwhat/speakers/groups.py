@@ -189,7 +189,7 @@ def issuer_in_phrase(toks: list, head, entity_of: Callable[[object], Optional[En
     for t in toks:
         if t.head.i != head.i or t.i == head.i:
             continue
-        if t.dep_ == "poss" or (t.dep_ in ("compound", "nmod") and t.i < head.i and t.pos_ == "PROPN"):
+        if t.dep_ in ("compound", "nmod") and t.i < head.i and t.pos_ == "PROPN":
             e = entity_of(t)
             if e is not None and e.kind in ("organisation", "person", "group"):
                 return e
