@@ -252,6 +252,22 @@ def test_crossdoc_a_bare_institution_is_each_articles_own():
     assert keys[(4, "s1")] == "organisation:kremlin" and (5, "s1") in keys
 
 
+def test_crossdoc_one_organisation_in_two_spellings():
+    """The news collection listed 'World Health Organization' (10 attributions) and 'World Health
+    Organisation' (2) as two speakers; British and American spellings and an acronym's dots are
+    one name. Different bodies stay apart."""
+    locs = [_Local(1, "s1", parse_name("World Health Organization", "organisation"), None, 1),
+            _Local(2, "s1", parse_name("the World Health Organisation", "organisation"), None, 1),
+            _Local(3, "s1", parse_name("U.S. Department of Agriculture", "organisation"), None, 1),
+            _Local(4, "s1", parse_name("US Department of Agriculture", "organisation"), None, 1),
+            _Local(5, "s1", parse_name("Ministry of Defence", "organisation"), None, 1),
+            _Local(6, "s1", parse_name("Ministry of Health", "organisation"), None, 1)]
+    keys = assign(locs)
+    assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:world health organization"
+    assert keys[(3, "s1")] == keys[(4, "s1")]
+    assert keys[(5, "s1")] == "organisation:ministry of defense" != keys[(6, "s1")]
+
+
 @pytest.mark.parametrize("alias,name,kind,out", [
     ("Nancy Pelosi yesterday", "Nancy Pelosi", "person", "Nancy Pelosi"),
     ("Prime Minister Kallas", "Kaja Kallas", "person", "Prime Minister Kallas"),

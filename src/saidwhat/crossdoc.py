@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .lexicon import PRONOUNS
 from .speakers.merge import (  # noqa: F401  (re-exported: the names tests and users know)
-    PLACES, Local, Parsed, _given_fits, _is_org, assign, clean_alias, consensus, fold, parse_name, role_display, role_words,
+    PLACES, Local, Parsed, _given_fits, _is_org, assign, clean_alias, consensus, fold, org_fold, parse_name, role_display, role_words,
 )
 from .speakers.roles import clean_role_text
 
@@ -305,7 +305,7 @@ def link_targets(store: "Store") -> int:
                         sid = by_key.get(person_key(full))
                         key = (person_key(full), full)
         elif sid is None and p is None:
-            sid = by_key.get("organisation:" + fold(name)) or by_key.get("other:" + fold(name))
+            sid = by_key.get("organisation:" + org_fold(name)) or by_key.get("other:" + org_fold(name))
             if sid is not None and not _compatible(ekind, speakers[sid][2]):
                 sid = None
         if sid is None:

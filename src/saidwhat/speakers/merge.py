@@ -104,6 +104,21 @@ def fold(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).casefold().strip()
 
 
+# British and American spellings of the words that organisations' names share: the WHO is one
+# speaker whether an article writes "Organisation" or "Organization"
+_SPELLING = {"organisation": "organization", "organisations": "organizations", "centre": "center",
+             "centres": "centers", "defence": "defense", "labour": "labor", "programme": "program",
+             "programmes": "programs", "councillors": "councilors"}
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}")  # "u.s." -> "us"
+
+
+def org_fold(name: str) -> str:
+    """The collection key text of an organisation's name: ``fold`` with one spelling of the words
+    English writes two ways and acronyms without their dots ("U.S. Centre" = "US Center")."""
+    s = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), fold(name))
+    return " ".join(_SPELLING.get(w, w) for w in s.split())
+
+
 def _capitalised(tok: str) -> bool:
     return capitalised_name_word(tok)
 
@@ -371,10 +386,10 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
                                            or (len(words) == 1 and fold(words[0]) in GENERIC | PERSON_WORDS)
                                            # a role with no name: "PG&E President", "Tunisian Prime Minister"
                                            or fold(words[-1]).strip(".,'") in TITLES)):
-                keys[k] = p.kind + ":" + fold(p.name)  # "the government" is no one in particular
+                keys[k] = p.kind + ":" + org_fold(p.name)  # "the government" is no one in particular
                 placed = _placed_institution(p.name)
                 if placed is not None:  # "U.S. Supreme Court" = the "Supreme Court" of a US article
-                    keys[k] = p.kind + ":" + fold(placed[1]) + "@" + fold(placed[0])
+                    keys[k] = p.kind + ":" + org_fold(placed[1]) + "@" + fold(placed[0])
                 elif loc.country and generic_institution(p.name):
                     keys[k] += "@" + fold(loc.country)  # the UK's "Supreme Court" is not Puerto Rico's
             continue
