@@ -864,6 +864,10 @@ def test_they_is_not_a_nationality_adjective():
     # the NER's entity stops at an "and" inside the name
     ("The High Court of England and Wales ruled that the law was void.", "The High Court of England and Wales",
      "ruled", "that the law was void", "High Court of England and Wales", "organisation"),
+    # ... and where the NER types the place after the "and" as an organisation ("Wales")
+    ("The High Court of England and Wales also ruled on the same day as the Scottish court, finding that "
+     "the prorogation was not a matter for the courts.", "The High Court of England and Wales", "finding",
+     "that the prorogation was not a matter for the courts", "High Court of England and Wales", "organisation"),
     ("The House Oversight and Reform Committee said the bill would fail.",
      "The House Oversight and Reform Committee", "said", "the bill would fail",
      "House Oversight and Reform Committee", "organisation"),
@@ -886,6 +890,10 @@ def test_they_is_not_a_nationality_adjective():
     # an outlet word before a name the NER took for a person's
     ("Greek daily Kathimerini said Greece and Cyprus had to speed up.", "Greek daily Kathimerini", "said",
      "Greece and Cyprus had to speed up", "Kathimerini", "organisation"),
+    # a noun the parser hung on the source from the statement is not its name
+    ('Or is he, as this editorial puts it, simply another Napoleon, a man who "appropriated Islam"?',
+     "this editorial", "puts", 'it, simply another Napoleon, a man who "appropriated Islam"',
+     "editorial", "document"),
     # a sentence's capital is no name's: the directory lists "statistics", not "Statistics"
     ("The city was calm. Statistics show that crime fell.", "Statistics", "show", "that crime fell",
      "statistics", "other"),

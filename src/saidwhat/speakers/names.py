@@ -191,7 +191,9 @@ def _extend(toks: list, doc, label: str) -> list:
         # "The High Court of England and Wales", "Islamic State of Iraq and the Levant"
         k = end + 1 + (doc[end + 1].lower_ == "the")
         ids = {t.i for t in toks}
-        if k < len(doc) and doc[k].ent_type_ in ("GPE", "LOC") and doc[k].dep_ == "conj" and doc[k].head.i in ids:
+        # the place may be typed ORG in the sentence's context ("Wales" after a court's name)
+        if k < len(doc) and (doc[k].ent_type_ in ("GPE", "LOC") or doc[k].ent_type_ == "ORG" and place_of(doc[k].text)) \
+                and doc[k].dep_ == "conj" and doc[k].head.i in ids:
             while k + 1 < len(doc) and doc[k + 1].ent_iob_ == "I":
                 k += 1
             toks, end = list(doc[toks[0].i:k + 1]), k + 1

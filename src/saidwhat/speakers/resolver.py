@@ -441,9 +441,11 @@ class Resolver:
                 c = self.t.entity_at(off, last.i)
                 if c is not None and c.kind == "person":
                     return c
-            # "the president, Joe Biden,", "A Republican Assemblywoman, Jill Tolles"
+            # "the president, Joe Biden,", "A Republican Assemblywoman, Jill Tolles"; not a noun
+            # past the head's own verb, which the parser hung on it from the statement ("as this
+            # editorial puts it, simply another Napoleon")
             for ch in head.children:
-                if ch.dep_ == "appos":
+                if ch.dep_ == "appos" and not (ch.i not in ids and head.i < head.head.i < ch.i):
                     c = self.t.entity_at(off, ch.i)
                     if c is not None and c.kind in ("person", "organisation"):
                         return c
