@@ -252,6 +252,19 @@ def test_crossdoc_a_bare_institution_is_each_articles_own():
     assert keys[(4, "s1")] == "organisation:kremlin" and (5, "s1") in keys
 
 
+def test_crossdoc_a_ministry_behind_a_title_word_is_no_person():
+    """The news directory listed a person "Ministry" (from "A source within the central Interior
+    Ministry"): "Interior" is a title word ("Interior Minister"), so the name run was "Ministry"."""
+    assert parse_name("source within the central Interior Ministry", "person").kind == "other"
+    p = parse_name("spokesman for the Foreign Ministry", "person")
+    assert (p.kind, p.name) == ("organisation", "Foreign Ministry")
+    p = parse_name("Foreign Minister Sergei Lavrov", "person")
+    assert (p.kind, p.name) == ("person", "Sergei Lavrov")
+    # ... nor is the channel a statement came through ("Interfax" was listed as a person)
+    p = parse_name("mayor of Yartsevo via news agency Interfax", "person")
+    assert (p.kind, p.name) == ("other", "mayor of Yartsevo")
+
+
 def test_crossdoc_one_organisation_in_two_spellings():
     """The news collection listed 'World Health Organization' (10 attributions) and 'World Health
     Organisation' (2) as two speakers; British and American spellings and an acronym's dots are

@@ -890,6 +890,10 @@ def test_they_is_not_a_nationality_adjective():
     # an outlet word before a name the NER took for a person's
     ("Greek daily Kathimerini said Greece and Cyprus had to speed up.", "Greek daily Kathimerini", "said",
      "Greece and Cyprus had to speed up", "Kathimerini", "organisation"),
+    # a role "of" a place the NER took for a person is no one named
+    ("The occupants were going to a dance competition, according to the mayor of Yartsevo.",
+     "the mayor of Yartsevo", "according to", "The occupants were going to a dance competition",
+     "mayor of Yartsevo", "person"),
     # a noun the parser hung on the source from the statement is not its name
     ('Or is he, as this editorial puts it, simply another Napoleon, a man who "appropriated Islam"?',
      "this editorial", "puts", 'it, simply another Napoleon, a man who "appropriated Islam"',

@@ -202,6 +202,7 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
     roles = _roles([r for r in (roles or []) if r])
     text = " ".join(raw.translate(_APOS).split()).strip(" ,.;:\"'")
     text = re.sub(r"'s$", "", text)
+    text = re.split(r"\s+via\s+", text)[0]  # "the mayor of Yartsevo via news agency Interfax": a channel, not the speaker
     if kind in ("group", "document"):
         return Parsed(kind, text, roles=roles)
     if not text or fold(text) in PRONOUNS:
@@ -222,6 +223,18 @@ def parse_name(raw: str, kind: str = "", roles: Optional[list[str]] = None) -> P
     if not toks:
         return Parsed("other", text, roles=roles)
     role_toks, name_toks = _name_run(toks)
+    if name_toks and fold(name_toks[-1]).strip(".,'") in _ORG_LAST and role_toks and _is_title(role_toks[-1]) \
+            and _capitalised(role_toks[-1]):
+        # "a source within the Interior Ministry", "a spokesman for the Foreign Ministry": the
+        # capitalised title word names the ministry, not a person called "Ministry"
+        while role_toks and _capitalised(role_toks[-1]):
+            name_toks = [role_toks[-1]] + name_toks
+            role_toks = role_toks[:-1]
+        if role_toks and kind != "organisation":
+            prep = next((fold(t) for t in reversed(role_toks) if fold(t) in _ROLE_PREPS), None)
+            if prep in ("for", "from", "at", "with"):
+                return Parsed("organisation", " ".join(name_toks))  # as "a spokesperson for Stagecoach South"
+            return Parsed("other", text, roles=roles)
     if role_toks and fold(role_toks[-1]) in _ROLE_PREPS and kind != "organisation":
         # someone of an organisation or a place, not its name: "a spokesperson for Stagecoach
         # South" speaks for the company; "a federal judge in Texas", "the president of Turkey",

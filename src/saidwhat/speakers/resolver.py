@@ -469,11 +469,12 @@ class Resolver:
                 for t in toks:
                     if t.i > head.i and (t.ent_type_ == "PERSON" or self.t.entity_at(off, t.i) is not None) and (
                             t.head.i == head.i and t.dep_ in ("appos", "npadvmod", "dep")
-                            or t.dep_ == "pobj" and t.head.head.i == head.i and (t.head.lower_ == "of" or (
-                                # "Ambassador to the United Nations Nikki Haley" (one phrase to the
-                                # parser), not "an aide to Hillary Clinton"
-                                t.head.lower_ == "to" and any(x.ent_type_ in ("ORG", "GPE") and x.i < t.i
-                                                              for x in t.subtree)))
+                            or t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ in ("of", "to")
+                            # "President of Ukraine Volodymyr Zelenskyy", "Ambassador to the United
+                            # Nations Nikki Haley" (one phrase to the parser): a place or body, then
+                            # the name; not "an aide to Hillary Clinton", "the mayor of Yartsevo" (a
+                            # town the NER took for a person)
+                            and any(x.ent_type_ in ("ORG", "GPE") and x.i < t.i for x in t.subtree)
                             # "The mayor of Paris, Anne Hidalgo,": the parser hangs the name on "Paris"
                             or t.dep_ == "appos" and t.ent_type_ in ("PERSON", "ORG") and t.head.dep_ == "pobj"
                             and t.head.head.head.i == head.i and t.head.head.lower_ in ("of", "for", "at")):
