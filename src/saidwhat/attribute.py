@@ -92,13 +92,13 @@ def from_spans(text: str, doc: Doc, offset: int, spans: list[RawSpan], qs: list,
         spans = [sp for sp in spans if not any(i in claimed for i in range(sp.start, sp.end))]
     spans = complete_sources(doc, split_contents(doc, spans, qs))
     para = _paragraph_ids(doc)
-    linked = join_split_quotes(doc, link(doc, spans, para, title), qtoks, para)
+    sent_of = _sentence_ids(doc, para)
+    linked = join_split_quotes(doc, link(doc, spans, para, title, sent_of), qtoks, para)
     linked = keep_to_cue_brackets(doc, linked, para)
     linked = continue_paragraph_quotes(doc, qtoks, linked)
     linked.extend(formatted)
     linked = colon_quotes(doc, qtoks, linked, spans, para)
     linked.extend(uncovered_quotes(doc, qtoks, linked, spans))
-    sent_of = _sentence_ids(doc, para)
     linked.extend(according_to_clauses(doc, linked, sent_of, mask))
     linked.extend(orphan_speech_cues(doc, spans, linked, sent_of))
     return build(text, doc, offset, [x for x in linked if not question_to_you(doc, x, sent_of)], mask)
@@ -1030,12 +1030,13 @@ class _Linker:
     without content (``give_orphan_cues_content``), contents kept to their cue's paragraph
     (``keep_to_cue_paragraph``), and each cue's source (``source_for_cue``)."""
 
-    def __init__(self, doc: Doc, spans: list[RawSpan], para: list[int], title: int) -> None:
+    def __init__(self, doc: Doc, spans: list[RawSpan], para: list[int], title: int,
+                 sent_of: Optional[list[int]] = None) -> None:
         self.doc, self.spans, self.para, self.title = doc, spans, para, title
         self.cues = [s for s in spans if s.role == "cue"]
         self.sources = [s for s in spans if s.role == "source"]
         self.contents = [s for s in spans if s.role == "content"]
-        self.sent_of = _sentence_ids(doc, para)
+        self.sent_of = sent_of if sent_of is not None else _sentence_ids(doc, para)
         self.cues_by_para: dict[int, list[int]] = {}
         for ci, q in enumerate(self.cues):
             self.cues_by_para.setdefault(para[q.start], []).append(ci)
@@ -1267,11 +1268,13 @@ class _Linker:
         return out
 
 
-def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0) -> list[Linked]:
+def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0,
+         sent_of: Optional[list[int]] = None) -> list[Linked]:
     """Group tagged spans into (cue, source, contents, confidence) attributions; ``para`` is
     ``_paragraph_ids(doc)``, ``title`` the end of the article's title line (``title_end``) or 0:
-    a title's content only takes a cue of the title, a body's content only one of the body."""
-    linker = _Linker(doc, spans, para, title)
+    a title's content only takes a cue of the title, a body's content only one of the body.
+    ``sent_of``: ``_sentence_ids(doc, para)`` when the caller has it already."""
+    linker = _Linker(doc, spans, para, title, sent_of)
     linker.link_contents()
     linker.give_orphan_cues_content()
     linker.keep_to_cue_paragraph()
