@@ -1118,7 +1118,7 @@ def _organisation_shaped(name: str) -> bool:
     ("Sydney Morning Herald", "Toronto Star": the NER tags them EVENT or nothing)."""
     words = name.split()
     if 2 <= len(words) <= 5 and words[-1].lower() in MASTHEADS and all(w[:1].isupper() for w in words) \
-            and (len(words) > 2 or words[0].lower() not in FEMALE_NAMES | MALE_NAMES):  # not "Emily Post"
+            and (len(words) > 2 or words[0].lower() not in FEMALE_NAMES and words[0].lower() not in MALE_NAMES):  # not "Emily Post"
         return True
     if " " in name or not name.isalpha():
         return False
