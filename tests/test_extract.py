@@ -784,3 +784,31 @@ def test_a_speech_verb_whose_clause_went_to_another_cue_still_reports_it():
     linked2 = _from_spans(text2, [("source", "The", "chairman"), ("cue", "said", "said"),
                                   ("content", "that", "place"), ("cue", "decided", "decided")])
     assert list(linked2) == ["said"]
+
+
+def test_reported_speech_does_not_take_a_fragment_of_the_sentence_before():
+    """Linking alone, on hand-made spans (the tagger's error on a sentence of another project's
+    tests): a word of the previous sentence tagged as content is not joined to a cue that has its
+    content in its own sentence; a quotation running over sentences still is."""
+    from saidwhat import attribute
+    from saidwhat.parse import load
+
+    doc = load()("Despite sometimes seeming like superheroes, lifeguards are just like everyone else. "
+                 "Mendez said in order to be what swimmers need, the job requires them to stay calm.")
+    tok = {t.text: t.i for t in doc}
+    spans = [attribute.RawSpan("content", tok["superheroes"], tok["superheroes"] + 1, 0.9),
+             attribute.RawSpan("source", tok["Mendez"], tok["Mendez"] + 1, 0.9),
+             attribute.RawSpan("cue", tok["said"], tok["said"] + 1, 0.9),
+             attribute.RawSpan("content", tok["in"], tok["calm"] + 1, 0.9)]
+    linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
+    assert [[doc[c.start:c.end].text for c in contents] for _, _, contents, _ in linked] == [
+        ["in order to be what swimmers need, the job requires them to stay calm"]]
+    doc = load()('"We stayed calm. Everyone did their job," Mendez said. "Nobody panicked."')
+    tok = {t.text: t.i for t in doc}
+    quotes = [t.i for t in doc if t.is_quote]
+    spans = [attribute.RawSpan("content", quotes[0], tok["job"] + 3, 0.9),
+             attribute.RawSpan("source", tok["Mendez"], tok["Mendez"] + 1, 0.9),
+             attribute.RawSpan("cue", tok["said"], tok["said"] + 1, 0.9),
+             attribute.RawSpan("content", quotes[2], quotes[3] + 1, 0.9)]
+    linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
+    assert len(linked) == 1 and len(linked[0][2]) == 2

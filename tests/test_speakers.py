@@ -147,6 +147,36 @@ def test_they_and_it_go_to_organisations():
     assert art.attributions[0].speaker.kind == "organisation"
 
 
+def test_they_is_not_a_place_or_a_name_modifying_a_noun():
+    # "in Chicago" is where, "the EB-5 program" what the critics criticise: neither is "they"
+    text = ('Following the debate, Politifact did a fact-check on the claim that there were thousands '
+            'of shootings in gun-controlled Chicago this year. On Tuesday they said that the claim was true.')
+    art = resolve(text, [("they", "said", "that the claim was true")])
+    assert names(art) == ["Politifact"]
+    text = ('Critics of the EB-5 program want to fix how the money is used. They said that '
+            'the program was plagued by fraud.')
+    art = resolve(text, [("They", "said", "that the program was plagued by fraud")])
+    assert names(art) == [None]
+    check_speakers(art)
+
+
+def test_they_after_a_plural_noun_subject_is_those_people():
+    # the NER's "Gilmer" (a street) and "Pinellas" (a county modifying "detective") were "they"
+    text = ('Shots were fired on Gilmer Street on Monday. Police are investigating the shooting. '
+            'They said that the victim was in stable condition.')
+    art = resolve(text, [("They", "said", "that the victim was in stable condition")])
+    assert names(art) == [None]
+    text = ('"He is going to hurt somebody," said Paul Martin, a Pinellas sheriff\'s detective. '
+            'They said that the robber carried a crowbar.')
+    art = resolve_attributions(text, [
+        Attribution(type="direct", content=Span.of(text, *_find(text, '"He is going to hurt somebody,"')),
+                    cue=Span.of(text, *_find(text, "said")), source=Span.of(text, *_find(text, "Paul Martin"))),
+        Attribution(type="indirect", content=Span.of(text, *_find(text, "that the robber carried a crowbar")),
+                    cue=Span.of(text, *_find(text, "said", 1)), source=Span.of(text, *_find(text, "They")))])
+    assert names(art) == ["Paul Martin", None]
+    check_speakers(art)
+
+
 def test_i_and_unresolvable_pronouns_stay_none():
     text = 'I said that the vote was close. He said that nobody knew.'
     art = resolve(text, [("I", "said", "that the vote was close"), ("He", "said", "that nobody knew")])

@@ -1207,6 +1207,31 @@ class _Linker:
                     c.end <= first.start and self.quoted(first) and self.runs_on(c) or
                     c.start >= last.end and (self.runs_on(last) or self.closes(c) and self.thread(last)))]
 
+    def keep_to_cue_sentence(self) -> None:
+        """A cue with content in its own sentence does not also take an unquoted fragment of an
+        earlier sentence ("... seeming like superheroes, sandwich artists are ... . Conney said in
+        order to be what the people need, ...": "superheroes" is not Conney's). A quotation runs
+        over sentences; reported speech split around its cue does not cross a sentence end
+        before it."""
+        doc, sent_of = self.doc, self.sent_of
+        for ci, group in self.groups.items():
+            if len(group) < 2:
+                continue
+            qs = sent_of[self.cues[ci].start]
+            if not any(sent_of[c.start] <= qs <= sent_of[c.end - 1] for c in group):
+                continue
+            self.groups[ci] = [c for c in group if sent_of[c.end - 1] >= qs or self.quoted(c)
+                               or any(t.is_quote for t in doc[c.start:c.end]) or self.in_quotation(c)]
+
+    def in_quotation(self, c: RawSpan) -> bool:
+        """An odd number of quotation marks opens the paragraph before ``c``."""
+        doc, para = self.doc, self.para
+        k, n = c.start - 1, 0
+        while k >= 0 and para[k] == para[c.start]:
+            n += doc[k].is_quote and doc[k].text not in ("'", "’")
+            k -= 1
+        return n % 2 == 1
+
     # -- cues to sources
 
     def source_for_cue(self, q: RawSpan, group: list[RawSpan], used: set[int]) -> Optional[RawSpan]:
@@ -1278,6 +1303,7 @@ def link(doc: Doc, spans: list[RawSpan], para: list[int], title: int = 0,
     linker.link_contents()
     linker.give_orphan_cues_content()
     linker.keep_to_cue_paragraph()
+    linker.keep_to_cue_sentence()
     return linker.link_sources()
 
 

@@ -46,6 +46,8 @@ class Mention:
     namesakes: int = 1       # how many people a bare name could be
     poss: bool = False       # a possessor ("Hunter Biden's laptop"), not what the sentence is about
     label: bool = False      # an interview turn's label ("((WN))", "MR. SMITH:"): no pronoun's antecedent
+    aside: bool = False      # a name modifying a common noun ("the EB-5 program", "a Pinellas sheriff's
+    #                          detective") or a place after "in"/"at": not what a "they" takes up
 
 
 @dataclass(eq=False)

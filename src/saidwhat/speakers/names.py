@@ -868,7 +868,8 @@ class NameCollector:
                 self.acronym_of[acr] = e
                 by_text[acr.lower()] = e
                 e.long_form = e.long_form or r.name
-            self.t.add_mention(e, r.start, r.end, r.subject, poss=r.poss)
+            m = self.t.add_mention(e, r.start, r.end, r.subject, poss=r.poss)
+            m.aside = m.aside or _aside(r)
             self.t.register(e, r.toks, r.off)
         # acronyms used before their definition, or tagged as something else: the long form wins
         for acr, e in self.acronym_of.items():
@@ -962,3 +963,23 @@ class NameCollector:
                 e.kind = "organisation"
             elif e.kind == "organisation" and v["person"] > v["organisation"] + 1:
                 e.kind = "person"
+
+
+_LOCATIVE = frozenset("in at across throughout around near into inside outside within".split())
+
+
+def _aside(r: RawName) -> bool:
+    """A body or place named as a modifier of a common noun ("Critics of the EB-5 program", "a
+    Pinellas sheriff's detective", "Gilmer street") or a place after a locative preposition ("in
+    gun-controlled Chicago"): the noun phrase around it, not the name, is what a later "they"
+    takes up."""
+    root = r.root
+    if root is None:
+        return False
+    ids = {t.i for t in r.toks}
+    h = root.head
+    if root.dep_ in ("compound", "amod", "nmod", "npadvmod") and h.i > root.i and h.i not in ids \
+            and h.pos_ == "NOUN":
+        return True
+    return r.label in ("GPE", "LOC", "FAC") and root.dep_ == "pobj" and h.lower_ in _LOCATIVE
+

@@ -28,7 +28,7 @@ def _adjective_name(name: str) -> bool:
     """A one-word nationality, faith or language adjective ("Israeli", "Muslim", "Arabic")."""
     if not name or " " in name or name.endswith("s"):
         return False
-    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower().endswith(("ic", "ese", "ish", "ine"))
+    return is_demonym(name) or name.lower() in _FAITHS_AND_TONGUES or name.lower().endswith(("ic", "ese", "ish", "ine", "ian"))
 
 
 def compatible(e: Entity, pron: str) -> bool:
@@ -53,6 +53,34 @@ def _subject_pronoun(ix: ArticleIndex, lo: int, hi: int, pron: str) -> Optional[
         if t.lower_ == pron and t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" \
                 and not ix.in_quote(off + t.idx) and not generic(t):
             return off + t.idx
+    return None
+
+
+_COLLECTIVE = frozenset("police staff personnel crew public".split())
+
+
+def _plural_subject(ix: ArticleIndex, table: EntityTable, lo: int, hi: int,
+                    contents: list[tuple[int, int]]) -> Optional[int]:
+    """Where a plural common noun the table does not know is the subject of a main clause in
+    [lo, hi), outside quotes and contents ("Police are investigating ...", "show insiders. They
+    said"): the "they" after it is those people, no named body of the text. A subject whose noun
+    phrase holds a name ("Officials at the State Department") is not one."""
+    off = ix.offset_of(lo)
+    for t in ix.tokens(lo, hi):
+        if t.dep_ not in ("nsubj", "nsubjpass") or not (
+                t.tag_ == "NNS" or t.lower_ in _COLLECTIVE and t.tag_ in ("NN", "NNP", "NNS")):
+            continue
+        h = t.head
+        if not (h.dep_ == "ROOT" or h.dep_ == "conj" and h.head.dep_ == "ROOT"):
+            continue
+        p = off + t.idx
+        if not lo <= p < hi or ix.in_quote(p) or any(s <= p < e for s, e in contents):
+            continue
+        sub = list(t.subtree)
+        a, b = off + sub[0].idx, off + sub[-1].idx + len(sub[-1].text)
+        if any(m.start < b and m.end > a for m in table.between(a - 200, b)):
+            continue
+        return p
     return None
 
 
@@ -107,6 +135,11 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
     def fits(e: Entity, p: str) -> bool:
         return e is not speaking and compatible(e, p)
 
+    def takes(m: Mention) -> bool:
+        # "they" takes up neither a name modifying a noun nor a possessor ("Ohio's removal of
+        # voters because they ..."): the noun phrase around it is what it refers to
+        return fits(m.entity, pron) and not (pron in PLURAL and (m.aside or m.poss))
+
     def in_content(m: Mention) -> bool:
         return any(s <= m.start < e for s, e in contents)
 
@@ -115,8 +148,9 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
         if thread and near:
             return prev
         rival = any(m.entity is not prev and not m.in_quote and not m.label and not in_content(m)
-                    and fits(m.entity, pron)
-                    and m.named for m in table.between(min(prev_end, pos), pos))
+                    and takes(m)
+                    and m.named for m in table.between(min(prev_end, pos), pos)) \
+            or pron in PLURAL and _plural_subject(ix, table, min(prev_end, pos), pos, contents) is not None
         if not rival and near:
             return prev
     # salience: back sentence by sentence, subjects first, quoted mentions last
@@ -128,7 +162,7 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
         if s_i < 0:
             break
         lo = ix.sent_start(s_i)
-        ms = [m for m in table.between(lo, hi) if not in_content(m) and not m.label and fits(m.entity, pron)]
+        ms = [m for m in table.between(lo, hi) if not in_content(m) and not m.label and takes(m)]
         if back > 0 and pron in ("he", "she") and depth < 3:
             # "Day had one child ... She was also married to George Weidler, Marty Melcher and Barry
             # Comden. She said ...": the same pronoun as the subject of an earlier sentence, before
@@ -136,6 +170,9 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
             same = _subject_pronoun(ix, lo, hi, pron)
             if same is not None and not any(m.subject and m.start < same for m in ms):
                 return resolve(ix, table, pron, same, contents, prev, prev_end, thread, speaking, depth + 1)
+        if pron in PLURAL and not any(m.subject and not m.in_quote for m in ms) \
+                and _plural_subject(ix, table, lo, hi, contents) is not None:
+            return None  # "Police are investigating a shooting. They did not identify ..."
         hi = lo
         if not ms:
             continue
