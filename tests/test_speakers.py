@@ -160,6 +160,15 @@ def test_they_is_not_a_place_or_a_name_modifying_a_noun():
     check_speakers(art)
 
 
+def test_it_is_not_a_name_modifying_a_noun():
+    # "FBI criticism": the ad, not the FBI, "also mentions" policies
+    text = ('The ad uses footage of the senator at a rally. The ad then references FBI criticism of her '
+            'email system. It also says that she supported the trade deal.')
+    art = resolve(text, [("It", "says", "that she supported the trade deal")])
+    assert names(art) != ["FBI"]
+    check_speakers(art)
+
+
 def test_they_after_a_plural_noun_subject_is_those_people():
     # the NER's "Gilmer" (a street) and "Pinellas" (a county modifying "detective") were "they"
     text = ('Shots were fired on Gilmer Street on Monday. Police are investigating the shooting. '

@@ -138,7 +138,7 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
     def takes(m: Mention) -> bool:
         # "they" takes up neither a name modifying a noun nor a possessor ("Ohio's removal of
         # voters because they ..."): the noun phrase around it is what it refers to
-        return fits(m.entity, pron) and not (pron in PLURAL and (m.aside or m.poss))
+        return fits(m.entity, pron) and not (pron in PLURAL and (m.aside or m.poss) or pron == "it" and m.aside)
 
     def in_content(m: Mention) -> bool:
         return any(s <= m.start < e for s, e in contents)
