@@ -169,6 +169,15 @@ def test_it_is_not_a_name_modifying_a_noun():
     check_speakers(art)
 
 
+def test_a_date_the_parser_split_off_is_not_the_source_head():
+    # the parser hangs "Sept." on the verb: the source's head is "email", not the date
+    text = 'A Sept. 15, 2011 email shows the department sent 10 staffers to the event.'
+    art = resolve(text, [("A Sept. 15, 2011 email", "shows", "the department sent 10 staffers to the event")])
+    sp = art.attributions[0].speaker
+    assert sp is not None and sp.kind == "document" and sp.name.endswith("email")
+    check_speakers(art)
+
+
 def test_they_after_a_plural_noun_subject_is_those_people():
     # the NER's "Gilmer" (a street) and "Pinellas" (a county modifying "detective") were "they"
     text = ('Shots were fired on Gilmer Street on Monday. Police are investigating the shooting. '

@@ -155,6 +155,10 @@ def head_of(toks: list):
     # a determiner or preposition the parser hangs outside the phrase is not its head
     # ("The guidelines state ...", with "The" on "state")
     content = [t for t in tops if t.pos_ not in ("DET", "ADP", "CCONJ", "PART", "PUNCT")]
+    if len(content) > 1:
+        # a phrase the parser broke in two ("A Sept. 15, 2011 email shows ...", with "Sept."
+        # on the verb): a date is not its head
+        content = [t for t in content if t.ent_type_ not in ("DATE", "TIME")] or content
     if content:
         return content[0]
     if tops:
