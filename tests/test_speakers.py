@@ -178,6 +178,15 @@ def test_a_date_the_parser_split_off_is_not_the_source_head():
     check_speakers(art)
 
 
+def test_a_newspaper_named_by_its_masthead_word_is_an_organisation():
+    # "News", "Standard", "Press", ... end a masthead as "Times" does (one list for the resolver
+    # and the name finder; the resolver's lacked "news": the Dallas Morning News was "other")
+    text = ('About a dozen people demonstrated outside the Dallas Morning News after it backed Clinton. '
+            'In an editorial, the Dallas Morning News said that Trump was unfit to serve.')
+    art = resolve(text, [("the Dallas Morning News", "said", "that Trump was unfit to serve")])
+    assert [(s.name, s.kind) for s in art.speakers] == [("Dallas Morning News", "organisation")]
+
+
 def test_they_after_a_plural_noun_subject_is_those_people():
     # the NER's "Gilmer" (a street) and "Pinellas" (a county modifying "detective") were "they"
     text = ('Shots were fired on Gilmer Street on Monday. Police are investigating the shooting. '

@@ -150,6 +150,7 @@ politico axios time newsweek breitbart vox buzzfeed huffpost mediapart aldi lidl
 MASTHEADS = _words("""
 herald times post star journal tribune guardian observer gazette chronicle telegraph examiner
 inquirer enquirer courier bulletin dispatch monitor sentinel mirror express independent register
+news standard mail review press daily weekly
 """)
 
 # religions and ideologies the NER tags as people or groups ("He said Islam contributed a lot ...

@@ -28,7 +28,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    DOCUMENT_NOUNS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, STORM_WORDS, TITLES, LEGAL_TEXTS, is_demonym, place_of,
+    DOCUMENT_NOUNS, MASTHEADS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, STORM_WORDS, TITLES, LEGAL_TEXTS, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -244,9 +244,6 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
 
 _OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outlet broadsheet blog podcast portal newsportal".split())
 # last words of newspapers' names ("Charlotte Observer", "Sydney Morning Herald"), never a surname here
-_MASTHEAD_WORDS = frozenset("""observer times post herald star journal tribune news gazette chronicle standard
-guardian telegraph express mail mirror inquirer examiner dispatch courier register bulletin review press
-daily weekly""".split())
 _REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 
 
@@ -417,7 +414,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if label == "ORG" and not titles and len(toks) in (2, 3) \
                     and (toks[0].lower_ in _FIRST_NAMES - PARTICLES or _of_body_after(toks, ent.root)) \
                     and _person_shaped(toks) and ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in SPEECH_VERBS \
-                    and toks[-1].lower_ not in _MASTHEAD_WORDS \
+                    and toks[-1].lower_ not in MASTHEADS \
                     and not (toks[0].i > 0 and doc[toks[0].i - 1].lower_ == "the"):  # "(The) Charlotte Observer said"
                 label = "PERSON"  # "Dominic Hare said", "Nikki Holland of the National Crime Agency said" (tagged ORG)
             if label in ("ORG", "GPE", "NORP", "LOC") and len(toks) == 1 and toks[0].lower_ in _FIRST_NAMES \
