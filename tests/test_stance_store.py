@@ -465,3 +465,19 @@ def test_link_targets_across_the_collection(tmp_path):
         assert by[("t4", "COVID-19")]["key"] == "organisation:covid-19"
         assert store.stance_summary(about="COVID-19", by="target")["rows"][0]["n"] == 3
         assert store.count_search(about="the government") == 2
+
+
+def test_unlinked_organisation_targets_in_two_spellings_are_one(tmp_path):
+    """A target no speaker of the collection is keyed as a speaker would be: British and American
+    spellings of one organisation are one target (stop 26 folded the speakers' keys only)."""
+    arts = [_article("u1", [("Anna Berg said that the World Health Organization had acted late.", "Anna Berg",
+                             ("Anna Berg", "person"), [("World Health Organization", "organisation", "negative")])]),
+            _article("u2", [("Ole Dahl said that the World Health Organisation had done well.", "Ole Dahl",
+                             ("Ole Dahl", "person"), [("World Health Organisation", "organisation", "positive")])])]
+    with Store(tmp_path / "o.db") as store:
+        store.add_articles([(a, text_hash(a.text), a.id) for a in arts])
+        crossdoc.resolve(store)
+        keys = {r[0]: r[1] for r in store.conn.execute("SELECT article_name, key FROM attribution_targets")}
+        assert keys["World Health Organization"] == keys["World Health Organisation"] \
+            == "organisation:world health organization"
+

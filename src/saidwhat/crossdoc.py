@@ -320,8 +320,10 @@ def link_targets(store: "Store") -> int:
             out.append((f"{kind}:{fold(name)}@{article_id}", name, None, article_id, name, kind))
         else:
             others = Counter({k: v for k, v in kinds[fold(name)].items() if k != "person"})
-            out.append((f"{consensus(others, kind if kind != 'person' else 'organisation')}:{fold(name)}",
-                        name, None, article_id, name, kind))
+            as_kind = consensus(others, kind if kind != 'person' else 'organisation')
+            # an organisation's key as a speaker's: one spelling ("Organisation" = "Organization")
+            folded = org_fold(name) if as_kind in ("organisation", "other") else fold(name)
+            out.append((f"{as_kind}:{folded}", name, None, article_id, name, kind))
     try:
         c.execute("BEGIN IMMEDIATE")
         c.executemany("UPDATE attribution_targets SET key = ?, name = ?, speaker_id = ?"
