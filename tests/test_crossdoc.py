@@ -386,9 +386,11 @@ def test_crossdoc_a_generic_institution_of_two_countries_is_two_speakers(tmp_pat
     resolve(s)
     courts = {}
     for h in s.search(limit=100):
-        if h.get("speaker_name") == "Supreme Court":
-            courts.setdefault(h["speaker_id"], set()).add(h["article"]["ext_id"])
-    assert sorted(map(sorted, courts.values())) == [["pr-1"], ["uk-1", "uk-2"]]
+        if (h.get("speaker_name") or "").startswith("Supreme Court"):
+            courts.setdefault(h["speaker_name"], set()).add(h["article"]["ext_id"])
+    # two speakers, and the directory tells them apart
+    assert courts == {"Supreme Court (Puerto Rico)": {"pr-1"}, "Supreme Court (United Kingdom)": {"uk-1", "uk-2"}}
+    assert {h["article"]["ext_id"] for h in s.search(speaker="Supreme Court", limit=100)} == {"pr-1", "uk-1", "uk-2"}
     s.close()
 
 
@@ -400,3 +402,26 @@ def test_crossdoc_a_countrys_institution_by_name_joins_its_generic_name():
             _Local(5, "s1", parse_name("Britain's Supreme Court", "organisation"), None, 1)]
     keys = assign(locs)
     assert keys[(1, "s1")] == keys[(2, "s1")] == keys[(3, "s1")] != keys[(4, "s1")] == keys[(5, "s1")]
+
+
+def test_speakers_of_one_name_are_told_apart_by_country():
+    """The news directory listed four "Supreme Court"s (of the United States, the United Kingdom,
+    Italy and Puerto Rico: four speakers, rightly) that a reader could not tell apart."""
+    from saidwhat.crossdoc import distinguish
+
+    names = {"organisation:supreme court@united states": "Supreme Court",
+             "organisation:supreme court@united kingdom": "Supreme Court",
+             "organisation:navy": "Navy", "organisation:navy@indonesia": "Navy",
+             "organisation:senate@united states": "Senate",
+             "person:john smith": "John Smith", "organisation:smith@united states": "John Smith"}
+    kinds = {k: k.split(":")[0] for k in names}
+    countries = {"organisation:supreme court@united states": "United States",
+                 "organisation:supreme court@united kingdom": "United Kingdom",
+                 "organisation:navy@indonesia": "Indonesia", "organisation:senate@united states": "United States",
+                 "organisation:smith@united states": "United States"}
+    shown = distinguish(names, kinds, countries)
+    assert shown["organisation:supreme court@united states"] == "Supreme Court (United States)"
+    assert shown["organisation:supreme court@united kingdom"] == "Supreme Court (United Kingdom)"
+    assert shown["organisation:navy"] == "Navy" and shown["organisation:navy@indonesia"] == "Navy (Indonesia)"
+    assert shown["organisation:senate@united states"] == "Senate"  # one Senate: nothing to tell apart
+    assert shown["person:john smith"] == "John Smith"  # a person and an organisation are not confused

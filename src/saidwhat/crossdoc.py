@@ -41,6 +41,26 @@ def _display(forms: Counter, kind: str) -> str:
     return max(forms.items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
 
 
+def distinguish(names: dict[str, str], kinds: dict[str, str], countries: dict[str, Optional[str]]) -> dict[str, str]:
+    """Display names that tell apart speakers of one name and kind: the collection keeps the
+    Supreme Courts of the United States and of the United Kingdom apart (their keys hold the
+    country), and the directory should not list two "Supreme Court"s. Each of them whose country
+    is known and not already in its name is shown as "Supreme Court (United Kingdom)"; a lone
+    name, or one without a country, is left as it is."""
+    by: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, name in names.items():
+        by[(fold(name), kinds[key])].append(key)
+    out = dict(names)
+    for (_, kind), ks in by.items():
+        if len(ks) < 2 or kind == "group":
+            continue
+        for k in ks:
+            country = countries.get(k)
+            if country and fold(country) not in fold(names[k]):
+                out[k] = f"{names[k]} ({country})"
+    return out
+
+
 def resolve(store: "Store") -> int:
     """Recompute the collection's speakers from every article's own speakers; return how many
     collection speakers have attributions."""
@@ -124,12 +144,14 @@ def resolve(store: "Store") -> int:
     def kind_of(key: str) -> str:
         return consensus(kinds[key], key.split(":", 1)[0])
 
+    shown = distinguish({k: _display(names[k], kind_of(k)) for k in names}, {k: kind_of(k) for k in names},
+                        {k: consensus(countries[k], "") or None for k in names})
     try:
         c.execute("BEGIN IMMEDIATE")
         ids: dict[str, int] = {}
         for key in names:
             kind = kind_of(key)
-            row = (_display(names[key], kind), kind,
+            row = (shown[key], kind,
                    consensus(genders[key], "unknown") if kind == "person" else "unknown",
                    consensus(orgs[key], "") or None, consensus(countries[key], "") or None)
             c.execute("INSERT OR IGNORE INTO speakers (key, name, kind) VALUES (?,?,?)", (key, row[0], row[1]))
