@@ -425,3 +425,20 @@ def test_speakers_of_one_name_are_told_apart_by_country():
     assert shown["organisation:navy"] == "Navy" and shown["organisation:navy@indonesia"] == "Navy (Indonesia)"
     assert shown["organisation:senate@united states"] == "Senate"  # one Senate: nothing to tell apart
     assert shown["person:john smith"] == "John Smith"  # a person and an organisation are not confused
+
+
+def test_crossdoc_an_acronym_joins_the_one_organisation_it_abbreviates():
+    """The news directory listed "AFP" (3) and "Agence France-Presse" (3) as two speakers: no
+    article spelled the acronym out. An acronym joins the one organisation of the collection
+    whose initials it is; "ABS-CBN Corporation" is not "ACC", and two candidates keep it apart."""
+    locs = [_Local(1, "s1", parse_name("AFP", "organisation"), None, 1),
+            _Local(2, "s1", parse_name("Agence France-Presse", "organisation"), None, 1),
+            _Local(3, "s1", parse_name("ACC", "organisation"), None, 1),
+            _Local(4, "s1", parse_name("ABS-CBN Corporation", "organisation"), None, 1),
+            _Local(5, "s1", parse_name("NRC", "organisation"), None, 1),
+            _Local(6, "s1", parse_name("Nuclear Regulatory Commission", "organisation"), None, 1),
+            _Local(7, "s1", parse_name("National Research Council", "organisation"), None, 1)]
+    keys = assign(locs)
+    assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:agence france-presse"
+    assert keys[(3, "s1")] != keys[(4, "s1")]
+    assert len({keys[(5, "s1")], keys[(6, "s1")], keys[(7, "s1")]}) == 3

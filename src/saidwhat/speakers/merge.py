@@ -432,6 +432,7 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
                 keys[k] = _person_key(g, s)
                 continue
         keys[k] = _person_key(chosen, p.surname) if chosen is not None else _person_key(p.given, p.surname)
+    _acronyms_to_long_forms(locals_, keys)
     # groups: by their members' keys, once every member has one
     for loc in locals_:
         if loc.parsed.kind != "group":
@@ -440,6 +441,50 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
         if len(member_keys) >= 2:
             keys[(loc.article_id, loc.local_id)] = "group:" + "|".join(member_keys)  # type: ignore[arg-type]
     return keys
+
+
+_INITIAL_SKIP = frozenset("of the and for de del della des du la le van von y et".split())
+
+
+def initials(name: str) -> str:
+    """"Agence France-Presse" -> "AFP", "Radio Programas del Perú" -> "RPP": the first letters
+    of its capitalised words (hyphenated parts each), function words left out."""
+    out = []
+    for word in name.split():
+        # "France-Presse" is two words; "ABS-CBN" one (an acronym itself)
+        for w in ([word] if word.replace("-", "").isupper() else re.split(r"[\-‐–]+", word)):
+            w = w.strip(".,'’()")
+            if w and w.lower() not in _INITIAL_SKIP and w[:1].isupper():
+                out.append(w[0])
+    return "".join(out)
+
+
+def _acronyms_to_long_forms(locals_: list[Local], keys: dict[tuple[int, str], str]) -> None:
+    """An organisation known in some article only by its acronym ("AFP said") is the one
+    organisation of the collection whose name it abbreviates ("Agence France-Presse"); the
+    article that spells it out does this already, this is for the others. Two candidates, or
+    none: it keeps its own key."""
+    long_names: dict[str, set[str]] = defaultdict(set)  # initials -> keys of long names
+    acronym_keys: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for loc in locals_:
+        k = (loc.article_id, loc.local_id)
+        key = keys.get(k)
+        if key is None or not key.startswith("organisation:") or "@" in key:
+            continue
+        name = " ".join(_strip_determiners(loc.parsed.name.split()))
+        letters = name.replace(".", "")
+        if 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper() and " " not in name:
+            acronym_keys[letters].append(k)
+        elif len(name.split()) >= 2:
+            ini = initials(name)
+            if len(ini) >= 2:
+                long_names[ini].add(key)
+    for acr, ks in acronym_keys.items():
+        cands = long_names.get(acr, set())
+        if len(cands) == 1:
+            target = next(iter(cands))
+            for k in ks:
+                keys[k] = target
 
 
 def _placed_institution(name: str) -> Optional[tuple[str, str]]:
