@@ -187,6 +187,21 @@ def test_a_newspaper_named_by_its_masthead_word_is_an_organisation():
     assert [(s.name, s.kind) for s in art.speakers] == [("Dallas Morning News", "organisation")]
 
 
+def test_a_body_named_with_of_keeps_its_name_and_its_short_form():
+    # the NER typed only "the United States": the directory listed "United States House"
+    text = ('On Friday, the United States House of Representatives issued a subpoena for documents. '
+            'Among other things, the House subpoenaed a transcript of the call.')
+    art = resolve(text, [("the United States House of Representatives", "issued", "a subpoena for documents"),
+                         ("the House", "subpoenaed", "a transcript of the call")])
+    assert names(art) == ["United States House of Representatives"] * 2
+    # "the Court" is the court whose name ends in it, before one whose head word it is
+    text = ('The Supreme Court ruled on the appeal. The High Court of England and Wales also ruled on the same '
+            'day. On Tuesday, the Court said that the suspension was unlawful.')
+    art = resolve(text, [("the Court", "said", "that the suspension was unlawful")])
+    assert names(art) == ["Supreme Court"]
+    check_speakers(art)
+
+
 def test_they_after_a_plural_noun_subject_is_those_people():
     # the NER's "Gilmer" (a street) and "Pinellas" (a county modifying "detective") were "they"
     text = ('Shots were fired on Gilmer Street on Monday. Police are investigating the shooting. '

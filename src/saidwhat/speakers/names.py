@@ -468,6 +468,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 trimmed = not toks or toks[-1] is not t
                 if trimmed and (not toks or any(x.ent_type_ for x in toks)):
                     continue
+                if not trimmed:
+                    toks = toks + _of_name(doc, t)  # "United States House of Representatives"
                 if len(toks) > 1 or toks[-1] is not t:
                     ps, pe, name = phrase(ix.text, off, toks)
                     raws.append(RawName(ps, pe, "ORG", name, [], toks, t, off, subject_level(t)))
@@ -851,6 +853,12 @@ class NameCollector:
                                         w.isupper() and len(w) >= 2 and initials == w):
                         e = oe
                         break
+                if e is None and w[:1].isupper() and r.label != "GPE":
+                    # "the House" after "the United States House of Representatives": the head
+                    # word before its "of", written as a name (after any body it ends: "the Court"
+                    # is the Supreme Court before the High Court of England and Wales)
+                    e = next((oe for oe in reversed(self.t.entities) if oe.kind != "person" and oe.forms
+                              and f" {w} of " in f" {oe.name} "), None)
             if e is None:
                 kind = "other" if r.label == "NORP" else "organisation"
                 e = self.t.new(kind)
@@ -979,4 +987,19 @@ def _aside(r: RawName) -> bool:
             and h.pos_ == "NOUN":
         return True
     return r.label in ("GPE", "LOC", "FAC") and root.dep_ == "pobj" and h.lower_ in _LOCATIVE
+
+
+def _of_name(doc, t) -> list:
+    """The "of" part of a body's name the NER missed, after its head word: "House" + "of
+    Representatives", "Ministry" + "of Defence" (capitalised proper nouns hung on the "of")."""
+    k = t.i + 1
+    if k + 1 >= len(doc) or doc[k].lower_ != "of" or doc[k].head.i != t.i:
+        return []
+    if not (t.pos_ == "PROPN" and t.text[:1].isupper()):
+        return []  # "A three-judge panel of the U.S. Court of Appeals": a description, not a name
+    m = k + 1 + (doc[k + 1].lower_ == "the")
+    obj = [x for x in doc[k + 1:k + 6] if x.dep_ == "pobj" and x.head.i == k]
+    if not obj or obj[0].i < m or any(not (x.pos_ == "PROPN" and x.text[:1].isupper()) for x in doc[m:obj[0].i + 1]):
+        return []
+    return list(doc[k:obj[0].i + 1])
 
