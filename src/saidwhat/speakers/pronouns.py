@@ -56,7 +56,7 @@ def _subject_pronoun(ix: ArticleIndex, lo: int, hi: int, pron: str) -> Optional[
     return None
 
 
-_COLLECTIVE = frozenset("police staff personnel crew public".split())
+COLLECTIVE = frozenset("police staff personnel crew public".split())
 
 
 def _plural_subject(ix: ArticleIndex, table: EntityTable, lo: int, hi: int,
@@ -68,7 +68,7 @@ def _plural_subject(ix: ArticleIndex, table: EntityTable, lo: int, hi: int,
     off = ix.offset_of(lo)
     for t in ix.tokens(lo, hi):
         if t.dep_ not in ("nsubj", "nsubjpass") or not (
-                t.tag_ == "NNS" or t.lower_ in _COLLECTIVE and t.tag_ in ("NN", "NNP", "NNS")):
+                t.tag_ == "NNS" or t.lower_ in COLLECTIVE and t.tag_ in ("NN", "NNP", "NNS")):
             continue
         h = t.head
         if not (h.dep_ == "ROOT" or h.dep_ == "conj" and h.head.dep_ == "ROOT"):
@@ -125,7 +125,8 @@ def gender_votes(ix: ArticleIndex, table: EntityTable) -> None:
 
 def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents: list[tuple[int, int]],
             prev: Optional[Entity] = None, prev_end: int = 0, thread: bool = False,
-            speaking: Optional[Entity] = None, depth: int = 0) -> Optional[Entity]:
+            speaking: Optional[Entity] = None, depth: int = 0,
+            blocked: Optional[list] = None) -> Optional[Entity]:
     """The entity a third-person pronoun at ``pos`` refers to. ``prev``: the previous
     attribution's entity (ending at ``prev_end``); ``thread``: the cue continues it ("added");
     ``speaking``: whose direct speech holds the pronoun, who calls themself "I" there, so that a
@@ -170,9 +171,12 @@ def resolve(ix: ArticleIndex, table: EntityTable, pron: str, pos: int, contents:
             same = _subject_pronoun(ix, lo, hi, pron)
             if same is not None and not any(m.subject and m.start < same for m in ms):
                 return resolve(ix, table, pron, same, contents, prev, prev_end, thread, speaking, depth + 1)
-        if pron in PLURAL and not any(m.subject and not m.in_quote for m in ms) \
-                and _plural_subject(ix, table, lo, hi, contents) is not None:
-            return None  # "Police are investigating a shooting. They did not identify ..."
+        if pron in PLURAL and not any(m.subject and not m.in_quote for m in ms):
+            at = _plural_subject(ix, table, lo, hi, contents)
+            if at is not None:  # "Police are investigating a shooting. They did not identify ..."
+                if blocked is not None:
+                    blocked.append(at)  # the caller may make that noun phrase the speaker
+                return None
         hi = lo
         if not ms:
             continue

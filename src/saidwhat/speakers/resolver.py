@@ -320,10 +320,14 @@ class Resolver:
                 prev_e = self.of.get(id(prev)) if prev is not None else None
                 prev_end = _end(prev) if prev is not None else 0
                 contents = [(cp.start, cp.end) for cp in (a.content_parts or [])]
+                blocked: list = []
                 e = pronouns.resolve(self.ix, self.t, lw, pos, contents, prev_e, prev_end, self.is_thread_cue(a),
-                                     self.speaking_at(a, pos, order) if lw in ("he", "she") else None)
+                                     self.speaking_at(a, pos, order) if lw in ("he", "she") else None,
+                                     blocked=blocked)
                 if lw in ("he", "she"):
                     e = self.unnamed_antecedent(lw, pos, contents, e)
+                elif e is None and blocked:
+                    e = self.plural_antecedent(blocked[0])
             if e is not None and lw in GENDER_PRONOUNS and e.kind == "person":
                 e.gender_votes[GENDER_PRONOUNS[lw]] += 1
             return e
@@ -339,6 +343,24 @@ class Resolver:
         if groups.is_document(head) and not is_role_word(head):
             return self.document(a, toks, head, pos)
         return self.role_or_common(a, toks, head, prev, nxt, pos)
+
+    def plural_antecedent(self, at: int) -> Optional[Entity]:
+        """"Police are investigating a shooting. They said ...": the plural noun phrase whose
+        subject stopped the pronoun's search (``pronouns.resolve``), as the speaker such a source
+        would get ("police", "show insiders"); None when it names no one (a thing, a quantity)."""
+        toks = [t for t in self.ix.tokens(at, at + 1) if self.off_of(t) + t.idx == at]
+        if not toks:
+            return None
+        t = toks[0]
+        if not (t.lemma_.lower() in PERSON_NOUNS or is_role_word(t) or t.lower_ in pronouns.COLLECTIVE):
+            return None  # "Stocks fell. They ...", "the results": not who speaks
+        sub = [x for x in t.subtree if x.i <= t.i]
+        e = self.role_or_common(_NO_ATTRIBUTION, sub, t, None, None, at)
+        if e is None or e.kind == "person" and not e.plural:
+            return None
+        s0 = self.off_of(sub[0]) + sub[0].idx
+        self.t.add_mention(e, s0, at + len(t.text), 1, named=False)
+        return e
 
     def unnamed_antecedent(self, pron: str, pos: int, contents: list, found: Optional[Entity]) -> Optional[Entity]:
         """he/she whose antecedent the named mentions miss: the subject of a clause in this or the
