@@ -144,16 +144,17 @@ def resolve(store: "Store") -> int:
     def kind_of(key: str) -> str:
         return consensus(kinds[key], key.split(":", 1)[0])
 
-    shown = distinguish({k: _display(names[k], kind_of(k)) for k in names}, {k: kind_of(k) for k in names},
-                        {k: consensus(countries[k], "") or None for k in names})
+    kind_by = {k: kind_of(k) for k in names}
+    country_by = {k: consensus(countries[k], "") or None for k in names}
+    shown = distinguish({k: _display(names[k], kind_by[k]) for k in names}, kind_by, country_by)
     try:
         c.execute("BEGIN IMMEDIATE")
         ids: dict[str, int] = {}
         for key in names:
-            kind = kind_of(key)
+            kind = kind_by[key]
             row = (shown[key], kind,
                    consensus(genders[key], "unknown") if kind == "person" else "unknown",
-                   consensus(orgs[key], "") or None, consensus(countries[key], "") or None)
+                   consensus(orgs[key], "") or None, country_by[key])
             c.execute("INSERT OR IGNORE INTO speakers (key, name, kind) VALUES (?,?,?)", (key, row[0], row[1]))
             ids[key] = c.execute("SELECT id FROM speakers WHERE key=?", (key,)).fetchone()[0]
             c.execute("UPDATE speakers SET name=?, kind=?, gender=?, organisation=?, country=? WHERE id=?",

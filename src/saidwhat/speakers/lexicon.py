@@ -146,7 +146,8 @@ politico axios time newsweek breitbart vox buzzfeed huffpost mediapart aldi lidl
 """)
 
 # the last word of a newspaper's name ("Sydney Morning Herald", "Toronto Star"): with capitalised
-# words before it, an organisation (only for a source the NER gave no person or organisation)
+# words before it, an organisation (only for a source the NER gave no person or organisation),
+# and never a surname ("The Charlotte Observer said" is no person: names.read_entities)
 MASTHEADS = _words("""
 herald times post star journal tribune guardian observer gazette chronicle telegraph examiner
 inquirer enquirer courier bulletin dispatch monitor sentinel mirror express independent register

@@ -243,7 +243,6 @@ def _left_titles(doc, ent_start: int, ent_end: int) -> list:
 
 
 _OUTLET_WORDS = frozenset("magazine weekly monthly newspaper paper journal outlet broadsheet blog podcast portal newsportal".split())
-# last words of newspapers' names ("Charlotte Observer", "Sydney Morning Herald"), never a surname here
 _REGNAL = frozenset("II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI".split())
 
 
