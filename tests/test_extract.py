@@ -565,6 +565,8 @@ def test_a_capitalised_word_and_colon_inside_a_quote_is_no_transcript():
     ("That was the message from Chief Daniel Okoro to the visiting delegation on Friday.", "message",
      "Chief Daniel Okoro"),
     ("Those were the words of Maria Santos, a teacher who joined the strike.", "words", "Maria Santos"),
+    ("That was Maria Santos.", "That was", "Maria Santos"),
+    ("That was Maria Santos, a teacher from the valley.", "That was", "Maria Santos"),
 ])
 def test_a_pull_quote_credited_by_the_next_paragraph(credit, cue, source):
     text = ("Hundreds gathered outside the council offices on Friday.\n\n"
@@ -826,6 +828,9 @@ def test_pull_quote_credited_by_that_was_name_speaking():
     text = ('"We are not going anywhere, and this fight is just beginning."\n\n'
             'That was the scene in Albany on Friday night, with supporters waving flags.')
     assert extract(text).attributions == []
+    for credit in ("That was Tuesday.", "That was Tom Jones's promise, and nobody doubted him."):
+        text = '"We are not going anywhere, and this fight is just beginning."\n\n' + credit
+        assert not [a for a in extract(text).attributions if "not going anywhere" in a.content.text]
 
 
 def test_a_speaker_named_inside_a_depicting_cue_is_the_source():

@@ -720,6 +720,12 @@ def _credit_line(doc: Doc, sp: Any) -> Optional[tuple[RawSpan, Optional[RawSpan]
             start = min(attr.left_edge.i, ent.start) if ent is not None else attr.left_edge.i
             end = max(attr.i + 1, ent.end) if ent is not None else attr.i + 1
             return RawSpan("cue", verb.i, verb.i + 1, 0.5), RawSpan("source", start, end, 0.5)
+        # "That was Senator Jane Miller." / "That was Jane Miller, the state's governor.": a person
+        # named after "was" and nothing done in the rest of the sentence; the cue is "That was"
+        ent = next((e for e in doc.ents if attr is not None and e.start <= attr.i < e.end), None)
+        if ent is not None and ent.label_ == "PERSON" and attr.i == ent.end - 1 and doc[k].lower_ == "that" \
+                and not any(t.pos_ in ("VERB", "AUX") for t in doc[ent.end:sent.end]):
+            return RawSpan("cue", k, k + 2, 0.5), RawSpan("source", attr.left_edge.i, ent.end, 0.5)
     for t in doc[k + 1:min(sent.end, k + 8)]:
         if t.pos_ == "NOUN" and t.lemma_.lower() in _CREDIT_NOUNS:
             prep = next((c for c in t.children if c.dep_ == "prep" and c.lower_ in ("of", "from", "by")), None)
