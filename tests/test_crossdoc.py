@@ -442,3 +442,22 @@ def test_crossdoc_an_acronym_joins_the_one_organisation_it_abbreviates():
     assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:agence france-presse"
     assert keys[(3, "s1")] != keys[(4, "s1")]
     assert len({keys[(5, "s1")], keys[(6, "s1")], keys[(7, "s1")]}) == 3
+
+
+def test_one_definition_of_initials_for_speakers_and_targets():
+    """Speakers, in-article names and stance targets take a name's initials one way
+    (``speakers.lexicon.initials``): a target "AFP" is the speaker "Agence France-Presse" as a
+    speaker "AFP" is (the targets' own version took "AF"), "The New York Times" is NYT, an
+    acronym with a hyphen is one word, and lower-case words never count."""
+    from saidwhat.crossdoc import _names_alike
+    from saidwhat.speakers.lexicon import initials
+
+    assert initials("Agence France-Presse") == "AFP"
+    assert initials("The New York Times") == "NYT"
+    assert initials("Federal Bureau of Investigation") == "FBI"
+    assert initials("Radio Programas del Perú") == "RPP"
+    assert initials("ABS-CBN Corporation") == "AC"
+    assert initials(["Saint", "Louis", "University"]) == "SLU"
+    assert _names_alike("AFP", "Agence France-Presse", person=False)
+    assert _names_alike("NATO", "North Atlantic Treaty Organization", person=False)
+    assert not _names_alike("ACC", "ABS-CBN Corporation", person=False)

@@ -212,6 +212,10 @@ def test_they_after_a_plural_noun_subject_is_those_people():
     text = ('Stocks fell sharply on Monday after the report. They said that the victim was in stable condition.')
     art = resolve(text, [("They", "said", "that the victim was in stable condition")])
     assert names(art) == [None]  # "stocks" speak for no one
+    # a focus word in front of the noun phrase is no part of who they are
+    text = ('Not only developers are affected by the new rules. They said that the fees would double.')
+    art = resolve(text, [("They", "said", "that the fees would double")])
+    assert [n.lower() for n in names(art)] == ["developers"]
     text = ('"He is going to hurt somebody," said Paul Martin, a Pinellas sheriff\'s detective. '
             'They said that the robber carried a crowbar.')
     art = resolve_attributions(text, [

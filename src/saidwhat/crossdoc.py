@@ -28,6 +28,7 @@ from .lexicon import PRONOUNS
 from .speakers.merge import (  # noqa: F401  (re-exported: the names tests and users know)
     PLACES, Local, Parsed, _given_fits, _is_org, assign, clean_alias, consensus, fold, org_fold, parse_name, role_display, role_words,
 )
+from .speakers.lexicon import initials
 from .speakers.roles import clean_role_text
 
 if TYPE_CHECKING:
@@ -215,10 +216,8 @@ def _names_alike(target: str, speaker: str, person: bool) -> bool:
     tw, sw = _words(target), _words(speaker)
     if tw and (tw <= sw if person else tw == sw):
         return True
-    initials = "".join(w[0] for w in speaker.split() if w[:1].isupper() and fold(w) not in ("of", "the", "and"))
-    initials_t = "".join(w[0] for w in target.split() if w[:1].isupper() and fold(w) not in ("of", "the", "and"))
-    return (len(initials) > 1 and target.replace(".", "") == initials) or \
-        (len(initials_t) > 1 and speaker.replace(".", "") == initials_t)
+    ini, ini_t = initials(speaker), initials(target)
+    return (len(ini) > 1 and target.replace(".", "") == ini) or (len(ini_t) > 1 and speaker.replace(".", "") == ini_t)
 
 
 DOMINANT = 10  # a bare surname goes to a namesake with this many times the others' attributions

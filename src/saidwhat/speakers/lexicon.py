@@ -15,6 +15,25 @@ def _words(s: str) -> frozenset:
 
 # Titles written in capitals before a name, never part of it ("IM Dorsa Derakhshani", "GM Magnus
 # Carlsen", "MP Jane Smith"); matched case-sensitively ("cm" is a unit)
+# words a name's initials leave out even capitalised: "The New York Times" -> NYT (lower-case
+# words never count: "Federal Bureau of Investigation" -> FBI, "Radio Programas del Perú" -> RPP)
+_INITIAL_SKIP = frozenset("of the and for".split())
+
+
+def initials(name: "str | list[str] | tuple[str, ...]") -> str:
+    """"Agence France-Presse" -> "AFP", "Federal Bureau of Investigation" -> "FBI": the first
+    letters of a name's capitalised words, hyphenated parts each ("France-Presse" is two words,
+    "ABS-CBN", an acronym itself, one), function words left out. The one definition every
+    acronym match uses (in-article names, the collection's speakers and stance targets)."""
+    out = []
+    for word in (name.split() if isinstance(name, str) else name):
+        for w in ([word] if word.replace("-", "").isupper() else re.split(r"[\-‐–]+", word)):
+            w = w.strip(".,'’()")
+            if w and w[:1].isupper() and w.lower() not in _INITIAL_SKIP:
+                out.append(w[0])
+    return "".join(out)
+
+
 CAPS_TITLES = frozenset("IM GM FM CM WGM WIM WFM WCM MP MEP MLA MSP MPP MHA TD".split())
 
 # Titles as transcripts abbreviate them before a speaker's name ("SEN. JONES:"): the role they

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..lexicon import PRONOUNS, ROLE_NOUNS
-from .lexicon import capitalised_name_word, generic_institution
+from .lexicon import capitalised_name_word, generic_institution, initials
 from .lexicon import FEMALE_NAMES, MALE_NAMES, NAME_DESCRIPTORS, NEUTRAL_MODIFIERS, RANK_MODIFIERS, is_demonym, place_of
 from .roles import clean_role_text, split_role_texts
 
@@ -443,22 +443,6 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
     return keys
 
 
-_INITIAL_SKIP = frozenset("of the and for de del della des du la le van von y et".split())
-
-
-def initials(name: str) -> str:
-    """"Agence France-Presse" -> "AFP", "Radio Programas del Perú" -> "RPP": the first letters
-    of its capitalised words (hyphenated parts each), function words left out."""
-    out = []
-    for word in name.split():
-        # "France-Presse" is two words; "ABS-CBN" one (an acronym itself)
-        for w in ([word] if word.replace("-", "").isupper() else re.split(r"[\-‐–]+", word)):
-            w = w.strip(".,'’()")
-            if w and w.lower() not in _INITIAL_SKIP and w[:1].isupper():
-                out.append(w[0])
-    return "".join(out)
-
-
 def _acronyms_to_long_forms(locals_: list[Local], keys: dict[tuple[int, str], str]) -> None:
     """An organisation known in some article only by its acronym ("AFP said") is the one
     organisation of the collection whose name it abbreviates ("Agence France-Presse"); the
@@ -535,8 +519,7 @@ def clean_alias(alias: str, name: str, kind: str, descriptions: bool = False) ->
         return ""
     name_words = {fold(w).strip(".,'") for w in name.split()} - DETERMINERS - {"of", "the", "and"}
     words = {fold(w).strip(".,'") for w in toks}
-    initials = "".join(w[0] for w in name.split() if w[:1].isupper())
-    if not (words & name_words) and not (len(toks) == 1 and toks[0].replace(".", "") == initials):
+    if not (words & name_words) and not (len(toks) == 1 and toks[0].replace(".", "") == initials(name)):
         return ""
     if kind == "person":
         # every capitalised word outside the role must be one of the name's words, and what
@@ -555,10 +538,6 @@ def clean_alias(alias: str, name: str, kind: str, descriptions: bool = False) ->
     return a
 
 
-def _initials(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w[:1].isupper() and fold(w) not in ("of", "the", "and", "for"))
-
-
 def _org_alias(toks: list[str], name: str) -> bool:
     """Whether ``toks`` name the organisation or group ``name``: its head word kept ("Trump" is
     not the "Trump administration", nor "Biden" the "Biden campaign"), or its acronym, and no
@@ -567,7 +546,7 @@ def _org_alias(toks: list[str], name: str) -> bool:
     nw = [fold(w).strip(".,'") for w in nwords]
     aw = [fold(t).strip(".,'") for t in toks]
     joined = "".join(toks).replace(".", "")
-    if joined == _initials(nwords) or name.replace(".", "") == _initials(toks):
+    if joined == initials(nwords) or name.replace(".", "") == initials(toks):
         return True
     if not nw or nw[-1] not in aw:
         return False

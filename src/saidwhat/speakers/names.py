@@ -28,7 +28,7 @@ from .entity import Entity, EntityTable
 from .index import ArticleIndex, fold_word, is_poss_marker, phrase, strip_tokens
 from .lexicon import (
     CAPS_TITLES, CORPORATE_HEADS, CORPORATE_NOUNS, POSTING_WORDS, FEMALE_NAMES, MALE_NAMES, DETERMINERS, HONORIFICS, NAME_DESCRIPTORS,
-    DOCUMENT_NOUNS, MASTHEADS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, STORM_WORDS, TITLES, LEGAL_TEXTS, is_demonym, place_of,
+    DOCUMENT_NOUNS, MASTHEADS, NAME_SUFFIXES, ORG_DESCRIPTORS, ORG_NOUNS, capitalised_name_word, initials, PARTICLES, PERSON_NOUNS, PLATFORMS, RELATION_GENDER, RELIGIONS, STORM_WORDS, TITLES, LEGAL_TEXTS, is_demonym, place_of,
 )
 from .namesakes import decide_namesake, title_gender as _title_gender
 from .roles import is_role_word, parse_role
@@ -829,8 +829,7 @@ class NameCollector:
             m = _ACRONYM_DEF.match(self.ix.text, r.end)
             if m and len(r.words) > 1:
                 acr = m.group(1).replace(".", "")
-                initials = "".join(w[0] for w in r.words if w[:1].isupper())
-                if acr.isupper() and (acr[0] == initials[:1] or len(acr) <= len(r.words) + 1):
+                if acr.isupper() and (acr[0] == initials(r.words)[:1] or len(acr) <= len(r.words) + 1):
                     r.acronym = acr  # type: ignore[attr-defined]
 
     def _orgs(self, raws: list[RawName]) -> None:
@@ -847,9 +846,8 @@ class NameCollector:
                     if oe.kind == "person" or not oe.forms:
                         continue
                     ow = oe.name.split()
-                    initials = "".join(x[0] for x in ow if x[:1].isupper())
                     if len(ow) > 1 and (ow[-1].lower() == key and r.label != "GPE" or
-                                        w.isupper() and len(w) >= 2 and initials == w):
+                                        w.isupper() and len(w) >= 2 and initials(ow) == w):
                         e = oe
                         break
                 if e is None and w[:1].isupper() and r.label != "GPE":

@@ -105,6 +105,10 @@ class _Contents:
             j -= 1
         return self.order[best] if best >= 0 else None
 
+
+# words that focus a noun phrase, no part of whom it names ("not only developers", "even critics")
+_FOCUS_WORDS = frozenset("not only even just also especially particularly mostly mainly merely simply".split())
+
 class Resolver:
     def __init__(self, article: Article, blocks: list) -> None:
         self.article = article
@@ -355,6 +359,8 @@ class Resolver:
         if not (t.lemma_.lower() in PERSON_NOUNS or is_role_word(t) or t.lower_ in pronouns.COLLECTIVE):
             return None  # "Stocks fell. They ...", "the results": not who speaks
         sub = [x for x in t.subtree if x.i <= t.i]
+        while len(sub) > 1 and (sub[0].lower_ in _FOCUS_WORDS or sub[0].dep_ in ("preconj", "cc", "punct")):
+            sub = sub[1:]  # "not only developers can ...": the developers
         e = self.role_or_common(_NO_ATTRIBUTION, sub, t, None, None, at)
         if e is None or e.kind == "person" and not e.plural:
             return None
