@@ -200,7 +200,7 @@ legislation resolution release communique communiqué declaration paper article 
 findings transcript minutes email e-mail notice assessment review audit manifesto constitution treaty
 agreement charter proposal budget forecast census blog video footage obituary petition motion
 warrant summons subpoena textbook book brochure leaflet label sign caption announcement advisory
-bulletin dossier record records opinion brief amendment act statute
+bulletin dossier record records opinion brief amendment act statute data statistics
 directive directives regulation regulations photograph photographs photo photos picture pictures image images
 """)
 # verbs by which an article says who issued a document ("the WHO published a report")

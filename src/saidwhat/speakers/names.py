@@ -983,7 +983,7 @@ def _aside(r: RawName) -> bool:
     if root.dep_ in ("compound", "amod", "nmod", "npadvmod") and h.i > root.i and h.i not in ids \
             and h.pos_ == "NOUN":
         return True
-    return r.label in ("GPE", "LOC", "FAC") and root.dep_ == "pobj" and h.lower_ in _LOCATIVE
+    return r.label in ("GPE", "LOC", "FAC", "NORP") and root.dep_ == "pobj" and h.lower_ in _LOCATIVE
 
 
 def _of_name(doc, t) -> list:

@@ -822,6 +822,10 @@ class Resolver:
         noun = head.lemma_.lower()
         words = groups.document_name([t for t in toks if t.i <= head.i])
         name = " ".join(t.text for t in words) or head.text
+        w0 = words[0] if words else head
+        if w0.is_sent_start and w0.pos_ in ("NOUN", "ADJ", "DET") and not w0.ent_type_ and w0.text[:1].isupper() \
+                and not w0.text.isupper() and name.startswith(w0.text):
+            name = name[:1].lower() + name[1:]  # a sentence's capital is no name's: "Reports show" -> reports
         indefinite = bool(toks) and toks[0].lower_ in INDEFINITE
         if not indefinite:
             for c in reversed(self.common):
