@@ -145,6 +145,26 @@ def test_browser_search_by_confidence(server, page):
     assert not page.errors
 
 
+def test_browser_speaker_directory_says_who_they_are(server, page):
+    """The directory gives each speaker's role, organisation and country under the name (what a
+    journalist needs to tell one 'Maria Lindqvist' from another), how many there are, and dates
+    that do not break over two lines."""
+    page.goto(server + "/speakers")
+    row = page.locator("#speakers-table tr", has=page.locator("a", has_text="Maria Lindqvist")).first
+    assert "mayor" in row.locator("td").first.inner_text().lower()
+    assert page.locator("#speakers-count").inner_text().split()[1].rstrip(",") in ("speaker", "speakers")
+    date = row.locator("td.date").first
+    assert date.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap" and "-" in date.inner_text()
+    assert not page.errors
+
+
+def test_browser_samples_are_listed_by_headline(server, page, samples):
+    page.goto(server + "/")
+    links = page.locator(".samples a")
+    assert links.count() >= 1 and len(links.first.inner_text().split()) >= 3  # a headline, not "Wikinews, 2017-07-21"
+    assert not page.errors
+
+
 def test_browser_speaker_timeline(server, page):
     page.goto(server + "/speakers")
     page.locator("#speakers-table a", has_text="Maria Lindqvist").first.click()
