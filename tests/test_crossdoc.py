@@ -461,3 +461,17 @@ def test_one_definition_of_initials_for_speakers_and_targets():
     assert _names_alike("AFP", "Agence France-Presse", person=False)
     assert _names_alike("NATO", "North Atlantic Treaty Organization", person=False)
     assert not _names_alike("ACC", "ABS-CBN Corporation", person=False)
+
+
+def test_crossdoc_a_countryless_institution_is_the_one_whose_country_is_known():
+    """"Congress" in an article that names no country is the collection's one Congress whose
+    country is known (the directory had "Congress" beside "Congress (United States)", and
+    Donald Trump "quoted together" with both); with two countries known, it stays apart."""
+    locs = [_Local(1, "s1", parse_name("Congress", "organisation"), None, 1, country="United States"),
+            _Local(2, "s1", parse_name("Congress", "organisation"), None, 1),
+            _Local(3, "s1", parse_name("Senate", "organisation"), None, 1, country="United States"),
+            _Local(4, "s1", parse_name("Senate", "organisation"), None, 1, country="Puerto Rico"),
+            _Local(5, "s1", parse_name("Senate", "organisation"), None, 1)]
+    keys = assign(locs)
+    assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:congress@united states"
+    assert len({keys[(3, "s1")], keys[(4, "s1")], keys[(5, "s1")]}) == 3

@@ -433,6 +433,7 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
                 continue
         keys[k] = _person_key(chosen, p.surname) if chosen is not None else _person_key(p.given, p.surname)
     _acronyms_to_long_forms(locals_, keys)
+    _countryless_institutions(keys)
     # groups: by their members' keys, once every member has one
     for loc in locals_:
         if loc.parsed.kind != "group":
@@ -441,6 +442,22 @@ def assign(locals_: list[Local]) -> dict[tuple[int, str], str]:
         if len(member_keys) >= 2:
             keys[(loc.article_id, loc.local_id)] = "group:" + "|".join(member_keys)  # type: ignore[arg-type]
     return keys
+
+
+def _countryless_institutions(keys: dict[tuple[int, str], str]) -> None:
+    """An institution of a generic name ("Congress", "the Senate") in an article that names no
+    country is the collection's one institution of that name whose country is known ("Congress
+    (United States)"): without it, the directory listed "Congress" beside "Congress (United
+    States)" and Donald Trump was "quoted together" with both. With two countries or more
+    ("Senate (United States)", "Senate (Puerto Rico)") the plain one stays apart."""
+    placed: dict[str, set[str]] = defaultdict(set)
+    for key in keys.values():
+        base, at, country = key.partition("@")
+        if at and base.startswith("organisation:") and "|" not in key:
+            placed[base].add(key)
+    for k, key in keys.items():
+        if key.startswith("organisation:") and "@" not in key and len(placed.get(key, ())) == 1:
+            keys[k] = next(iter(placed[key]))
 
 
 def _acronyms_to_long_forms(locals_: list[Local], keys: dict[tuple[int, str], str]) -> None:
