@@ -252,3 +252,27 @@ def test_cli_extract_stance_json(tmp_path):
     d = json.loads(res.stdout)
     stances = {t["name"]: t["stance"] for a in d["attributions"] for t in a["targets"]}
     assert stances.get("Poland") == "positive"
+
+
+def test_a_party_adjective_is_the_party_as_a_demonym_is_its_country():
+    """The speaker page's "how they talk about" listed "Democratic" (from "Democratic leadership",
+    "Democratic presidential nomination") beside "Democratic Party": a party adjective is the
+    party, as "Russian troops" is Russia; "Democrats", the people, stay a group of their own."""
+    from saidwhat.parse import parse_many
+    from saidwhat.stance.targets import find_targets
+
+    text = ('Senator Jane Miller criticised the Democratic leadership on Monday. She said Republican officials '
+            'and Democrats had failed the city, and that Russian troops were a threat.')
+    art = extract(text)
+    find_targets(art, next(iter(parse_many([text]))))
+    got = {(t.name, t.kind) for a in art.attributions for t in a.targets}
+    assert {("Democratic Party", "organisation"), ("Republican Party", "organisation"),
+            ("Democrats", "group"), ("Russia", "country")} <= got
+    assert not any(name in ("Democratic", "Republican") for name, _ in got)
+    # a name at the end of a speaker's mention after a preposition is not that speaker
+    text = ('Trump questioned the selection. Other critics outside the Democratic party raised questions '
+            'about her eligibility. Trump said the Democratic party had lost its way.')
+    art = extract(text)
+    find_targets(art, next(iter(parse_many([text]))))
+    said = next(a for a in art.attributions if "lost its way" in a.content.text)
+    assert [t.name.lower() for t in said.targets] == ["democratic party"]

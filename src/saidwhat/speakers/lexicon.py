@@ -23,11 +23,14 @@ _INITIAL_SKIP = frozenset("of the and for".split())
 def initials(name: "str | list[str] | tuple[str, ...]") -> str:
     """"Agence France-Presse" -> "AFP", "Federal Bureau of Investigation" -> "FBI": the first
     letters of a name's capitalised words, hyphenated parts each ("France-Presse" is two words,
-    "ABS-CBN", an acronym itself, one), function words left out. The one definition every
+    "ABS-CBN", an acronym itself, one; a one-word name, "Ghaem-Maghami", is one word), function
+    words left out. The one definition every
     acronym match uses (in-article names, the collection's speakers and stance targets)."""
     out = []
-    for word in (name.split() if isinstance(name, str) else name):
-        for w in ([word] if word.replace("-", "").isupper() else re.split(r"[\-‐–]+", word)):
+    words = name.split() if isinstance(name, str) else list(name)
+    for word in words:
+        # a one-word name keeps its hyphen ("Ghaem-Maghami" is no "GM")
+        for w in ([word] if word.replace("-", "").isupper() or len(words) == 1 else re.split(r"[\-‐–]+", word)):
             w = w.strip(".,'’()")
             if w and w[:1].isupper() and w.lower() not in _INITIAL_SKIP:
                 out.append(w[0])

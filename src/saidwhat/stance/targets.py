@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
 from ..model import Article, Attribution, Span, Speaker, Target
+from ..speakers.lexicon import initials
 
 _ENT_KIND = {"PERSON": "person", "ORG": "organisation", "GPE": "country", "NORP": "group"}
 
@@ -72,6 +73,14 @@ _COUNTRY = {
     "uae": "United Arab Emirates", "dprk": "North Korea",
 }
 # adjectival demonyms -> country ("Russian troops" is about Russia)
+# a name after one of these inside a speaker's mention is not who the speaker is ("other critics
+# outside the Democratic party", "a spokesman for the ministry")
+_PREPOSITIONS = frozenset("of from outside inside at in with for by among within near against about to on".split())
+
+# "Democratic leadership", "Republican officials": the party, as "Russian troops" is Russia
+# ("Democrats", the people, stay a group of their own)
+_PARTY_ADJECTIVES = {"democratic": "Democratic Party", "republican": "Republican Party"}
+
 _DEMONYM = {
     "american": "United States", "british": "United Kingdom", "russian": "Russia",
     "ukrainian": "Ukraine", "chinese": "China", "french": "France", "german": "Germany",
@@ -126,10 +135,6 @@ def _norm(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _acronym(words: list[str]) -> str:
-    return "".join(w[0] for w in words if w[:1].isupper() and w.lower() not in ("of", "the", "and", "for"))
-
-
 def _strip(tokens: list) -> list:
     """An entity's tokens less a leading determiner/title and a trailing possessive."""
     toks = list(tokens)
@@ -177,6 +182,8 @@ class _Finder:
                     is_adj = toks[-1].tag_ in ("JJ", "NNP") and toks[-1].dep_ in ("amod", "compound")
                     if key in _DEMONYM and is_adj:
                         surface, kind = _DEMONYM[key], "country"
+                    elif key in _PARTY_ADJECTIVES and is_adj:
+                        surface, kind = _PARTY_ADJECTIVES[key], "organisation"
                 elif ent.label_ == "PERSON" and not surface[:1].isupper():
                     continue
                 if (s, e) in seen:
@@ -252,12 +259,12 @@ class _Finder:
                     m.kind = "country"
             ent = by_key.get(key)
             if ent is None:
-                acr = _acronym(m.text.split())
+                acr = initials(m.text)
                 if len(acr) >= 2:
                     ent = by_key.get(acr.lower())  # "North Atlantic Treaty Organization" after "NATO"
                 if ent is None:
                     for k, other in by_key.items():
-                        if m.text.isupper() and len(m.text) >= 2 and any(_acronym(f.split()) == m.text for f in other.forms):
+                        if m.text.isupper() and len(m.text) >= 2 and any(initials(f) == m.text for f in other.forms):
                             ent = other
                             break
             if ent is None:
@@ -306,6 +313,7 @@ class _Finder:
                 # not a word inside it ("critics of U.S. policy")
                 hit = any(s <= m.start and m.end <= e and
                           not self.text[m.end:e].strip(" '’s").strip()
+                          and not _PREPOSITIONS.intersection(self.text[s:m.start].lower().split())
                           for m in ent.mentions for s, e in spans)
                 same = sp.name in ent.forms or (ent.kind == "person" and any(
                     len(f.split()) == 1 and f in sp.name.split() for f in ent.forms))
