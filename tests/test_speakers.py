@@ -1464,3 +1464,8 @@ def test_directory_oddities_of_the_news_ingest():
     art = resolve(text, [("the data", "According to", "prices rose by four percent")])
     assert art.attributions[0].speaker is not None and art.attributions[0].speaker.kind == "document"
     check_speakers(art)
+    # outlets whose one-word names the NER takes for a place or a person
+    text = 'The Verge reported that Ford had hired a law firm. The Atlantic reported that Trump had refused to go.'
+    art = resolve(text, [("The Verge", "reported", "that Ford had hired a law firm"),
+                         ("The Atlantic", "reported", "that Trump had refused to go")])
+    assert [(s.name, s.kind) for s in art.speakers] == [("Verge", "organisation"), ("Atlantic", "organisation")]

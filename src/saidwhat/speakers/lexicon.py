@@ -164,7 +164,7 @@ PLATFORMS = _words("""
 twitter facebook meta google alphabet youtube instagram tiktok whatsapp telegram snapchat reddit
 linkedin wikipedia wikinews netflix spotify microsoft apple amazon uber airbnb tesla spacex boeing
 airbus huawei samsung alibaba tencent baidu weibo wechat zoom paypal github gitlab mozilla
-politico axios time newsweek breitbart vox buzzfeed huffpost mediapart aldi lidl
+politico axios time newsweek breitbart vox buzzfeed huffpost mediapart verge atlantic intercept slate aldi lidl
 """)
 
 # the last word of a newspaper's name ("Sydney Morning Herald", "Toronto Star"): with capitalised
