@@ -470,6 +470,7 @@ def test_page_search(store_client):
     r = store_client.get("/search", params={"q": "harbour", "type": "direct"})
     assert r.status_code == 200 and 'class="result"' in r.text and "/articles/" in r.text
     assert "/clusters/" in r.text and "/speakers/" in r.text
+    assert "<mark>harbour</mark>" in r.text.lower()  # the words searched for are marked in each result
     assert store_client.get("/search", params={"since": "nope"}).status_code == 400
     r = store_client.get("/search", params={"q": "<script>alert(1)</script>"})
     assert r.status_code == 200 and "<script>alert" not in r.text
@@ -546,6 +547,17 @@ def test_page_search_shows_a_split_content_without_its_cue(store_client):
     words = " ".join(second.strip("\"“”'‘’").split()[:4])
     page = store_client.get("/search", params={"q": words, "limit": 500}).text
     import html
-    shown = html.unescape(page)
+    import re
+    shown = html.unescape(re.sub(r"</?mark>", "", page))  # the words searched for are marked
     assert f"{first} … {second}" in shown
     assert f"{first}{between}{second}" not in shown
+
+
+def test_highlight_marks_query_words_and_escapes_everything_else():
+    from saidwhat.web import highlight
+
+    assert str(highlight("Climate change & <b>climates</b>", "climate*")) == \
+        "<mark>Climate</mark> change &amp; &lt;b&gt;<mark>climates</mark>&lt;/b&gt;"
+    assert str(highlight("Climate change", "climate AND change")) == "<mark>Climate</mark> <mark>change</mark>"
+    assert str(highlight("a & b", "amp")) == "a &amp; b"  # never inside an escaped character
+    assert str(highlight("<i>x</i>", None)) == "&lt;i&gt;x&lt;/i&gt;"

@@ -5,12 +5,14 @@ The templates are autoescaped and the pages never mark article text as safe.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Optional
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -47,7 +49,31 @@ def content_shown(att: dict) -> str:
     return " … ".join(pieces) if pieces else text
 
 
+_FTS_OPERATORS = frozenset(("AND", "OR", "NOT", "NEAR"))
+
+
+def highlight(text: Optional[str], query: Optional[str]) -> Markup:
+    """``text``, escaped, with the words of a search ``query`` marked (``<mark>``), as the store's
+    full-text index matches them: whole words whatever their case, ``word*`` any word it begins
+    (operators and quotation marks of the query aside). The text is escaped piece by piece, so
+    a query can never mark inside an escaped character."""
+    text = text or ""
+    words = [w for w in re.findall(r"\w+\*?", query or "", re.UNICODE) if w not in _FTS_OPERATORS]
+    if not words:
+        return escape(text)
+    alts = sorted({re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE | re.UNICODE)
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup("<mark>") + escape(m.group(0)) + Markup("</mark>"))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 templates.env.filters["quoted"] = quoted
+templates.env.filters["highlight"] = highlight
 templates.env.filters["content_shown"] = content_shown
 templates.env.filters["confidence"] = confidence_text
 
