@@ -561,3 +561,12 @@ def test_highlight_marks_query_words_and_escapes_everything_else():
     assert str(highlight("Climate change", "climate AND change")) == "<mark>Climate</mark> <mark>change</mark>"
     assert str(highlight("a & b", "amp")) == "a &amp; b"  # never inside an escaped character
     assert str(highlight("<i>x</i>", None)) == "&lt;i&gt;x&lt;/i&gt;"
+
+
+def test_a_punctuation_cue_is_not_shown_beside_its_speaker():
+    """A transcript label's colon or a credit line's dash is the cue of its quote, but beside the
+    speaker on a result card it read " · : · "."""
+    from saidwhat.web import cue_shown
+
+    assert cue_shown(":") == "" and cue_shown(" ― ") == "" and cue_shown(None) == ""
+    assert cue_shown("told reporters") == "told reporters" and cue_shown("said:") == "said:"

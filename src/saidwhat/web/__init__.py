@@ -72,7 +72,15 @@ def highlight(text: Optional[str], query: Optional[str]) -> Markup:
     return Markup("").join(out)
 
 
+def cue_shown(text: Optional[str]) -> str:
+    """A cue for display beside its speaker: "" for one made of punctuation alone (the colon of
+    a transcript label or of ``Name: "..."``, a credit line's dash), which read as " · : · "."""
+    text = (text or "").strip()
+    return text if any(c.isalnum() for c in text) else ""
+
+
 templates.env.filters["quoted"] = quoted
+templates.env.filters["cue_shown"] = cue_shown
 templates.env.filters["highlight"] = highlight
 templates.env.filters["content_shown"] = content_shown
 templates.env.filters["confidence"] = confidence_text
