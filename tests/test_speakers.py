@@ -1469,3 +1469,13 @@ def test_directory_oddities_of_the_news_ingest():
     art = resolve(text, [("The Verge", "reported", "that Ford had hired a law firm"),
                          ("The Atlantic", "reported", "that Trump had refused to go")])
     assert [(s.name, s.kind) for s in art.speakers] == [("Verge", "organisation"), ("Atlantic", "organisation")]
+
+
+def test_a_coordinated_possessor_is_not_a_group_of_speakers():
+    """"Baloch and Waseem's mother, Anwar, ... said": the mother speaks, not a group of the two
+    whose mother she is (the news directory listed "Qandeel Baloch and Mohammed Waseem")."""
+    text = ("Mohammed Waseem, brother of Qandeel Baloch, was sentenced for her murder. Baloch and Waseem's "
+            "mother, Anwar, wept and said she believed he was innocent.")
+    art = resolve(text, [("Baloch and Waseem's mother, Anwar,", "said", "she believed he was innocent")])
+    assert names(art) == ["Anwar"] and art.speakers[0].kind == "person"
+    check_speakers(art)

@@ -70,6 +70,8 @@ def conjuncts(toks: list, head) -> list[list]:
               and not _place_in_name(c, c.head)]  # "the organisation, the Islamic State of Iraq and the Levant,"
         if any(_second_role(c, head, toks) for c in cj):
             return []
+        if cj and all(c.head.dep_ == "poss" for c in cj):
+            return []  # "Baloch and Waseem's mother, Anwar": the two are whose mother, not who speaks
         if any(c.head.dep_ in ("compound", "nmod", "amod") and c.head.head.i in ids and c.head.head.i > c.i
                and not c.head.ent_type_ for c in cj):
             return []  # "The House Oversight and Reform Committee": modifiers of one name
