@@ -1479,3 +1479,14 @@ def test_a_coordinated_possessor_is_not_a_group_of_speakers():
     art = resolve(text, [("Baloch and Waseem's mother, Anwar,", "said", "she believed he was innocent")])
     assert names(art) == ["Anwar"] and art.speakers[0].kind == "person"
     check_speakers(art)
+    # an "and" inside a name whose acronym follows it is no coordination
+    text = ("The secularist magazine MicroMega describe the court's judgement as historic.\n\nThe Union of "
+            "Rationalist Atheists and Agnostics (UAAR) has launched a petition which now has more than 11,000 "
+            "signatures, asking the government to respect and execute the sentence of the Supreme Court.")
+    art = resolve(text, [("The Union of Rationalist Atheists and Agnostics (UAAR)", "asking",
+                          "to respect and execute the sentence of the Supreme Court")])
+    assert [s.kind for s in art.speakers] == ["organisation"]  # (named "Union of Rationalist Atheists": the NER span)
+    text = "The Investigative Committee and the Federal Security Service (FSB) said that the suspect had fled."
+    art = resolve(text, [("The Investigative Committee and the Federal Security Service (FSB)", "said",
+                          "that the suspect had fled")])
+    assert art.attributions[0].speaker.kind == "group"  # two bodies, each with its article

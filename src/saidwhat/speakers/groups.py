@@ -52,6 +52,22 @@ def _place_in_name(c, head) -> bool:
                for p in head.children)
 
 
+def _acronym_follows(toks: list) -> bool:
+    """Whether the phrase ends in an acronym in parentheses ("... (UAAR)") after an "and" with no
+    article of its own: what comes before it is one organisation's name, "and" included."""
+    doc = toks[0].doc
+    end = toks[-1].i + 1
+    k = next((t.i for t in toks if t.text == "("), end if end < len(doc) and doc[end].text == "(" else None)
+    if k is None or k + 2 >= len(doc) or doc[k + 2].text != ")":
+        return False
+    acr = doc[k + 1].text.replace(".", "")
+    # "Allergy and Infectious Diseases (NIAID)"; not "the Investigative Committee and the Federal
+    # Security Service (FSB)", two bodies, each with its article
+    ccs = [t for t in toks if t.lower_ in _CC and t.i < k]
+    return acr.isupper() and acr.isalpha() and len(acr) >= 2 and bool(ccs) and \
+        all(t.i + 1 < k and doc[t.i + 1].lower_ not in ("the", "a", "an") for t in ccs)
+
+
 def conjuncts(toks: list, head) -> list[list]:
     """The phrases a coordinated source lists, each without the others, or [] when the source is
     not coordinated ("Biden and Harris" -> [[Biden], [Harris]])."""
@@ -60,6 +76,8 @@ def conjuncts(toks: list, head) -> list[list]:
     ids = {t.i for t in toks}
     if not any(t.lower_ in _CC for t in toks):
         return []
+    if _acronym_follows(toks):
+        return []  # "The Union of Rationalist Atheists and Agnostics (UAAR)": one organisation's name
     conj = [c for c in head.conjuncts if c.i in ids and not _second_role(c, head, toks)
             and not _place_in_name(c, head)]
     if not conj:
