@@ -1490,3 +1490,11 @@ def test_a_coordinated_possessor_is_not_a_group_of_speakers():
     art = resolve(text, [("The Investigative Committee and the Federal Security Service (FSB)", "said",
                           "that the suspect had fled")])
     assert art.attributions[0].speaker.kind == "group"  # two bodies, each with its article
+
+    # a plural noun before a comma and the names it describes is no member of its own
+    text = "Two Democratic Representatives, Collin Peterson and Jeff Van Drew, opposed both articles of impeachment."
+    art = resolve(text, [("Two Democratic Representatives, Collin Peterson and Jeff Van Drew,", "opposed",
+                          "both articles of impeachment")])
+    group = art.attributions[0].speaker
+    assert group.kind == "group" and sorted(m.name for m in art.speakers if m.id in group.members) == \
+        ["Collin Peterson", "Jeff Van Drew"]

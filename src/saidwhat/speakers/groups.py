@@ -124,6 +124,10 @@ def conjuncts(toks: list, head) -> list[list]:
     if len(heads) < 2:
         return []
     heads.sort(key=lambda t: t.i)
+    if len(heads) >= 3 and heads[0] is head and head.tag_ in ("NNS", "NNPS") and head.ent_type_ != "PERSON" \
+            and head.i + 1 < len(head.doc) and head.doc[head.i + 1].text == "," \
+            and all(h.ent_type_ == "PERSON" for h in heads[1:]):
+        heads = heads[1:]  # "Two Democratic Representatives, Collin Peterson and Jeff Van Drew": the two names
     others = {h.i: {x.i for x in h.subtree} for h in heads}
     out = []
     for h in heads:
