@@ -1498,3 +1498,22 @@ def test_a_coordinated_possessor_is_not_a_group_of_speakers():
     group = art.attributions[0].speaker
     assert group.kind == "group" and sorted(m.name for m in art.speakers if m.id in group.members) == \
         ["Collin Peterson", "Jeff Van Drew"]
+
+
+def test_a_given_name_coordinated_before_a_full_name_shares_its_surname():
+    """"Barack and Michelle Obama said": Barack Obama and Michelle Obama (the first was a speaker
+    "Barack"; "David and Jeanne Heidler" gave "David" to another David of the article)."""
+    text = "Barack and Michelle Obama said in a statement that they were saddened."
+    art = resolve(text, [("Barack and Michelle Obama", "said", "in a statement that they were saddened")])
+    group = art.attributions[0].speaker
+    assert group.kind == "group"
+    assert sorted(m.name for m in art.speakers if m.id in group.members) == ["Barack Obama", "Michelle Obama"]
+    text = ("President Eisenhower met David Smith. Henry Clay's biographers, David and Jeanne Heidler, wrote that "
+            "Clay was opinionated.")
+    art = resolve(text, [("Henry Clay's biographers, David and Jeanne Heidler,", "wrote", "that Clay was opinionated")])
+    assert art.attributions[0].speaker.name == "David Heidler and Jeanne Heidler"
+    check_speakers(art)
+    # not a word the article knows as someone's surname, nor in a list of three
+    text = "Paul Ryan spoke first. Ryan and Reince Priebus said that they agreed."
+    art = resolve(text, [("Ryan and Reince Priebus", "said", "that they agreed")])
+    assert art.attributions[0].speaker.name == "Paul Ryan and Reince Priebus"

@@ -244,9 +244,11 @@ class Resolver:
             return None
         if parts:
             members: list[Entity] = []
-            for p in parts:
+            for k, p in enumerate(parts):
                 ph = head_of(p)
-                e = self.named(p, ph) if ph is not None else None
+                e = self.shared_surname(p, parts[k + 1:])
+                if e is None:
+                    e = self.named(p, ph) if ph is not None else None
                 if e is AMBIGUOUS:
                     e = self.namesake(p, ph, a.source.start, None, False)
                 if e is None and ph is not None:
@@ -836,6 +838,32 @@ class Resolver:
         c.head = noun
         self.common.append(c)
         return c
+
+    def shared_surname(self, part: list, later: list) -> Optional[Entity]:
+        """"Barack and Michelle Obama", "David and Jeanne Heidler": a given name alone before a
+        conjunct that ends in a surname is that surname's bearer ("Barack Obama"; it was a speaker
+        "Barack"), the article's person of that full name when there is one; not when the article
+        knows the word as someone's surname ("Ryan" of Paul Ryan)."""
+        if len(part) != 1 or len(later) != 1:
+            return None  # two conjuncts only: "Trump, Ryan and RNC Chairman Reince Priebus" lists three
+        t = part[0]
+        low = t.lower_
+        if t.pos_ != "PROPN" or not t.text[:1].isupper() or (low not in MALE_NAMES and low not in FEMALE_NAMES):
+            return None
+        if any(len(x.name.split()) > 1 and x.name.split()[-1].lower() == low for x in self.t.persons):
+            return None  # "Ryan" is Paul Ryan's surname in this article
+        last = later[-1]
+        names = [x for x in last if x.pos_ == "PROPN" and x.text[:1].isupper()]
+        if len(names) < 2 or names[-1].i != last[-1].i or names[-1].lower_ in MALE_NAMES | FEMALE_NAMES:
+            return None
+        full = f"{t.text} {names[-1].text}"
+        e = next((x for x in self.t.persons if x.name.lower() == full.lower()), None)
+        if e is None:
+            e = self.t.new("person")
+            e.forms.append((2, full))
+        s = self.off_of(t) + t.idx
+        self.t.add_mention(e, s, s + len(t.text), 1)
+        return e
 
     def group(self, members: list[Entity]) -> Entity:
         key = frozenset(id(m) for m in members)
