@@ -138,6 +138,11 @@ def _loc(article, local, name, roles=()):
     return _Local(article, local, parse_name(name, "person", list(roles)), None, 1)
 
 
+def _org(article, name, country=None):
+    """Article ``article``'s one speaker, an organisation called ``name`` (in ``country``)."""
+    return _Local(article, "s1", parse_name(name, "organisation"), None, 1, country=country)
+
+
 def test_crossdoc_assign_evidence_rules():
     locs = [_loc(1, "s1", "Donald Trump", ["president"]), _loc(2, "s1", "Melania Trump", ["first lady"]),
             _loc(3, "s1", "President Trump"), _loc(4, "s1", "Trump"),
@@ -242,11 +247,11 @@ def test_crossdoc_a_role_with_no_name_is_no_collection_speaker():
 def test_crossdoc_a_bare_institution_is_each_articles_own():
     """'Police said ...' in six articles were one collection speaker 'Police' (news collection):
     every town has its police; a named body ('the Kremlin', 'Supreme Court of Puerto Rico') stays."""
-    locs = [_Local(1, "s1", parse_name("Police", "organisation"), None, 1),
-            _Local(2, "s1", parse_name("Police", "organisation"), None, 1),
-            _Local(3, "s1", parse_name("the Government", "organisation"), None, 1),
-            _Local(4, "s1", parse_name("the Kremlin", "organisation"), None, 1),
-            _Local(5, "s1", parse_name("Metropolitan Police", "organisation"), None, 1)]
+    locs = [_org(1, "Police"),
+            _org(2, "Police"),
+            _org(3, "the Government"),
+            _org(4, "the Kremlin"),
+            _org(5, "Metropolitan Police")]
     keys = assign(locs)
     assert (1, "s1") not in keys and (2, "s1") not in keys and (3, "s1") not in keys
     assert keys[(4, "s1")] == "organisation:kremlin" and (5, "s1") in keys
@@ -269,12 +274,12 @@ def test_crossdoc_one_organisation_in_two_spellings():
     """The news collection listed 'World Health Organization' (10 attributions) and 'World Health
     Organisation' (2) as two speakers; British and American spellings and an acronym's dots are
     one name. Different bodies stay apart."""
-    locs = [_Local(1, "s1", parse_name("World Health Organization", "organisation"), None, 1),
-            _Local(2, "s1", parse_name("the World Health Organisation", "organisation"), None, 1),
-            _Local(3, "s1", parse_name("U.S. Department of Agriculture", "organisation"), None, 1),
-            _Local(4, "s1", parse_name("US Department of Agriculture", "organisation"), None, 1),
-            _Local(5, "s1", parse_name("Ministry of Defence", "organisation"), None, 1),
-            _Local(6, "s1", parse_name("Ministry of Health", "organisation"), None, 1)]
+    locs = [_org(1, "World Health Organization"),
+            _org(2, "the World Health Organisation"),
+            _org(3, "U.S. Department of Agriculture"),
+            _org(4, "US Department of Agriculture"),
+            _org(5, "Ministry of Defence"),
+            _org(6, "Ministry of Health")]
     keys = assign(locs)
     assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:world health organization"
     assert keys[(3, "s1")] == keys[(4, "s1")]
@@ -395,11 +400,11 @@ def test_crossdoc_a_generic_institution_of_two_countries_is_two_speakers(tmp_pat
 
 
 def test_crossdoc_a_countrys_institution_by_name_joins_its_generic_name():
-    locs = [_Local(1, "s1", parse_name("Supreme Court", "organisation"), None, 1, country="United States"),
-            _Local(2, "s1", parse_name("U.S. Supreme Court", "organisation"), None, 1),
-            _Local(3, "s1", parse_name("United States Supreme Court", "organisation"), None, 1),
-            _Local(4, "s1", parse_name("Supreme Court", "organisation"), None, 1, country="United Kingdom"),
-            _Local(5, "s1", parse_name("Britain's Supreme Court", "organisation"), None, 1)]
+    locs = [_org(1, "Supreme Court", "United States"),
+            _org(2, "U.S. Supreme Court"),
+            _org(3, "United States Supreme Court"),
+            _org(4, "Supreme Court", "United Kingdom"),
+            _org(5, "Britain's Supreme Court")]
     keys = assign(locs)
     assert keys[(1, "s1")] == keys[(2, "s1")] == keys[(3, "s1")] != keys[(4, "s1")] == keys[(5, "s1")]
 
@@ -431,13 +436,13 @@ def test_crossdoc_an_acronym_joins_the_one_organisation_it_abbreviates():
     """The news directory listed "AFP" (3) and "Agence France-Presse" (3) as two speakers: no
     article spelled the acronym out. An acronym joins the one organisation of the collection
     whose initials it is; "ABS-CBN Corporation" is not "ACC", and two candidates keep it apart."""
-    locs = [_Local(1, "s1", parse_name("AFP", "organisation"), None, 1),
-            _Local(2, "s1", parse_name("Agence France-Presse", "organisation"), None, 1),
-            _Local(3, "s1", parse_name("ACC", "organisation"), None, 1),
-            _Local(4, "s1", parse_name("ABS-CBN Corporation", "organisation"), None, 1),
-            _Local(5, "s1", parse_name("NRC", "organisation"), None, 1),
-            _Local(6, "s1", parse_name("Nuclear Regulatory Commission", "organisation"), None, 1),
-            _Local(7, "s1", parse_name("National Research Council", "organisation"), None, 1)]
+    locs = [_org(1, "AFP"),
+            _org(2, "Agence France-Presse"),
+            _org(3, "ACC"),
+            _org(4, "ABS-CBN Corporation"),
+            _org(5, "NRC"),
+            _org(6, "Nuclear Regulatory Commission"),
+            _org(7, "National Research Council")]
     keys = assign(locs)
     assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:agence france-presse"
     assert keys[(3, "s1")] != keys[(4, "s1")]
@@ -468,11 +473,11 @@ def test_crossdoc_a_countryless_institution_is_the_one_whose_country_is_known():
     """"Congress" in an article that names no country is the collection's one Congress whose
     country is known (the directory had "Congress" beside "Congress (United States)", and
     Donald Trump "quoted together" with both); with two countries known, it stays apart."""
-    locs = [_Local(1, "s1", parse_name("Congress", "organisation"), None, 1, country="United States"),
-            _Local(2, "s1", parse_name("Congress", "organisation"), None, 1),
-            _Local(3, "s1", parse_name("Senate", "organisation"), None, 1, country="United States"),
-            _Local(4, "s1", parse_name("Senate", "organisation"), None, 1, country="Puerto Rico"),
-            _Local(5, "s1", parse_name("Senate", "organisation"), None, 1)]
+    locs = [_org(1, "Congress", "United States"),
+            _org(2, "Congress"),
+            _org(3, "Senate", "United States"),
+            _org(4, "Senate", "Puerto Rico"),
+            _org(5, "Senate")]
     keys = assign(locs)
     assert keys[(1, "s1")] == keys[(2, "s1")] == "organisation:congress@united states"
     assert len({keys[(3, "s1")], keys[(4, "s1")], keys[(5, "s1")]}) == 3

@@ -13,8 +13,6 @@ def _words(s: str) -> frozenset:
     return frozenset(s.split())
 
 
-# Titles written in capitals before a name, never part of it ("IM Dorsa Derakhshani", "GM Magnus
-# Carlsen", "MP Jane Smith"); matched case-sensitively ("cm" is a unit)
 # words a name's initials leave out even capitalised: "The New York Times" -> NYT (lower-case
 # words never count: "Federal Bureau of Investigation" -> FBI, "Radio Programas del Perú" -> RPP)
 _INITIAL_SKIP = frozenset("of the and for".split())
@@ -24,8 +22,8 @@ def initials(name: "str | list[str] | tuple[str, ...]") -> str:
     """"Agence France-Presse" -> "AFP", "Federal Bureau of Investigation" -> "FBI": the first
     letters of a name's capitalised words, hyphenated parts each ("France-Presse" is two words,
     "ABS-CBN", an acronym itself, one; a one-word name, "Ghaem-Maghami", is one word), function
-    words left out. The one definition every
-    acronym match uses (in-article names, the collection's speakers and stance targets)."""
+    words left out. The one definition every acronym match uses (in-article names, the
+    collection's speakers and stance targets)."""
     out = []
     words = name.split() if isinstance(name, str) else list(name)
     for word in words:
@@ -37,6 +35,8 @@ def initials(name: "str | list[str] | tuple[str, ...]") -> str:
     return "".join(out)
 
 
+# Titles written in capitals before a name, never part of it ("IM Dorsa Derakhshani", "GM Magnus
+# Carlsen", "MP Jane Smith"); matched case-sensitively ("cm" is a unit)
 CAPS_TITLES = frozenset("IM GM FM CM WGM WIM WFM WCM MP MEP MLA MSP MPP MHA TD".split())
 
 # Titles as transcripts abbreviate them before a speaker's name ("SEN. JONES:"): the role they

@@ -452,7 +452,7 @@ def _countryless_institutions(keys: dict[tuple[int, str], str]) -> None:
     ("Senate (United States)", "Senate (Puerto Rico)") the plain one stays apart."""
     placed: dict[str, set[str]] = defaultdict(set)
     for key in keys.values():
-        base, at, country = key.partition("@")
+        base, at, _ = key.partition("@")
         if at and base.startswith("organisation:") and "|" not in key:
             placed[base].add(key)
     for k, key in keys.items():

@@ -109,6 +109,7 @@ class _Contents:
 # words that focus a noun phrase, no part of whom it names ("not only developers", "even critics")
 _FOCUS_WORDS = frozenset("not only even just also especially particularly mostly mainly merely simply".split())
 
+
 class Resolver:
     def __init__(self, article: Article, blocks: list) -> None:
         self.article = article
@@ -854,7 +855,8 @@ class Resolver:
             return None  # "Ryan" is Paul Ryan's surname in this article
         last = later[-1]
         names = [x for x in last if x.pos_ == "PROPN" and x.text[:1].isupper()]
-        if len(names) < 2 or names[-1].i != last[-1].i or names[-1].lower_ in MALE_NAMES | FEMALE_NAMES:
+        if len(names) < 2 or names[-1].i != last[-1].i or names[-1].lower_ in MALE_NAMES \
+                or names[-1].lower_ in FEMALE_NAMES:
             return None
         full = f"{t.text} {names[-1].text}"
         e = next((x for x in self.t.persons if x.name.lower() == full.lower()), None)

@@ -72,7 +72,6 @@ _COUNTRY = {
     "russian federation": "Russia", "prc": "China", "people's republic of china": "China",
     "uae": "United Arab Emirates", "dprk": "North Korea",
 }
-# adjectival demonyms -> country ("Russian troops" is about Russia)
 # a name after one of these inside a speaker's mention is not who the speaker is ("other critics
 # outside the Democratic party", "a spokesman for the ministry")
 _PREPOSITIONS = frozenset("of from outside inside at in with for by among within near against about to on".split())
@@ -81,6 +80,7 @@ _PREPOSITIONS = frozenset("of from outside inside at in with for by among within
 # ("Democrats", the people, stay a group of their own)
 _PARTY_ADJECTIVES = {"democratic": "Democratic Party", "republican": "Republican Party"}
 
+# adjectival demonyms -> country ("Russian troops" is about Russia)
 _DEMONYM = {
     "american": "United States", "british": "United Kingdom", "russian": "Russia",
     "ukrainian": "Ukraine", "chinese": "China", "french": "France", "german": "Germany",
