@@ -6,6 +6,7 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from saidwhat.api import create_app
 from saidwhat.model import Article
@@ -561,6 +562,27 @@ def test_highlight_marks_query_words_and_escapes_everything_else():
     assert str(highlight("Climate change", "climate AND change")) == "<mark>Climate</mark> <mark>change</mark>"
     assert str(highlight("a & b", "amp")) == "a &amp; b"  # never inside an escaped character
     assert str(highlight("<i>x</i>", None)) == "&lt;i&gt;x&lt;/i&gt;"
+
+
+@pytest.mark.parametrize("text,query", [
+    ("President Erdoğan spoke", "erdogan"), ("President Erdogan spoke", "Erdoğan"),
+    ("İstanbul's mayor", "istanbul"), ("Antonín Dvořák wrote", "dvorak"), ("a naïve café", "cafe naive"),
+    ("Łukasz Kowalski said", "lukasz"), ("the Øresund bridge", "oresund"), ("Straße", "strasse"),
+    ("Ørsted's chief", "Ørsted"), ("ERDOĞAN", "erdo*"),
+])
+def test_highlight_marks_what_the_full_text_index_matches(text, query):
+    """Search finds words whatever their diacritics (the FTS5 unicode61 tokenizer folds them), so
+    the words marked in a result are those: a search for "erdogan" marks "Erdoğan". A letter the
+    index does not fold ("Ł", "Ø", "ß") is not marked either."""
+    from saidwhat.web import highlight
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize='unicode61')")
+    db.execute("INSERT INTO t VALUES (?)", (text,))
+    found = db.execute("SELECT count(*) FROM t WHERE t MATCH ?", (query,)).fetchone()[0] > 0
+    shown = str(highlight(text, query))
+    assert ("<mark>" in shown) == found
+    assert re.sub(r"</?mark>", "", shown) == str(escape(text))  # the text itself, unchanged
 
 
 def test_a_punctuation_cue_is_not_shown_beside_its_speaker():

@@ -6,6 +6,7 @@ The templates are autoescaped and the pages never mark article text as safe.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Optional
 
@@ -52,21 +53,38 @@ def content_shown(att: dict) -> str:
 _FTS_OPERATORS = frozenset(("AND", "OR", "NOT", "NEAR"))
 
 
+def _fold(text: str) -> str:
+    """``text`` lower-cased and without diacritics, one character for one (so that offsets in it
+    are offsets in ``text``), as the FTS5 ``unicode61`` tokenizer compares words: "Erdoğan" and
+    "erdogan" match, "İstanbul" and "istanbul"; a letter that is no base letter plus marks
+    ("Ł", "ø", "ß") stays itself, as it does there."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch.lower())
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        base = base if len(base) == 1 else ch
+        out.append(base.lower() if len(base.lower()) == 1 else base)
+    return "".join(out)
+
+
 def highlight(text: Optional[str], query: Optional[str]) -> Markup:
     """``text``, escaped, with the words of a search ``query`` marked (``<mark>``), as the store's
-    full-text index matches them: whole words whatever their case, ``word*`` any word it begins
-    (operators and quotation marks of the query aside). The text is escaped piece by piece, so
-    a query can never mark inside an escaped character."""
+    full-text index matches them: whole words whatever their case and diacritics (``_fold``),
+    ``word*`` any word it begins (operators and quotation marks of the query aside). The text is
+    escaped piece by piece, so a query can never mark inside an escaped character."""
     text = text or ""
     words = [w for w in re.findall(r"\w+\*?", query or "", re.UNICODE) if w not in _FTS_OPERATORS]
     if not words:
         return escape(text)
+    words = [_fold(w) for w in words]
     alts = sorted({re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words}, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE | re.UNICODE)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.UNICODE)
     out, last = [], 0
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(_fold(text)):
         out.append(escape(text[last:m.start()]))
-        out.append(Markup("<mark>") + escape(m.group(0)) + Markup("</mark>"))
+        out.append(Markup("<mark>") + escape(text[m.start():m.end()]) + Markup("</mark>"))
         last = m.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
