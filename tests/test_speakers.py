@@ -1517,3 +1517,33 @@ def test_a_given_name_coordinated_before_a_full_name_shares_its_surname():
     text = "Paul Ryan spoke first. Ryan and Reince Priebus said that they agreed."
     art = resolve(text, [("Ryan and Reince Priebus", "said", "that they agreed")])
     assert art.attributions[0].speaker.name == "Paul Ryan and Reince Priebus"
+
+
+def test_a_lower_case_word_the_ner_calls_a_person_is_no_name():
+    """spaCy's small model tags "mosquito" (of "several mosquito bites") and a verb like "jabbed"
+    PERSON now and then; in text written with capitals a name has one, so "he" after them is not
+    that "person". A name written in capitals is still one."""
+    text = ("William Christian left his parents' home that evening. After probably several mosquito "
+            "bites, he stopped to call his girlfriend. \"I will be home by midnight,\" he said.")
+    art = resolve(text, [("he", "said", '"I will be home by midnight,"')])
+    assert all(s.name.lower() != "mosquito" for s in art.speakers)
+    sp = art.attributions[0].speaker
+    assert sp is None or sp.name == "William Christian"
+
+
+def test_a_document_issued_in_the_same_sentence_is_its_issuers():
+    """"Prosecutor Wesley Bell issued a statement, which read, ...": the statement (the antecedent
+    of "which") is Bell's, as it is when the statement is named again later; "Rubio's campaign
+    tweeted a video" gives the video to Rubio's campaign, not to another campaign of the article."""
+    text = ('Prosecutor Wesley Bell issued a statement, which read, in part, "We welcome any attempt '
+            'to make the county safer."')
+    art = resolve(text, [("which", "read", '"We welcome any attempt to make the county safer."')])
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == ("Wesley Bell", "person")
+
+    text = ("Rick Santorum turned on Cruz, with the campaign of the former senator saying Cruz had changed "
+            "his mind.\n\nRubio's campaign tweeted a video Thursday that showed Cruz discussing the bill.")
+    art = resolve(text, [("the campaign of the former senator", "saying", "Cruz had changed his mind"),
+                         ("a video", "showed", "Cruz discussing the bill")])
+    video = art.attributions[1].speaker
+    assert video is not None and video.kind == "organisation" and "Rubio" in video.name

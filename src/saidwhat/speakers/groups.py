@@ -232,6 +232,21 @@ def _prep_object(head, preps: tuple, entity_of: Callable[[object], Optional[Enti
     return None
 
 
+def issued_by(t, entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
+    """Who issued the document ``t``, by the verb it is the object of: "Bell issued a statement"
+    (the subject), "a report released by the ministry" (the agent)."""
+    if t.dep_ not in ("dobj", "nsubjpass") or t.head.lemma_.lower() not in ISSUE_VERBS:
+        return None
+    v = t.head
+    if t.dep_ == "dobj":
+        subj = [c for c in v.children if c.dep_ == "nsubj"]
+        e = entity_of(subj[0]) if subj else None
+    else:
+        agent = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        e = entity_of(agent[0]) if agent else None
+    return e if e is not None and e.kind in ("organisation", "person", "group") else None
+
+
 def issuer_in_article(ix: ArticleIndex, head, pos: int,
                       entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
     """The issuer of an earlier mention of the same document noun, nearest first."""
@@ -248,15 +263,7 @@ def issuer_in_article(ix: ArticleIndex, head, pos: int,
                 break
             e = None
             if t.lemma_.lower() in nouns and t.pos_ == "NOUN":
-                e = issuer_in_phrase(list(t.subtree), t, entity_of)
-                if e is None and t.dep_ in ("dobj", "nsubjpass") and t.head.lemma_.lower() in ISSUE_VERBS:
-                    v = t.head
-                    if t.dep_ == "dobj":
-                        subj = [c for c in v.children if c.dep_ == "nsubj"]
-                        e = entity_of(subj[0]) if subj else None
-                    else:
-                        agent = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-                        e = entity_of(agent[0]) if agent else None
+                e = issuer_in_phrase(list(t.subtree), t, entity_of) or issued_by(t, entity_of)
                 if e is None:  # "its report": the possessive pronoun's organisation
                     poss = [c for c in t.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
                     if poss:

@@ -278,6 +278,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
     lower_words: Optional[set] = None
     places: Optional[set] = None
     placed: Optional[set] = None
+    cased: Optional[bool] = None
     for off, doc in ix.blocks:
         for ent in doc.ents:
             if ent.label_ not in NAME_ENTS:
@@ -361,6 +362,12 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             e = s + len(name)
             if not name or not any(c.isalpha() for c in name):
                 continue
+            if not any(c.isupper() for c in name):
+                if cased is None:
+                    letters = [c for c in ix.text[:20000] if c.isalpha()]
+                    cased = sum(c.isupper() for c in letters) >= 0.01 * len(letters)
+                if cased:
+                    continue  # "several mosquito bites" (tagged PERSON): in cased text a name has a capital
             if len(toks) == 1 and (toks[0].tag_ in ("VBG", "VBD", "VBN") or toks[0].lower_.endswith("ing")
                                    and toks[0].is_sent_start):
                 continue  # "Quoting ..." at the start of a sentence is no one

@@ -810,9 +810,13 @@ class Resolver:
             e = self.entity_of_token(tok)
             if e is None and tok.pos_ == "NOUN" and tok.lemma_.lower() in ORG_NOUNS:
                 sub = [t for t in tok.subtree if t.i <= tok.i]
-                e = self.common_entity(sub, tok, None, tok.tag_ == "NNS", False, False)
+                if any(c.dep_ == "poss" for c in tok.children):  # "Rubio's campaign", as its source would be
+                    e = self.phrase_entity(a, sub, tok, None, None, [])
+                else:
+                    e = self.common_entity(sub, tok, None, tok.tag_ == "NNS", False, False)
             return e
-        e = groups.issuer_in_phrase(toks, head, issuer) or groups.issuer_in_article(self.ix, head, pos, issuer)
+        e = groups.issuer_in_phrase(toks, head, issuer) or groups.issued_by(head, issuer) \
+            or groups.issuer_in_article(self.ix, head, pos, issuer)
         if e is not None:
             return e
         # "the hotel's website": the organisation the possessor stands for, named or not
@@ -1081,11 +1085,15 @@ class Resolver:
             # "the campaign" / "the ministry": an earlier organisation with that last word; also
             # for a head noun that names no kind of organisation by itself ("the Gun Violence
             # Archive ... the archive")
+            # (one a name possesses only with that name: "Rubio's campaign" is no earlier "campaign
+            # of the former senator", "Ryan's office" is "House Speaker Paul Ryan's office")
+            owner = next((c.lower_ for c in head.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
             if kind == "organisation" or kind == "other" and not plural and len(first) == 1 and toks[0].lower_ == "the":
                 para = self.ix.para_of(self.off_of(head) + head.idx)
                 for c in reversed(self.t.entities):
                     if c.kind == "organisation" and c.last_word in (hl, head.lower_) and c.forms and any(
-                            0 <= para - self.ix.para_of(m.start) <= 3 for m in c.mentions):
+                            0 <= para - self.ix.para_of(m.start) <= 3 for m in c.mentions) \
+                            and (owner is None or owner in re.findall(r"\w+", c.name.lower())):
                         return c
         c = self.t.new(kind)
         c.forms.append((len(name.split()), name))
