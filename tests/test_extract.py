@@ -516,6 +516,20 @@ def test_a_quote_in_the_paragraph_after_he_said_colon():
     assert a.cue.text.startswith("said") and a.source.text == "He"
 
 
+@pytest.mark.parametrize("text, content, source", [
+    ('The mayor spoke to reporters on Monday. "We are going to rebuild this\ncity block by block, and '
+     'nobody will be left behind," she said.', "nobody will be left behind", "she"),
+    ('Asked about the plan, the minister said:\n"The country deserves better.\nWe will fight on."',
+     "We will fight on", "the minister"),
+])
+def test_a_quote_broken_by_a_hard_line_break_is_one_content(text, content, source):
+    """A hard line break inside a quotation (wire copy, e-mail, PDF text) neither cuts the quote
+    nor loses its second half, after a cue and a colon too."""
+    a = only(extract(text), content=content)
+    assert a.type == "direct" and a.source.text == source and a.cue.text.startswith("said")
+    assert "\n" in a.content.text and a.content.text.rstrip('".,').endswith(content.split()[-1])
+
+
 @pytest.mark.parametrize("lead, source, cue", [
     ("Asked about the talks, the minister said:", "the minister", "said"),
     ("In a statement, the company said:", "the company", "said"),

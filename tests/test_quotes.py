@@ -127,6 +127,30 @@ def test_unclosed_quote_ends_at_its_paragraph():
     assert s[qs[1].start:qs[1].end] == "fine," and qs[1].balanced
 
 
+@pytest.mark.parametrize("s, inside", [
+    ("He said “we will rebuild this\ncity block by block,” and left.", "we will rebuild this\ncity block by block,"),
+    ('"We said from the start that the plan\nwould fail," the senator told reporters', "We said from the start that the plan\nwould fail,"),
+    ("He said:\n''The country deserves better.\nWe will fight on.''", "The country deserves better.\nWe will fight on."),
+])
+def test_a_quote_broken_by_a_hard_line_break_runs_on(s, inside):
+    """Text from PDFs, e-mail and wire copy breaks lines inside quotations: a quote left open at a
+    single newline goes on when the next line's first mark of its kind can only close it."""
+    qs = find_quotes(s)
+    assert [s[q.start:q.end] for q in qs] == [inside] and qs[0].balanced
+
+
+@pytest.mark.parametrize("s, first", [
+    # a blank line is a paragraph break: the quote is left open there, as before
+    ("He said “we will never give up\n\nThe next paragraph ends,” oddly.", "we will never give up"),
+    # the next line opens a quote of its own: the first stays unclosed
+    ("He said “we will never give up\nand she replied “fine” at once.", "we will never give up"),
+    ('He said "we will never give up\nand she replied "fine" at once.', "we will never give up"),
+])
+def test_a_hard_line_break_does_not_join_what_the_next_line_opens(s, first):
+    qs = find_quotes(s)
+    assert s[qs[0].start:qs[0].end] == first and not qs[0].balanced
+
+
 @pytest.mark.parametrize("s", [
     "", "“", "”", '"', "'", "''", "''''", "'''", "«»", "“”", '""', "„", "‘", "’", "``",
     "A stray ” mark and a stray \" here.",

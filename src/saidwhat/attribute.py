@@ -568,8 +568,9 @@ def colon_quotes(doc: Doc, qtoks: list, linked: list, spans: list[RawSpan], para
         k = sp.start - 1
         while k >= 0 and (doc[k].is_space or doc[k].is_quote and k == sp.start - 1):
             k -= 1
-        if k < 1 or doc[k].text != ":" or para[k] == para[sp.start] or para[sp.start] != para[sp.end - 1]:
-            continue
+        if k < 1 or doc[k].text != ":" or para[k] == para[sp.start] \
+                or para[sp.start] != para[sp.end - 1] and len(q.parts) > 1:
+            continue  # (one quote run on over hard line breaks is one paragraph's: ``quotes._runs_on``)
         colon = k
         while k > 0 and para[k - 1] == para[colon] and not doc[k - 1].is_space and k > sp.start - 60:
             k -= 1

@@ -165,6 +165,23 @@ def _possessive(text: str, p: int, mk: str) -> bool:
     return j + 1 < len(text) and text[j] == " " and text[j + 1].isalnum()
 
 
+def _runs_on(text: str, toks: list, k: int, para_end: int, q: int, open_mark: str) -> bool:
+    """Whether a quote left open at the line break ``para_end`` goes on in the next line: a hard
+    line break (one newline, no blank line: text from PDFs, e-mail, wire copy), and the next mark
+    of the quote's family in that line can only close it ("We will rebuild this¶city," she said)."""
+    if text.count("\n", para_end, q) != 1:
+        return False
+    line_end = text.find("\n", q)
+    line_end = len(text) if line_end == -1 else line_end
+    fam = _family(open_mark)
+    for p, mk, can_open, can_close in toks[k:]:
+        if p >= line_end:
+            return False
+        if _family(mk) == fam:
+            return can_close and not can_open and mk in _COMPAT and open_mark in _COMPAT[mk]
+    return False
+
+
 def find_quotes(text: str) -> list[Quote]:
     """Every direct quotation in ``text``, in order, outermost only (nested quotes are inside)."""
     if not isinstance(text, str) or not text:
@@ -206,6 +223,10 @@ def find_quotes(text: str) -> list[Quote]:
                     stack[1:] = []
                     k += 1
                     para_end = text.find("\n", p)
+                    para_end = n if para_end == -1 else para_end
+                    continue
+                if _runs_on(text, toks, k, para_end, q, stack[0][0]):
+                    para_end = text.find("\n", q)
                     para_end = n if para_end == -1 else para_end
                     continue
                 if stack[0][0] in _REPORT_UNCLOSED:
