@@ -1547,3 +1547,11 @@ def test_a_document_issued_in_the_same_sentence_is_its_issuers():
                          ("a video", "showed", "Cruz discussing the bill")])
     video = art.attributions[1].speaker
     assert video is not None and video.kind == "organisation" and "Rubio" in video.name
+
+
+def test_a_bare_first_name_gives_its_gender_to_choose_between_antecedents():
+    """"Tom and Sarah met at the rally. ... she said": Sarah, not the nearer subject Tom; a name
+    that is a known first name guides pronouns when the article says nothing else about it."""
+    text = 'Tom and Sarah met at the rally. "It was electric," she said. "We stayed until the end," he said.'
+    art = resolve(text, [("she", "said", '"It was electric,"'), ("he", ("said", 1), '"We stayed until the end,"')])
+    assert [a.speaker.name for a in art.attributions] == ["Sarah", "Tom"]

@@ -133,8 +133,11 @@ class Entity:
         # every first name it goes by, so that the answer does not hang on a set's order (which
         # varies between processes): first names that disagree ("Carly" and "Ted" in one entity
         # the NER made of a headline) say nothing
-        male = any(fw in MALE_NAMES and fw not in FEMALE_NAMES for fw in self.first_words)
-        female = any(fw in FEMALE_NAMES and fw not in MALE_NAMES for fw in self.first_words)
+        words = self.first_words
+        if not words and self.kind == "person" and self.forms and all(len(f[1].split()) == 1 for f in self.forms):
+            words = {f[1].lower() for f in self.forms}  # a bare first name: "Tom and Sarah met ... she said"
+        male = any(fw in MALE_NAMES and fw not in FEMALE_NAMES for fw in words)
+        female = any(fw in FEMALE_NAMES and fw not in MALE_NAMES for fw in words)
         return "male" if male and not female else "female" if female and not male else None
 
     def pronoun_gender(self) -> Optional[str]:
