@@ -1555,3 +1555,12 @@ def test_a_bare_first_name_gives_its_gender_to_choose_between_antecedents():
     text = 'Tom and Sarah met at the rally. "It was electric," she said. "We stayed until the end," he said.'
     art = resolve(text, [("she", "said", '"It was electric,"'), ("he", ("said", 1), '"We stayed until the end,"')])
     assert [a.speaker.name for a in art.attributions] == ["Sarah", "Tom"]
+
+
+def test_name_words_between_a_person_noun_and_a_name_the_ner_typed_organisation():
+    """"an attendee Om Prakash said": spaCy types "Prakash" ORG and leaves "Om" out; after a
+    person noun, the name words before it are the same person's name."""
+    text = 'Speaking to Reuters, an attendee Om Prakash said, "We have been drinking it for 21 years."'
+    art = resolve(text, [("an attendee Om Prakash", "said", '"We have been drinking it for 21 years."')])
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == ("Om Prakash", "person")

@@ -115,6 +115,8 @@ FAMILY_NOUNS = frozenset(k for k in RELATION_GENDER if k not in (
 
 # Nouns that stand for a person without being a title ("a source", "residents").
 PERSON_NOUNS = _words("""
+attendee attendees trainee trainees retiree retirees detainee detainees evacuee evacuees returnee returnees
+devotee devotees interviewee interviewees escapee escapees
 source sources official officials aide aides witness witnesses resident residents operative insider
 insiders person people man woman men women voter voters supporter supporters critic critics observer
 observers expert experts analyst analysts staffer staffers employee employees worker workers member

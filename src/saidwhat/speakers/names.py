@@ -384,6 +384,18 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 # "Ambassador to the United Nations Nikki Haley": the organisation is the role's, the
                 # name after it a person's
                 label, left = "PERSON", []
+            if label in ("ORG", "GPE", "NORP") and not titles and len(toks) == 1 and left:
+                # "an attendee Om Prakash" (the NER typed "Prakash" ORG and left "Om" out): name words
+                # between a person noun and the name are the person's
+                k = len(left)
+                while k > 0 and left[k - 1].i == (left[k].i if k < len(left) else toks[0].i) - 1 \
+                        and left[k - 1].pos_ == "PROPN" and _is_name_token(left[k - 1]) and not left[k - 1].ent_type_ \
+                        and not place_of(left[k - 1].text):
+                    k -= 1
+                if 0 < k < len(left) and left[k - 1].tag_ == "NN" and left[k - 1].text.islower() \
+                        and left[k - 1].lower_ in PERSON_NOUNS and _person_shaped(left[k:] + toks):
+                    label, toks, left = "PERSON", left[k:] + toks, left[:k]
+                    s, e, name = phrase(ix.text, off, toks)
             if label == "PERSON" and not titles:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
                 while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
