@@ -285,6 +285,18 @@ def test_fit_the_pruner_on_out_of_fold_predictions(tmp_path, monkeypatch):
     assert meta["gold"] > 0 and len(meta["out_of_fold_f1"]) == 2 and meta["f1_pruned"] >= meta["f1_unpruned"]
     assert pruner.cues and all(0 < rate <= 1 for _, rate in pruner.cues.values())
     assert any("out-of-fold attribution F1" in m for m in logs)
+    # the out-of-fold predictions are kept, one line per article, each in score.py's format
+    # and scored as the log says
+    import json
+
+    from saidwhat.evaluate import read_jsonl, score
+
+    oof = read_jsonl(tmp_path / "work" / "out-of-fold.jsonl")
+    gold = read_jsonl(small)
+    assert sorted(r["id"] for r in oof) == sorted(r["id"] for r in gold)
+    assert all(set(a) >= {"type", "content", "source", "cue"} for r in oof for a in r["attributions"])
+    by_id = {r["id"]: r for r in oof}
+    assert meta["f1_unpruned"] == pytest.approx(score(gold, [by_id[r["id"]] for r in gold])["attribution"]["f1"], abs=1e-3)
     # the process's tagger and the pruning switch are as they were
     assert tagger.get_model() is before and "SAIDWHAT_PRUNE" not in os.environ
     # a second run reuses the fold networks
