@@ -1564,3 +1564,21 @@ def test_name_words_between_a_person_noun_and_a_name_the_ner_typed_organisation(
     art = resolve(text, [("an attendee Om Prakash", "said", '"We have been drinking it for 21 years."')])
     sp = art.attributions[0].speaker
     assert sp is not None and (sp.name, sp.kind) == ("Om Prakash", "person")
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The carmaker Tesla said sales rose in March.", "Tesla"),
+    ("The supermarket chain Coles said prices would rise.", "Coles"),
+    ("Hana Kimura has died, wrestling promotion World Wonder Ring Stardom announced yesterday.",
+     "World Wonder Ring Stardom"),
+    ("Greek daily Kathimerini reported that the talks had stalled.", "Kathimerini"),
+])
+def test_a_company_word_before_a_name_makes_it_an_organisation(text, name):
+    """A lower-case word saying what kind of company follows ("carmaker", "chain", "wrestling
+    promotion") names an organisation, whether the NER typed the name a person, an organisation
+    or nothing; the speaker is the company, not "carmaker Tesla". An organisation noun that may
+    end a role does not ("former secretary of state Hillary Clinton" is a person)."""
+    a = next(a for a in saidwhat.extract(text).attributions if a.speaker is not None)
+    assert (a.speaker.name, a.speaker.kind) == (name, "organisation")
+    a = next(a for a in saidwhat.extract("Former secretary of state Hillary Clinton said she would run.").attributions)
+    assert (a.speaker.name, a.speaker.kind) == ("Hillary Clinton", "person")

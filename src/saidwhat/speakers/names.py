@@ -104,9 +104,23 @@ def _descriptor_word(lw: str) -> bool:
     return lw in PERSON_NOUNS or lw in ("lead", "star", "host") or len(lw) > 5 and lw.endswith(_OCCUPATION_ENDINGS)
 
 
-def _org_descriptor(word: str) -> bool:
-    """A lower-case noun that says the name after it is an organisation's ("daily", "chain")."""
-    return word in ORG_DESCRIPTORS or word in _OUTLET_WORDS or word in ORG_NOUNS or word == "chain"
+# Lower-case nouns before a company's name that name no kind of body in ORG_NOUNS ("filmmaker"
+# and "lawmaker" are people, so no "-maker" rule)
+_COMPANY_WORDS = frozenset("""chain carmaker automaker chipmaker drugmaker toymaker conglomerate insurer lender
+promotion brand manufacturer""".split())
+
+
+def company_word(word: str) -> bool:
+    """A lower-case noun that says a company or outlet's name follows ("carmaker", "chain",
+    "daily"), and nothing else: not an organisation noun that may end a role ("secretary of
+    state Hillary Clinton", "party leader")."""
+    return word in ORG_DESCRIPTORS or word in _OUTLET_WORDS or word in _COMPANY_WORDS
+
+
+def org_descriptor(word: str) -> bool:
+    """A lower-case noun that says the name after it is an organisation's ("daily", "chain",
+    "wrestling promotion", "carmaker")."""
+    return word in ORG_DESCRIPTORS or word in _OUTLET_WORDS or word in ORG_NOUNS or word in _COMPANY_WORDS
 
 
 def _first_name_dean(t, toks: list, i: int) -> bool:
@@ -415,15 +429,18 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
             if label in ("ORG", "GPE", "NORP") and len(toks) >= 2 and _person_shaped(toks) and any(ch.dep_ == "appos" and ch.i > ent.root.i and (
                         is_role_word(ch) or ch.lower_ in TITLES) for ch in ent.root.children):
                 label = "PERSON"  # "Wanda Vázquez Garced, the Secretary of Justice," (tagged ORG)
-            if label == "PERSON" and not titles and left and left[-1].text.islower() and (
-                    _org_descriptor(left[-1].lower_)):
+            # the word before the name: a title-like one ("daily"), else a company word there ("chain"
+            # is no title; not any organisation noun: "secretary of state Hillary Clinton")
+            prev_tok = left[-1] if left else doc[toks[0].i - 1] if toks[0].i > 0 else None
+            if label == "PERSON" and not titles and prev_tok is not None and prev_tok.text.islower() \
+                    and (org_descriptor(prev_tok.lower_) if left else company_word(prev_tok.lower_)):
                 label, described = "ORG", True  # "Greek daily Kathimerini", "supermarket chain Coles" (tagged PERSON)
             if label == "PERSON" and not titles:
                 # "Australian store chains Woolworths and Coles": named in apposition to a plural
                 # organisation noun (or coordinated with one that is)
                 r0 = ent.root
                 h = r0.head if r0.dep_ == "appos" else r0.head.head if r0.dep_ == "conj" and r0.head.dep_ == "appos" else None
-                if h is not None and h.text.islower() and h.tag_ == "NNS" and _org_descriptor(h.lemma_.lower()):
+                if h is not None and h.text.islower() and h.tag_ == "NNS" and org_descriptor(h.lemma_.lower()):
                     label, described = "ORG", True
             if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and ent.root.head.tag_ == "NN" and (
                     ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
@@ -499,8 +516,12 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 continue
             ps, pe, name = phrase(ix.text, off, toks)
             if any(c.isalpha() for c in name):
-                raws.append(RawName(ps, pe, "PERSON", name, titles, toks, t, off,
-                                    subject_level(t.head if appos else t)))
+                # "wrestling promotion World Wonder Ring Stardom announced": an organisation's name
+                before = doc[toks[0].i - 1] if toks[0].i > 0 else None
+                described = not titles and before is not None and before.text.islower() and before.pos_ == "NOUN" \
+                    and company_word(before.lower_)
+                raws.append(RawName(ps, pe, "ORG" if described else "PERSON", name, titles, toks, t, off,
+                                    subject_level(t.head if appos else t), described=described))
     raws.sort(key=lambda r: r.start)
     return raws
 

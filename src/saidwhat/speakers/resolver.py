@@ -37,7 +37,7 @@ from .lexicon import (
     MALE_NAMES, MASTHEADS, ORG_DESCRIPTORS, ORG_NOUNS, PERSON_NOUNS, PLATFORMS, PRONOUNS, RELATION_GENDER, THREAD_CUES, TITLES, country_in, generic_institution, main_country,
     place_of,
 )
-from .names import NameCollector
+from .names import NameCollector, org_descriptor
 from .namesakes import decide_namesake
 from .roles import EXACT, NONE, WEAK, contradicts, is_role_word, match, parse_role
 
@@ -185,7 +185,7 @@ class Resolver:
             toks, head, parts = groups.split_source(toks, head)
             if head is None or parts:
                 continue
-            e = self.titled_name_at_end(toks, head) or self.named(toks, head)
+            e = self.titled_name_at_end(toks, head) or self.described_name_at_end(toks, head) or self.named(toks, head)
             if isinstance(e, Entity):
                 self.named_of[id(a)] = e
                 self.assign(a, e)
@@ -266,6 +266,20 @@ class Resolver:
         if isinstance(e, Entity):
             return e
         return self.phrase_entity(a, toks, head, prev, nxt, order)
+
+    def described_name_at_end(self, toks: list, head) -> Optional[Entity]:
+        """"The carmaker Tesla", "the supermarket chain Coles": a lower-case word saying what kind
+        of company follows, then the organisation's name ending the source (the parser made the
+        descriptor the head); the organisation, not a common noun "carmaker Tesla"."""
+        if head.pos_ != "NOUN" or not head.text.islower() or not org_descriptor(head.lower_):
+            return None
+        after = [t for t in toks if t.i > head.i and not t.is_punct]
+        if not after or after[0].i != head.i + 1 or any(t.i <= head.i for t in toks if t.ent_type_):
+            return None
+        e = self.t.entity_at(self.off_of(after[-1]), after[-1].i)
+        if e is None or e.kind != "organisation" or any(self.t.entity_at(self.off_of(t), t.i) is not e for t in after):
+            return None
+        return e
 
     def titled_name_at_end(self, toks: list, head) -> Optional[Entity]:
         """A source that ends with a role and a person's name is that person, wherever the parser
