@@ -110,6 +110,23 @@ class _Contents:
 _FOCUS_WORDS = frozenset("not only even just also especially particularly mostly mainly merely simply".split())
 
 
+def _sentence_capital(words: list, name: str, common_head: bool = False) -> bool:
+    """Whether ``name`` (the text of ``words``) starts with a capital only because its first
+    word opens a sentence (or follows an opening quotation mark there): "Statistics show",
+    "Reports say" are statistics and reports. Not "Retired General" (another capitalised word
+    the NER left out), nor a word in capitals or an entity's, nor a word the article capitalises
+    elsewhere (a name the NER missed) unless the phrase's head is a known common noun
+    (``common_head``: a document, "Poll" of a headline's "New Poll Shows" is still a poll)."""
+    w0 = words[0]
+    doc = w0.doc
+    return (w0.is_sent_start or w0.i > 0 and doc[w0.i - 1].is_sent_start and doc[w0.i - 1].is_punct) \
+        and w0.pos_ in ("NOUN", "ADJ", "NUM", "DET", "PRON") and not w0.ent_type_ \
+        and w0.text[:1].isupper() and not w0.text.isupper() and name.startswith(w0.text) \
+        and not any(t.text[:1].isupper() and not t.ent_type_ and t.pos_ != "PROPN" or t.pos_ == "PROPN"
+                    and not t.ent_type_ for t in words[1:]) \
+        and (common_head or not any(t.text == w0.text and not t.is_sent_start and t.i != w0.i for t in doc))
+
+
 class Resolver:
     def __init__(self, article: Article, blocks: list) -> None:
         self.article = article
@@ -843,10 +860,8 @@ class Resolver:
         noun = head.lemma_.lower()
         words = groups.document_name([t for t in toks if t.i <= head.i])
         name = " ".join(t.text for t in words) or head.text
-        w0 = words[0] if words else head
-        if w0.is_sent_start and w0.pos_ in ("NOUN", "ADJ", "DET") and not w0.ent_type_ and w0.text[:1].isupper() \
-                and not w0.text.isupper() and name.startswith(w0.text):
-            name = name[:1].lower() + name[1:]  # a sentence's capital is no name's: "Reports show" -> reports
+        if _sentence_capital(words or [head], name, common_head=True):
+            name = name[:1].lower() + name[1:]  # "Reports show" -> reports
         indefinite = bool(toks) and toks[0].lower_ in INDEFINITE
         if not indefinite:
             for c in reversed(self.common):
@@ -1063,16 +1078,8 @@ class Resolver:
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
         _, _, name = phrase(self.text, self.off_of(first[0]), first)
         name = re.sub(r"^(his|her|their|its|our|my|your)\s+", "", name, flags=re.I)
-        w0 = first[0]
-        if (w0.is_sent_start or w0.i > 0 and w0.doc[w0.i - 1].is_sent_start and w0.doc[w0.i - 1].is_punct) \
-                and w0.pos_ in ("NOUN", "ADJ", "NUM", "DET", "PRON") and not w0.ent_type_ \
-                and w0.text[:1].isupper() and not w0.text.isupper() and name.startswith(w0.text) \
-                and not any(t.text[:1].isupper() and not t.ent_type_ and t.pos_ != "PROPN" or t.pos_ == "PROPN"
-                            and not t.ent_type_ for t in first[1:]) \
-                and not any(t.text == w0.text and not t.is_sent_start and t.i != w0.i for t in w0.doc):
-            # a sentence's capital is no name's: "Statistics show" -> statistics (not "Retired
-            # General", nor a word the article capitalises elsewhere: a name the NER missed)
-            name = name[:1].lower() + name[1:]
+        if _sentence_capital(first, name):
+            name = name[:1].lower() + name[1:]  # "Statistics show" -> statistics
         if possessed and role is not None and not plural:
             name = role.text
         lname = name.lower()
