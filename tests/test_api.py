@@ -535,6 +535,19 @@ def test_page_article_and_cluster(store_client):
     assert r.text.count('class="variant ') == 2
 
 
+def test_page_search_marks_the_speaker_a_search_matched(store_client):
+    """The index holds each source's words too, so a result can match by who spoke: the words
+    searched for are marked in the speaker's name as in the quote."""
+    rows = store_client.get("/api/attributions", params={"limit": 500}).json()["results"]
+    row = next(a for a in rows if a["speaker_id"] and a["source_text"] == a["speaker_name"]
+               and a["speaker_name"].split()[-1].lower() not in a["content_text"].lower())
+    word = row["speaker_name"].split()[-1]
+    page = store_client.get("/search", params={"q": word, "limit": 500}).text
+    assert f'<a href="/speakers/{row["speaker_id"]}">' in page
+    link = page.split(f'<a href="/speakers/{row["speaker_id"]}">', 1)[1].split("</a>", 1)[0]
+    assert f"<mark>{word}</mark>" in link
+
+
 def test_page_search_shows_a_split_content_without_its_cue(store_client):
     """A content in two parts (a quote split around "she said", a clause around "according to
     X") shows its parts joined by " … " in the results, not the cue and source between them."""
