@@ -1582,3 +1582,21 @@ def test_a_company_word_before_a_name_makes_it_an_organisation(text, name):
     assert (a.speaker.name, a.speaker.kind) == (name, "organisation")
     a = next(a for a in saidwhat.extract("Former secretary of state Hillary Clinton said she would run.").attributions)
     assert (a.speaker.name, a.speaker.kind) == ("Hillary Clinton", "person")
+
+
+def test_a_document_is_its_issuers_by_the_verb_it_goes_with():
+    """"a statement released by the Supreme Court" (a participle after the noun), "Trump, in a
+    statement delivered via the press secretary, announced ... The statement also said" (the
+    subject of the speech verb it was said in); not "Trump did well in online polls ... the
+    poll shows" (no speech verb: no issuer)."""
+    text = "Stevens died yesterday at 99, according to a statement released by the Supreme Court."
+    art = resolve(text, [("a statement released by the Supreme Court", "according to", "Stevens died yesterday at 99")])
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == ("Supreme Court", "organisation")
+    text = ("Late on Sunday, President Donald Trump, in a statement delivered via the press secretary, announced "
+            "US troops would be leaving Syria. The statement also said US troops had defeated ISIS.")
+    art = resolve(text, [("The statement", "also said", "US troops had defeated ISIS")])
+    assert art.attributions[0].speaker.name == "Donald Trump"
+    text = "Donald Trump did well in online polls after the debate. The poll shows that voters liked him."
+    art = resolve(text, [("The poll", "shows", "voters liked him")])
+    assert art.attributions[0].speaker.kind == "document"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
+from ..lexicon import SPEECH_VERBS
 from .entity import Entity
 from .index import ArticleIndex, head_of, is_poss_marker
 from .lexicon import DOCUMENT_NOUNS, ISSUE_VERBS, ORG_NOUNS, place_of
@@ -232,18 +233,32 @@ def _prep_object(head, preps: tuple, entity_of: Callable[[object], Optional[Enti
     return None
 
 
-def issued_by(t, entity_of: Callable[[object], Optional[Entity]]) -> Optional[Entity]:
-    """Who issued the document ``t``, by the verb it is the object of: "Bell issued a statement"
-    (the subject), "a report released by the ministry" (the agent)."""
-    if t.dep_ not in ("dobj", "nsubjpass") or t.head.lemma_.lower() not in ISSUE_VERBS:
-        return None
-    v = t.head
-    if t.dep_ == "dobj":
-        subj = [c for c in v.children if c.dep_ == "nsubj"]
-        e = entity_of(subj[0]) if subj else None
-    else:
+def issued_by(t, entity_of: Callable[[object], Optional[Entity]], said_in: bool = True) -> Optional[Entity]:
+    """Who issued the document ``t``, by the verb it goes with: "Bell issued a statement" (the
+    subject), "a report was released by the ministry", "a statement released by the Supreme
+    Court" (the agent), "Trump, in a statement delivered via the press secretary, announced" (the
+    subject of the verb it is said in; only with ``said_in``)."""
+    def agent_of(v) -> Optional[Entity]:
         agent = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        e = entity_of(agent[0]) if agent else None
+        return entity_of(agent[0]) if agent else None
+
+    def subject_of(v) -> Optional[Entity]:
+        subj = [c for c in v.children if c.dep_ == "nsubj"]
+        return entity_of(subj[0]) if subj else None
+
+    if t.dep_ == "compound" and t.head.pos_ == "NOUN":
+        return issued_by(t.head, entity_of, said_in)  # "sent out an email fundraising appeal"
+    e = None
+    if t.dep_ == "dobj" and t.head.lemma_.lower() in ISSUE_VERBS:
+        e = subject_of(t.head)
+    elif t.dep_ == "nsubjpass" and t.head.lemma_.lower() in ISSUE_VERBS:
+        e = agent_of(t.head)
+    elif said_in and t.dep_ == "pobj" and t.head.lower_ in ("in", "via", "through") and t.head.head.pos_ == "VERB" \
+            and (t.head.head.lemma_.lower() in SPEECH_VERBS or t.head.head.lemma_.lower() in ISSUE_VERBS):
+        e = subject_of(t.head.head)  # not "Trump did well in polls", "In this poll, Trump rose"
+    if e is None:  # the participle may hang lower: "A report about the integration of immigrants issued ... by"
+        v = next((c for c in t.subtree if c.dep_ == "acl" and c.lemma_.lower() in ISSUE_VERBS), None)
+        e = agent_of(v) if v is not None else None
     return e if e is not None and e.kind in ("organisation", "person", "group") else None
 
 
@@ -263,7 +278,10 @@ def issuer_in_article(ix: ArticleIndex, head, pos: int,
                 break
             e = None
             if t.lemma_.lower() in nouns and t.pos_ == "NOUN":
-                e = issuer_in_phrase(list(t.subtree), t, entity_of) or issued_by(t, entity_of)
+                # "X said in a statement": that statement is X's a few paragraphs on, not the next
+                # article section's "the statement added" (another body's)
+                near = ix.para_of(pos) - ix.para_of(at) <= 2
+                e = issuer_in_phrase(list(t.subtree), t, entity_of) or issued_by(t, entity_of, said_in=near)
                 if e is None:  # "its report": the possessive pronoun's organisation
                     poss = [c for c in t.children if c.dep_ == "poss" and c.lower_ in ("its", "their")]
                     if poss:
