@@ -683,7 +683,8 @@ def train_pruner(train_file: Path, output: Path, work: Path, *, dev_file: Option
     ``train_file``. Fold files, networks and feature caches stay in ``work`` (a network already
     there is reused), and so do the predictions, unpruned, as ``out-of-fold.jsonl`` (``score.py
     train_file`` on it: how the engine does on articles its tagger never saw, a figure that
-    tracks the held-out test split's better than dev's does). About 11 min on 2 cores for PolNeAR train (two fold networks at once)."""
+    tracks the held-out test split's better than dev's does). About 11 min on 2 cores for
+    PolNeAR train (two fold networks at once)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -719,9 +720,9 @@ def train_pruner(train_file: Path, output: Path, work: Path, *, dev_file: Option
             for f in [pool.submit(_fold_worker, *a) for a in jobs_args]:
                 f.result()
     rows, labels, n_gold, oof = [], [], 0, []
+    out_of_fold = open(work / "out-of-fold.jsonl", "w", encoding="utf-8")
     previous, before = tagger_mod.get_model(), os.environ.get("SAIDWHAT_PRUNE")
     os.environ["SAIDWHAT_PRUNE"] = "0"
-    out_of_fold = open(work / "out-of-fold.jsonl", "w", encoding="utf-8")
     try:
         for k in range(folds):
             held = [records[i] for i in parts[k]]

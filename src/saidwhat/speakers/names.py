@@ -120,7 +120,7 @@ def company_word(word: str) -> bool:
 def org_descriptor(word: str) -> bool:
     """A lower-case noun that says the name after it is an organisation's ("daily", "chain",
     "wrestling promotion", "carmaker")."""
-    return word in ORG_DESCRIPTORS or word in _OUTLET_WORDS or word in ORG_NOUNS or word in _COMPANY_WORDS
+    return company_word(word) or word in ORG_NOUNS
 
 
 def _first_name_dean(t, toks: list, i: int) -> bool:
@@ -408,8 +408,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     k -= 1
                 if 0 < k < len(left) and left[k - 1].tag_ == "NN" and left[k - 1].text.islower() \
                         and left[k - 1].lower_ in PERSON_NOUNS and _person_shaped(left[k:] + toks):
-                    label, toks, left = "PERSON", left[k:] + toks, left[:k]
-                    s, e, name = phrase(ix.text, off, toks)
+                    label, toks, left = "PERSON", left[k:] + toks, left[:k]  # (named by the PERSON branch below)
             if label == "PERSON" and not titles:
                 # "Pradeep Khosla" where the NER took "Khosla" only: name words right before it
                 while left and left[-1].pos_ == "PROPN" and _is_name_token(left[-1]) and \
