@@ -70,6 +70,25 @@ def test_quote_over_several_paragraphs():
     assert "We have waited too long" in covered
 
 
+@pytest.mark.parametrize("text", [
+    # the text opens with the quotation; its first paragraph is one the tagger leaves untagged
+    "\"We will fight on. We will not stop.\n\n\"Nobody can stop us,\" the leader said on Monday.",
+    "The leader spoke on Monday.\n\n\"We will fight on. We will not stop.\n\n\"Nobody can stop us,\" the leader said.",
+    # split around the cue, then run on into the next paragraph
+    "\"We will fight on,\" the leader said. \"We will not stop.\n\n\"Nobody can stop us.\"",
+])
+def test_each_paragraph_of_a_quote_keeps_its_marks_and_last_stop(text):
+    """Every piece of a quotation over several paragraphs opens with its paragraph's mark and the
+    last closes with the quotation's, as a one-paragraph quote's content does (pieces joined by
+    the paragraph rule had lost their marks, a piece the tagger ended early its full stop)."""
+    a = only(extract(text), content="Nobody can stop us")
+    assert a.source.text == "the leader"
+    parts = [p.text for p in a.content_parts]
+    assert "\"We will not stop." in parts or "\"We will fight on. We will not stop." in parts, parts
+    assert all(p.startswith("\"") for p in parts), parts
+    assert parts[-1].endswith("\""), parts
+
+
 def test_indirect_speech_with_told_reporters():
     art = extract("The minister later told reporters that he had doubts about the timetable.")
     a = only(art, content="doubts about the timetable")

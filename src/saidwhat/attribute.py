@@ -383,12 +383,32 @@ def continue_paragraph_quotes(doc: Doc, qtoks: list, linked: list) -> list:
             continue  # no one's, or split between several attributions: leave it
         k = owners.pop()
         contents = linked[k][2]
-        for p in pieces:
+        for n, p in enumerate(pieces):
+            a, b = _piece_with_marks(doc, q, p, last=n == len(pieces) - 1)
             if not any(i in taken for i in range(p.start, p.end)):
-                contents.append(RawSpan("content", p.start, p.end, linked[k][3]))
-                taken.update(range(p.start, p.end))
+                contents.append(RawSpan("content", a, b, linked[k][3]))
+                taken.update(range(a, b))
+                continue
+            # a content the tagger ended short of the piece's last words or marks
+            # ('"We will not stop' for '"We will not stop.'): it runs to the piece's end
+            for j, c in enumerate(contents):
+                if a <= c.start < p.end and c.end < b and all(t.is_punct or t.is_space for t in doc[c.end:b]):
+                    contents[j] = RawSpan("content", c.start, b, c.score, c.skip_start)
+                    taken.update(range(c.end, b))
         contents.sort(key=lambda c: c.start)
     return linked
+
+
+def _piece_with_marks(doc: Doc, q: Any, p: Any, last: bool) -> tuple[int, int]:
+    """A multi-paragraph quotation's piece (token span ``p``, marks excluded) with the mark
+    opening its paragraph and, for the last piece, the closing mark, as ``quoted_content`` gives
+    one-piece quotes theirs."""
+    start, end = p.start, p.end
+    if start > 0 and doc[start - 1].is_quote and doc[start - 1].idx + len(doc[start - 1].text) == doc[p.start].idx:
+        start -= 1
+    if last and q.close_mark and end < len(doc) and doc[end].idx == q.end and doc[end].text == q.close_mark:
+        end += 1
+    return start, end
 
 
 _LABEL_TITLES = frozenset({"MR", "MS", "MRS", "DR", "SEN", "REP", "GOV", "GEN", "SEC", "PRES", "AMB", "LT", "COL", "CAPT"})
