@@ -1600,3 +1600,41 @@ def test_a_document_is_its_issuers_by_the_verb_it_goes_with():
     text = "Donald Trump did well in online polls after the debate. The poll shows that voters liked him."
     art = resolve(text, [("The poll", "shows", "voters liked him")])
     assert art.attributions[0].speaker.kind == "document"
+
+
+def test_a_participle_the_parser_made_the_head_of_a_source_leaves_its_subject():
+    """"Greek prime minister Kyriakos Mitsotakis speaking to the Atlantic Council think tank called
+    ...": the parser made "speaking" the source's head, and the source had no speaker at all."""
+    text = ('On Tuesday, Greek prime minister Kyriakos Mitsotakis speaking to the Atlantic Council think tank '
+            'called the border agreement "null and void".')
+    art = resolve(text, [("Greek prime minister Kyriakos Mitsotakis speaking to the Atlantic Council think tank",
+                          "called", '"null and void"')])
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == ("Kyriakos Mitsotakis", "person")
+
+
+def test_a_title_completed_by_an_of_phrase_is_no_title_before_a_name():
+    """"a Minister of Legislative Assembly from Assam earlier this month" was the person "of
+    Legislative Assembly from Assam earlier this month": "Minister" was stripped as a title before
+    a name, and the time after the phrase kept."""
+    text = ("Cows are considered sacred by many. Similar sentiment was shared by a Minister of Legislative "
+            "Assembly from Assam earlier this month.")
+    art = resolve(text, [("a Minister of Legislative Assembly from Assam earlier this month", "was shared",
+                          "Similar sentiment")])
+    sp = art.attributions[0].speaker
+    assert sp is not None and sp.kind == "person"
+    assert sp.name == "Minister of Legislative Assembly from Assam"
+
+
+@pytest.mark.parametrize("text, source, name, kind", [
+    # a plural of a people noun the NER typed ORG: people, no organisation
+    ("Millions of mummified ibis birds have been found in Egyptian tombs, and Egyptologists have reported "
+     "that they were sacrificed to the god Thoth.", "Egyptologists", "Egyptologists", "other"),
+    # a name in apposition to "one of the <people>" the NER typed ORG: a person, and the surname later theirs
+    ('One of the founders, Suman Haripriya, arrived late on Monday. "We will grow," Haripriya said.',
+     "Haripriya", "Suman Haripriya", "person"),
+])
+def test_people_the_ner_typed_as_organisations(text, source, name, kind):
+    art = saidwhat.extract(text)
+    sp = speaker(art, source)
+    assert sp is not None and (sp.name, sp.kind) == (name, kind)

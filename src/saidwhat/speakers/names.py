@@ -277,6 +277,25 @@ def _storm_name(form: str) -> bool:
     return len(words) > 1 and words[0].lower() in STORM_WORDS
 
 
+def _people_plural(word: str) -> bool:
+    """A capitalised plural of a noun for people ("Egyptologists", "Netizens", "Economists"), which
+    the NER sometimes types ORG; not a name in capitals ("NATO"), nor one with inner capitals."""
+    if len(word) < 4 or not word.endswith("s") or not word[:1].isupper() or not word[1:].islower():
+        return False
+    lw = word.lower()
+    return lw[:-1] in PERSON_NOUNS or lw.endswith(("ists", "ologists"))
+
+
+def _one_of(head):
+    """The noun a name in apposition describes: the head itself ("his wife, Amanda"), or for
+    "one of the leaders, Alberto Pizango" the plural after "one of"; singular nouns only otherwise."""
+    if head.lower_ == "one":
+        of = next((c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+        return pobj if pobj is not None and pobj.tag_ == "NNS" else None
+    return head if head.tag_ == "NN" else None
+
+
 def _person_shaped(toks: list) -> bool:
     """Name words only, no organisation noun, no country: what an ORG/GPE the NER typed can be
     when the context says person."""
@@ -337,6 +356,8 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                     label = "ORG"  # "Indian Railways" (tagged PERSON): a body of the country, no one's name
                 else:
                     titles, toks = titles + toks[:1], toks[1:]
+            if label == "ORG" and len(toks) == 1 and _people_plural(toks[0].text):
+                label = "NORP"  # "Egyptologists have reported", "Netizens started" (tagged ORG): people, no body
             if label in ("PERSON", "ORG", "NORP"):
                 t_, rest = _split_titles(toks)
                 # "Dr Martisius" (tagged ORG): an honorific says person before one name word too
@@ -441,10 +462,11 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
                 h = r0.head if r0.dep_ == "appos" else r0.head.head if r0.dep_ == "conj" and r0.head.dep_ == "appos" else None
                 if h is not None and h.text.islower() and h.tag_ == "NNS" and org_descriptor(h.lemma_.lower()):
                     label, described = "ORG", True
-            if label in ("ORG", "GPE", "NORP") and ent.root.dep_ == "appos" and ent.root.head.tag_ == "NN" and (
-                    ent.root.head.lower_ in RELATION_GENDER or ent.root.head.lemma_.lower() in PERSON_NOUNS
-                    or is_role_word(ent.root.head)) and ent.root.head.lower_ not in ORG_NOUNS and _person_shaped(toks):
-                label = "PERSON"  # "his wife, Amanda," (tagged ORG)
+            described_by = _one_of(ent.root.head) if ent.root.dep_ == "appos" else None
+            if label in ("ORG", "GPE", "NORP") and described_by is not None and described_by.tag_ in ("NN", "NNS") and (
+                    described_by.lower_ in RELATION_GENDER or described_by.lemma_.lower() in PERSON_NOUNS
+                    or is_role_word(described_by)) and described_by.lower_ not in ORG_NOUNS and _person_shaped(toks):
+                label = "PERSON"  # "his wife, Amanda," "One of the leaders of the protest group, Alberto Pizango," (tagged ORG, GPE)
             if label == "ORG" and not titles and len(toks) in (2, 3) \
                     and (toks[0].lower_ in _FIRST_NAMES - PARTICLES or _of_body_after(toks, ent.root)) \
                     and _person_shaped(toks) and ent.root.dep_ == "nsubj" and ent.root.head.lemma_.lower() in SPEECH_VERBS \

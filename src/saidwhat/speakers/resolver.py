@@ -238,6 +238,15 @@ class Resolver:
                 t.tag_ in ("VBG", "VBD", "VBN", "VBZ", "VBP") or t.lower_.endswith("ing") and len(t.text) > 5
                 for t in words[1:]):
             return words[:1]
+        # "Greek prime minister Kyriakos Mitsotakis speaking to the Atlantic Council think tank
+        # called ...": the parser made the participle the phrase's head; its subject is the source
+        head = head_of(toks)
+        if head is not None and head.tag_ in ("VBG", "VBN") and head.pos_ == "VERB":
+            ids = {t.i for t in toks}
+            subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in ids and c.i < head.i]
+            if subj:
+                inner = {t.i for t in subj[0].subtree}
+                return [t for t in toks if t.i in inner]
         return toks
 
     def assign(self, a: Attribution, e: Entity) -> None:
@@ -1051,7 +1060,11 @@ class Resolver:
             return None  # "Monday saw armed police ...", "a March [2019 press release]": a time is nobody
         first = _keep_quantifier(toks, first)
         titled = False
-        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper():
+        # a title before a name ("Chief Superintendent Graciano Mijares"), not one an "of" phrase
+        # completes ("a Minister of Legislative Assembly from Assam" was the speaker "of Legislative
+        # Assembly from Assam")
+        while len(first) > 1 and first[0].lower_ in TITLES and first[0].pos_ == "PROPN" and first[0].text[:1].isupper() \
+                and first[1].text[:1].isupper():
             first = first[1:]
             titled = True
         # the name stops before an apposition or relative clause ("X, which represents ...")
@@ -1073,6 +1086,10 @@ class Resolver:
                     and len(first) > k + 1), None)
         if cut:
             first = first[:cut]
+        # nor a time after it with no preposition ("a Minister ... from Assam earlier this month")
+        while len(first) > 1 and first[-1].ent_type_ in ("DATE", "TIME") and first[-1].i != head.i \
+                and first[-1].dep_ != "compound":
+            first = first[:-1]
         while len(first) > 1 and first[-1].lower_ in ("i", "we", "you") and first[-1].pos_ == "PRON":
             first = first[:-1]
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
