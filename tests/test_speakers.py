@@ -1638,3 +1638,15 @@ def test_people_the_ner_typed_as_organisations(text, source, name, kind):
     art = saidwhat.extract(text)
     sp = speaker(art, source)
     assert sp is not None and (sp.name, sp.kind) == (name, kind)
+
+
+def test_a_titled_name_the_ner_missed_outside_a_subject_is_a_person():
+    """"the August 2 resignation of Governor Ricardo Rosselló Nevares" (no entity: the NER missed
+    it): a title and two name words are a person's name wherever they stand, so the later
+    "Rosselló" is his, with his full name."""
+    text = ("Pedro Pierluisi was sworn in last week following the August 2 resignation of Governor Ricardo "
+            "Rosselló Nevares due to a texting scandal. Before resigning, Rosselló appointed Pierluisi as "
+            "secretary of state. Rosselló said he had acted within the law.")
+    art = resolve(text, [("Rosselló", "said", "he had acted within the law")])
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == ("Ricardo Rosselló Nevares", "person")

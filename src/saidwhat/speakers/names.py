@@ -133,6 +133,18 @@ def _first_name_dean(t, toks: list, i: int) -> bool:
                    for x in doc)
 
 
+def _titled_name_missed(t) -> bool:
+    """A title and two name words or more that the NER left untyped, anywhere in the sentence
+    ("following the resignation of Governor Ricardo Rosselló Nevares": "Rosselló" alone later
+    joins him); a bare proper noun there may be anything ("the Rose Garden")."""
+    if t.pos_ != "PROPN" or t.ent_type_ or not t.is_title or t.dep_ == "compound":
+        return False
+    chain = [x for x in t.lefts if x.dep_ == "compound"] + [t]
+    if len(chain) < 3 or chain[-1].i - chain[0].i != len(chain) - 1 or chain[0].lower_ not in TITLES:
+        return False
+    return all(_is_name_token(x) and not x.ent_type_ and x.lower_ not in TITLES for x in chain[1:])
+
+
 def _split_titles(toks: list) -> tuple[list, list]:
     """("Twitter CEO Jack Dorsey") -> ([Twitter, CEO], [Jack, Dorsey]): everything up to the last
     title or role word that a name follows."""
@@ -488,7 +500,7 @@ def read_entities(ix: ArticleIndex) -> list[RawName]:
         # proper-noun subjects the NER missed ("Oz has been dogged ...") count as person names
         for t in doc:
             dep = t.dep_
-            if dep not in ("nsubj", "nsubjpass", "appos") or t.ent_type_:
+            if dep not in ("nsubj", "nsubjpass", "appos") and not _titled_name_missed(t) or t.ent_type_:
                 continue
             # "A company spokeswoman, Ana Ruiz, said": a name in apposition to a role the NER missed
             appos = dep == "appos" and t.pos_ == "PROPN" and (

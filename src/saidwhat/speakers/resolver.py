@@ -241,10 +241,13 @@ class Resolver:
         # "Greek prime minister Kyriakos Mitsotakis speaking to the Atlantic Council think tank
         # called ...": the parser made the participle the phrase's head; its subject is the source
         head = head_of(toks)
-        if head is not None and head.tag_ in ("VBG", "VBN") and head.pos_ == "VERB":
+        if head is not None and head.tag_ in ("VBG", "VBN") and head.pos_ == "VERB" \
+                and not any(c.dep_ in ("aux", "auxpass") for c in head.children):  # a participle, no "have tried"
             ids = {t.i for t in toks}
             subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in ids and c.i < head.i]
-            if subj:
+            # the subject opens the source ("Several people Republicans have tried to talk to" is
+            # the people, not Republicans)
+            if subj and subj[0].left_edge.i <= min(t.i for t in toks if not t.is_punct and t.pos_ != "DET"):
                 inner = {t.i for t in subj[0].subtree}
                 return [t for t in toks if t.i in inner]
         return toks
@@ -1087,9 +1090,12 @@ class Resolver:
         if cut:
             first = first[:cut]
         # nor a time after it with no preposition ("a Minister ... from Assam earlier this month")
-        while len(first) > 1 and first[-1].ent_type_ in ("DATE", "TIME") and first[-1].i != head.i \
-                and first[-1].dep_ != "compound":
-            first = first[:-1]
+        k = len(first)
+        while k > 1 and first[k - 1].ent_type_ in ("DATE", "TIME") and first[k - 1].i != head.i \
+                and first[k - 1].dep_ != "compound":
+            k -= 1
+        if k < len(first) and first[k - 1].pos_ not in ("ADP", "PART") and first[k - 1].dep_ not in ("prep", "prt", "agent"):
+            first = first[:k]  # (not "polls taken over the past two weeks")
         while len(first) > 1 and first[-1].lower_ in ("i", "we", "you") and first[-1].pos_ == "PRON":
             first = first[:-1]
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
