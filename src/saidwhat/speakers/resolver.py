@@ -247,7 +247,8 @@ class Resolver:
             subj = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass") and c.i in ids and c.i < head.i]
             # the subject opens the source ("Several people Republicans have tried to talk to" is
             # the people, not Republicans)
-            if subj and subj[0].left_edge.i <= min(t.i for t in toks if not t.is_punct and t.pos_ != "DET"):
+            if subj and subj[0].left_edge.i <= min(t.i for t in toks if not t.is_punct and t.pos_ != "DET") \
+                    and not any(c.dep_ == "case" for c in subj[0].children):  # not "The Republican Party's presumed nominee"
                 inner = {t.i for t in subj[0].subtree}
                 return [t for t in toks if t.i in inner]
         return toks
@@ -1094,8 +1095,8 @@ class Resolver:
         while k > 1 and first[k - 1].ent_type_ in ("DATE", "TIME") and first[k - 1].i != head.i \
                 and first[k - 1].dep_ != "compound":
             k -= 1
-        if k < len(first) and first[k - 1].pos_ not in ("ADP", "PART") and first[k - 1].dep_ not in ("prep", "prt", "agent"):
-            first = first[:k]  # (not "polls taken over the past two weeks")
+        if k < len(first) and first[k - 1].pos_ in ("NOUN", "PROPN"):
+            first = first[:k]  # (not "polls taken over the past two weeks", "emails released this week")
         while len(first) > 1 and first[-1].lower_ in ("i", "we", "you") and first[-1].pos_ == "PRON":
             first = first[:-1]
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
