@@ -1650,3 +1650,14 @@ def test_a_titled_name_the_ner_missed_outside_a_subject_is_a_person():
     art = resolve(text, [("Rosselló", "said", "he had acted within the law")])
     sp = art.attributions[0].speaker
     assert sp is not None and (sp.name, sp.kind) == ("Ricardo Rosselló Nevares", "person")
+
+
+def test_a_coordination_inside_a_relative_clause_makes_no_group():
+    """"Mr. Kim, who was traveling in Europe and Africa this week," was the group "Jim Yong Kim
+    and Africa": the "and" of a clause about the speaker coordinates no speakers."""
+    text = ("World Bank president Jim Yong Kim defended the plan. Mr. Kim, who was traveling in Europe and "
+            "Africa this week, said the bank would not change course.")
+    art = resolve(text, [("Mr. Kim, who was traveling in Europe and Africa this week,", "said",
+                          "the bank would not change course")])
+    sp = art.attributions[0].speaker
+    assert sp is not None and (sp.name, sp.kind) == ("Jim Yong Kim", "person")

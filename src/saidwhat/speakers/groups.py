@@ -86,7 +86,9 @@ def conjuncts(toks: list, head) -> list[list]:
         # Wray", with "Ratcliffe" on "director"): cut at a top-level "and" between two names
         ccs = [t for t in toks if t.lower_ in _CC and t.ent_iob_ == "O" and t.i > toks[0].i]
         cj = [c for t in toks for c in t.children if c.dep_ == "conj" and c.i in ids and not _place_in_name(c, head)
-              and not _place_in_name(c, c.head)]  # "the organisation, the Islamic State of Iraq and the Levant,"
+              and not _place_in_name(c, c.head)  # "the organisation, the Islamic State of Iraq and the Levant,"
+              and not any(a.i in ids and a.dep_ in ("relcl", "acl", "advcl") for a in c.ancestors)]
+        # (nor two places in a clause about the speaker: "Mr. Kim, who was traveling in Europe and Africa")
         if any(_second_role(c, head, toks) for c in cj):
             return []
         if cj and all(c.head.dep_ == "poss" for c in cj):

@@ -1095,8 +1095,9 @@ class Resolver:
         while k > 1 and first[k - 1].ent_type_ in ("DATE", "TIME") and first[k - 1].i != head.i \
                 and first[k - 1].dep_ != "compound":
             k -= 1
-        if k < len(first) and first[k - 1].pos_ in ("NOUN", "PROPN"):
-            first = first[:k]  # (not "polls taken over the past two weeks", "emails released this week")
+        if k < len(first) and first[k - 1].pos_ in ("NOUN", "PROPN") and not any(t.dep_ == "pobj" for t in first[k:]):
+            first = first[:k]  # (not "polls taken over the past two weeks", "emails released this week",
+            # "memoir of his Reagan years")
         while len(first) > 1 and first[-1].lower_ in ("i", "we", "you") and first[-1].pos_ == "PRON":
             first = first[:-1]
         titled_name = titled and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in first)
